@@ -1,0 +1,136 @@
+//! Typed configuration, loaded and validated once at start-up.
+//!
+//! Sources, later wins: embedded defaults, the YAML file given with `--config` (strings may use
+//! `${ENV_VAR}`; `$${` is a literal `${`), then environment overrides: `TRELLIS_LISTEN` for
+//! `server.listen`, and `TRELLIS__<SECTION>__<KEY>` for any key (`TRELLIS__DATABASE__URL`).
+//! Unknown keys are reported as warnings; wrong values stop start-up with the key named.
+
+mod load;
+mod validate;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use load::{load, ConfigError, Loaded};
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Portal identity.
+    pub app: AppConfig,
+    /// HTTP server.
+    pub server: ServerConfig,
+    /// Database.
+    pub database: DatabaseConfig,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// `app.*`: how the portal presents itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AppConfig {
+    /// Name shown in the browser title.
+    pub title: String,
+    /// Public URL users reach the portal at (Backstage's `app.baseUrl`).
+    pub base_url: String,
+}
+
+/// `server.*`: the HTTP listener and the static site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerConfig {
+    /// Address to listen on; `TRELLIS_LISTEN` overrides it.
+    pub listen: SocketAddr,
+    /// Folder cargo-leptos built the site into (holds `pkg/`).
+    pub site_root: PathBuf,
+    /// Seconds to let requests in flight finish after SIGTERM/Ctrl-C.
+    pub shutdown_grace_secs: u64,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+}
+
+/// `database.*`: where Trellis keeps its data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatabaseConfig {
+    /// `sqlite:<file>` (embedded default) or `postgres://user:pass@host/db` (production).
+    pub url: String,
+    /// Most pooled connections per replica.
+    pub max_connections: u32,
+    /// Seconds a query waits for a pooled connection.
+    pub acquire_timeout_secs: u64,
+    /// Apply pending migrations when `serve` starts (otherwise run `trellis migrate`).
+    pub migrate_on_start: bool,
+}
+
+/// `log.*`: tracing output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogConfig {
+    /// `tracing` filter directive, e.g. `info` or `info,trellis=debug`; `RUST_LOG` wins if set.
+    pub level: String,
+    /// `pretty` for terminals, `json` for log collectors.
+    pub format: LogFormat,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self { title: "Trellis".into(), base_url: "http://127.0.0.1:3000".into() }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            site_root: PathBuf::from("target/site"),
+            shutdown_grace_secs: 10,
+            body_limit_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite:data/trellis.db".into(),
+            max_connections: 10,
+            acquire_timeout_secs: 5,
+            migrate_on_start: true,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { level: "info".into(), format: LogFormat::Pretty }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            app: AppConfig::default(),
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,50 @@
+//! Checks beyond what the types enforce. Each error names its key.
+
+use super::{Config, ConfigError};
+
+impl Config {
+    /// Validates values that deserialized but cannot work.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let url = &self.database.url;
+        let known = ["sqlite:", "postgres://", "postgresql://"];
+        if !known.iter().any(|scheme| url.starts_with(scheme)) {
+            return Err(ConfigError::key(
+                "database.url",
+                format!(
+                    "`{}` is not supported; use sqlite:<file> or postgres://user:password@host/database",
+                    trellis_store::redact_url(url)
+                ),
+            ));
+        }
+        if url.starts_with("sqlite:") && url.contains(":memory:") {
+            return Err(ConfigError::key("database.url", "in-memory SQLite is not supported; give a file"));
+        }
+        if !(1..=1000).contains(&self.database.max_connections) {
+            return Err(ConfigError::key("database.max_connections", "must be between 1 and 1000"));
+        }
+        if !(1..=300).contains(&self.database.acquire_timeout_secs) {
+            return Err(ConfigError::key("database.acquire_timeout_secs", "must be between 1 and 300"));
+        }
+        let base = &self.app.base_url;
+        let valid_base = base.parse::<http::Uri>().ok().filter(|u| {
+            matches!(u.scheme_str(), Some("http" | "https")) && u.host().is_some()
+        });
+        if valid_base.is_none() {
+            return Err(ConfigError::key("app.baseUrl", format!("`{base}` is not an absolute http(s) URL")));
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return Err(ConfigError::key("server.body_limit_bytes", "must be at least 1024"));
+        }
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
+            return Err(ConfigError::key("log.level", format!("`{}` is not a valid filter: {e}", self.log.level)));
+        }
+        Ok(())
+    }
+
+    /// The config as YAML for `trellis config check`, with passwords hidden.
+    pub fn to_redacted_yaml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database.url = trellis_store::redact_url(&shown.database.url);
+        serde_yaml_ng::to_string(&shown).unwrap_or_else(|e| format!("# cannot show config: {e}\n"))
+    }
+}

@@ -1,0 +1,18 @@
+//! The Trellis server.
+//!
+//! `cli` parses the command line, `config` loads and validates the YAML config once, `server`
+//! starts the database, the router and the listener, `router` lists every HTTP route, `api` holds
+//! the JSON handlers and `web` the server-side rendering of the Leptos app and its static files.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod router;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+pub use error::{AppError, AppResult};
+pub use state::{App, AppState};

@@ -1,0 +1,61 @@
+//! Every HTTP route of Trellis, in one place.
+
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue};
+use axum::middleware;
+use axum::routing::get;
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::ServiceBuilder;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::api::{health, no_such_route};
+use crate::error::error_envelope;
+use crate::state::AppState;
+use crate::web;
+
+/// The JSON API under `/api`.
+fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::get_health))
+        .route("/readyz", get(health::get_readiness))
+        .fallback(no_such_route)
+}
+
+/// The whole application: probes, API, server-rendered pages and static assets.
+pub fn build(state: AppState) -> Router {
+    let pages = generate_route_list(trellis_frontend::App);
+    let leptos = state.leptos.clone();
+    Router::new()
+        // Probes at the root, where Kubernetes and load balancers look for them.
+        .route("/healthz", get(health::get_health))
+        .route("/readyz", get(health::get_readiness))
+        .nest("/api", api_routes())
+        .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))
+        .leptos_routes(&state, pages, move || trellis_frontend::shell(leptos.clone()))
+        .fallback(web::fallback())
+        // Innermost first: headers, compression, limits; then the error envelope; outermost the
+        // request id, so every layer below (and every log line) sees it.
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+                .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+                .layer(RequestBodyLimitLayer::new(state.config.server.body_limit_bytes))
+                .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30))),
+        )
+        .layer(middleware::from_fn(error_envelope))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(web::request_span))
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
+        .with_state(state)
+}

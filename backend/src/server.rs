@@ -1,0 +1,89 @@
+//! Starting and stopping the server: database, migrations, router, listener, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use trellis_store::{redact_url, Db, DbOptions};
+
+use crate::config::Config;
+use crate::state::{App, AppState};
+
+/// Opens the database named in the config.
+pub async fn connect_db(config: &Config) -> anyhow::Result<Db> {
+    let options = DbOptions {
+        max_connections: config.database.max_connections,
+        acquire_timeout: Duration::from_secs(config.database.acquire_timeout_secs),
+    };
+    Db::connect(&config.database.url, &options)
+        .await
+        .with_context(|| format!("cannot open database {}", redact_url(&config.database.url)))
+}
+
+/// Builds the shared state, applying migrations first when `database.migrate_on_start` is on.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let db = connect_db(&config).await?;
+    if config.database.migrate_on_start {
+        let status = db.migrate().await.context("applying database migrations")?;
+        tracing::info!(applied = status.applied, backend = db.backend().as_str(), "database ready");
+    }
+    let leptos = crate::web::leptos_options(&config.server);
+    Ok(AppState::new(App { config, db, leptos }))
+}
+
+/// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let listen = config.server.listen;
+    let grace = Duration::from_secs(config.server.shutdown_grace_secs);
+    let pkg = config.server.site_root.join("pkg");
+    if !pkg.is_dir() {
+        tracing::warn!(path = %pkg.display(), "client assets missing: pages render but do not hydrate; build with `cargo leptos build`");
+    }
+    let state = build_state(config).await?;
+    let db = state.db.clone();
+    let app = crate::router::build(state);
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!("listening on http://{}", listener.local_addr().unwrap_or(listen));
+
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = stop_tx.send(true);
+        });
+    let deadline = async move {
+        let _ = stop_rx.wait_for(|stopped| *stopped).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        result = server => result.context("server failed")?,
+        () = deadline => tracing::warn!("shutdown grace period over; dropping remaining requests"),
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

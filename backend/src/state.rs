@@ -1,0 +1,46 @@
+//! Shared server state: config, database and rendering options, behind one `Arc`.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use trellis_store::Db;
+
+use crate::config::Config;
+
+/// Everything handlers share. Third-party clients join here as `Arc<dyn Client>` fields.
+#[derive(Debug)]
+pub struct App {
+    /// The validated config.
+    pub config: Config,
+    /// The database pool.
+    pub db: Db,
+    /// Options for server-side rendering (site root, asset names).
+    pub leptos: LeptosOptions,
+}
+
+/// Handle extracted by handlers with `State<AppState>`.
+#[derive(Debug, Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl AppState {
+    /// Wraps the parts into a state.
+    pub fn new(app: App) -> Self {
+        AppState(Arc::new(app))
+    }
+}
+
+impl Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}

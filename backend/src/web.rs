@@ -1,0 +1,72 @@
+//! Server-side rendering glue and static assets.
+//!
+//! `/pkg/*` holds the WASM client, its route chunks, the JS glue and the CSS, all with
+//! content-hashed names in release builds, so they are cached for a year (`immutable`). Any other
+//! path that is not a route falls through to a static file in the site root or the app's 404 page.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request, Response};
+use leptos::config::LeptosOptions;
+use tower::ServiceBuilder;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::ServerConfig;
+
+/// Name cargo-leptos gives the client's files (`output-name` in Cargo.toml).
+pub const OUTPUT_NAME: &str = "trellis";
+
+/// Whether the running binary was built with hashed asset names: cargo-leptos then writes
+/// `hash.txt` next to it.
+pub fn assets_are_hashed() -> bool {
+    exe_dir().is_some_and(|dir| dir.join("hash.txt").is_file())
+}
+
+fn exe_dir() -> Option<PathBuf> {
+    std::env::current_exe().ok()?.parent().map(Path::to_path_buf)
+}
+
+/// Rendering options derived from the server config.
+pub fn leptos_options(server: &ServerConfig) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(server.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(server.listen)
+        .hash_files(assets_are_hashed())
+        .build()
+}
+
+/// Serves `<site_root>/pkg`. Successful answers get a year-long immutable cache when names are
+/// hashed; anything else must be revalidated.
+pub fn pkg_service(site_root: &Path) -> axum::routing::MethodRouter {
+    let hashed = assets_are_hashed();
+    let cache = move |res: &Response<_>| -> Option<HeaderValue> {
+        let value = if hashed && res.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
+        Some(HeaderValue::from_static(value))
+    };
+    let service = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, cache))
+        .service(ServeDir::new(site_root.join("pkg")));
+    axum::routing::get_service(service)
+}
+
+/// Static files from the site root, else the app's 404 page rendered on the server.
+pub fn fallback() -> impl Fn(
+    axum::http::Uri,
+    axum::extract::State<crate::state::AppState>,
+    Request<Body>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response<Body>> + Send>>
+       + Clone
+       + Send
+       + 'static {
+    leptos_axum::file_and_error_handler::<crate::state::AppState, _>(trellis_frontend::shell)
+}
+
+/// The tracing span of one request, carrying its request id.
+pub fn request_span(request: &Request<Body>) -> tracing::Span {
+    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+}

@@ -1,0 +1,85 @@
+//! `TestApp`: the real router and state on a fresh test database, driven with `oneshot`.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use tower::ServiceExt;
+use trellis::config::Config;
+use trellis::AppState;
+use trellis_test_kit::{TestBackend, TestDatabase};
+
+/// Declares `$name` once per backend, as `$name::sqlite` and `$name::postgres`.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() { super::$name(trellis_test_kit::TestBackend::Sqlite).await }
+            #[tokio::test]
+            async fn postgres() { super::$name(trellis_test_kit::TestBackend::Postgres).await }
+        }
+    )*};
+}
+
+/// A running app on its own database.
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    _db: TestDatabase,
+    _site: tempfile::TempDir,
+}
+
+/// A response read to the end.
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// The app with default config on a fresh, migrated database.
+    pub async fn new(backend: TestBackend) -> TestApp {
+        Self::with_config(backend, |_| {}).await
+    }
+
+    /// The app with the default config changed by `adjust`.
+    pub async fn with_config(backend: TestBackend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let db = TestDatabase::new(backend).await;
+        let site = tempfile::tempdir().expect("site dir");
+        std::fs::write(site.path().join("robots.txt"), "User-agent: *\n").expect("write static file");
+        let mut config = Config::default();
+        config.database.url = db.url.clone();
+        config.server.site_root = site.path().to_path_buf();
+        adjust(&mut config);
+        config.validate().expect("test config is valid");
+        let state = trellis::server::build_state(config).await.expect("state");
+        let router = trellis::router::build(state.clone());
+        TestApp { router, state, _db: db, _site: site }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Request::get(path).body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.expect("infallible router");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024).await.expect("body").to_vec();
+        TestResponse { status, headers, body }
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the server through its real router on real databases.
+
+mod cli;
+mod common;
+mod errors;
+mod health;
+mod pages;

@@ -1,0 +1,82 @@
+// Starts the release `trellis` binary on a free loopback port with a fresh SQLite database, and
+// launches Debian's Chromium headless through playwright-core (never a downloaded browser).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const BIN = process.env.TRELLIS_BIN;
+const SITE_ROOT = process.env.TRELLIS_SITE_ROOT;
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer({ pollMs = 100 } = {}) {
+  if (!BIN || !SITE_ROOT) throw new Error("set TRELLIS_BIN and TRELLIS_SITE_ROOT (scripts/test.sh does)");
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "trellis-e2e-"));
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(BIN, ["serve"], {
+    env: {
+      ...process.env,
+      TRELLIS_LISTEN: `127.0.0.1:${port}`,
+      TRELLIS__DATABASE__URL: `sqlite:${join(dir, "trellis.db")}`,
+      TRELLIS__SERVER__SITE_ROOT: SITE_ROOT,
+      RUST_LOG: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`trellis exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/readyz`);
+      if (res.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error("trellis did not become ready within 30 s");
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  return {
+    base,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+}
+
+// Opens `path` in a new page and records every WASM file the page fetches.
+export async function openRecording(context, url) {
+  const page = await context.newPage();
+  const wasm = new Set();
+  page.on("request", (req) => {
+    const u = new URL(req.url());
+    if (u.pathname.endsWith(".wasm")) wasm.add(u.pathname);
+  });
+  await page.goto(url);
+  await page.waitForSelector("body[data-hydrated=true]", { timeout: 20_000 });
+  await page.waitForLoadState("networkidle");
+  return { page, wasm };
+}

@@ -1,0 +1,90 @@
+//! The app frame every page sits in: skip link, navigation bar, page header and error page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use trellis_shared::nav::SECTIONS;
+
+use super::theme::ThemeToggle;
+
+/// Navigation bar and main landmark around the routed page.
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="/" aria-label="Trellis home">
+                <span class="brand-mark" aria-hidden="true"></span>
+                "Trellis"
+            </a>
+            <nav class="nav" aria-label="Main">
+                <ul>
+                    {SECTIONS
+                        .iter()
+                        .map(|s| view! { <li><A href=s.path exact=true>{s.label}</A></li> })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <div class="topbar-end">
+                <ThemeToggle/>
+            </div>
+        </header>
+        <main id="main" class="page" tabindex="-1">{children()}</main>
+        <footer class="footer">
+            <span>"Trellis " {env!("CARGO_PKG_VERSION")}</span>
+            <a href="/readyz">"Status"</a>
+        </footer>
+    }
+}
+
+/// Title and one-line summary at the top of a page.
+#[component]
+pub fn PageHeader(
+    /// Page title, also used for the document title.
+    #[prop(into)]
+    title: String,
+    /// One line under the title.
+    #[prop(into, optional)]
+    summary: Option<String>,
+    /// Actions shown at the end of the header.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <leptos_meta::Title text=title.clone()/>
+        <div class="page-header">
+            <div>
+                <h1>{title}</h1>
+                {summary.map(|s| view! { <p class="summary">{s}</p> })}
+            </div>
+            {children.map(|c| view! { <div class="page-actions">{c()}</div> })}
+        </div>
+    }
+}
+
+/// Shown when a page fails to render.
+#[component]
+pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    view! {
+        <PageHeader title="Something went wrong" summary="This page could not be shown. Try again, or report it with the details below."/>
+        <ul class="error-list" role="alert">
+            {move || {
+                errors
+                    .get()
+                    .into_iter()
+                    .map(|(_, e)| view! { <li>{e.to_string()}</li> })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
+/// A card: a titled box on a page.
+#[component]
+pub fn Card(#[prop(into)] title: String, children: Children) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>{title}</h2>
+            {children()}
+        </section>
+    }
+}

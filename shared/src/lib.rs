@@ -1,0 +1,8 @@
+//! The Trellis SDK.
+//!
+//! Everything in here compiles for both the server and the WASM client, so it may depend only on
+//! small, target-neutral crates (serde). Integrations and widgets written by other teams build on
+//! these types; the server-only crates (store, LDAP, integrations, kube) never appear here.
+
+pub mod api;
+pub mod nav;
