@@ -36,3 +36,47 @@ fn migrate_creates_and_reports_the_sqlite_database() {
         assert!(String::from_utf8_lossy(&run.stdout).contains("0 pending"));
     }
 }
+
+#[test]
+fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = trellis()
+        .arg("serve")
+        .env("TRELLIS_LISTEN", "127.0.0.1:0")
+        .env("TRELLIS__DATABASE__URL", format!("sqlite:{}", dir.path().join("t.db").display()))
+        .env("TRELLIS__SERVER__SITE_ROOT", dir.path())
+        .env("TRELLIS__LOG__FORMAT", "json")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines.next().expect("server exited before listening").expect("read log");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split('"').next().expect("address").to_string();
+        }
+    };
+    let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+    stream.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""status":"ready""#), "{answer}");
+
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "server did not stop within 15 s of SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "clean exit on SIGTERM: {status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
+}

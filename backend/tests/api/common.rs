@@ -8,19 +8,6 @@ use trellis::config::Config;
 use trellis::AppState;
 use trellis_test_kit::{TestBackend, TestDatabase};
 
-/// Declares `$name` once per backend, as `$name::sqlite` and `$name::postgres`.
-#[macro_export]
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() { super::$name(trellis_test_kit::TestBackend::Sqlite).await }
-            #[tokio::test]
-            async fn postgres() { super::$name(trellis_test_kit::TestBackend::Postgres).await }
-        }
-    )*};
-}
-
 /// A running app on its own database.
 pub struct TestApp {
     pub router: Router,

@@ -3,7 +3,7 @@
 use trellis_test_kit::TestBackend;
 
 use crate::common::TestApp;
-use crate::on_both;
+use trellis_test_kit::on_both;
 
 on_both!(readyz_reports_migrated_database, readyz_refuses_unmigrated_database);
 

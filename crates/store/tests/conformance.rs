@@ -4,19 +4,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use trellis_store::jobs::Outcome;
 use trellis_store::{Backend, Db, DbOptions, StoreError};
-use trellis_test_kit::{TestBackend, TestDatabase};
-
-/// Declares `$name` once per backend: `$name::sqlite` and `$name::postgres`.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() { super::$name(trellis_test_kit::TestBackend::Sqlite).await }
-            #[tokio::test]
-            async fn postgres() { super::$name(trellis_test_kit::TestBackend::Postgres).await }
-        }
-    )*};
-}
+use trellis_test_kit::{on_both, TestBackend, TestDatabase};
 
 on_both!(
     migrate_is_idempotent_and_reported,

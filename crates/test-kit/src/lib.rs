@@ -10,3 +10,17 @@
 mod database;
 
 pub use database::{TestBackend, TestDatabase};
+
+/// Declares a test per engine for each named `async fn name(backend: TestBackend)` in scope:
+/// `name::sqlite` and `name::postgres`, so a suite states once that it runs on both.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() { super::$name($crate::TestBackend::Sqlite).await }
+            #[tokio::test]
+            async fn postgres() { super::$name($crate::TestBackend::Postgres).await }
+        }
+    )*};
+}
