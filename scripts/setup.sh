@@ -47,14 +47,20 @@ setup_debian_web_toolchain() {  # Debian's rustc-web (1.96) with a locally built
   fi
 }
 
-if [ ! -f "$TRELLIS_CACHE/toolchain" ]; then
+# TRELLIS_WASM_ROUTE: auto (default: rustup, else Debian), rustup, or debian. Setting it re-decides.
+route="${TRELLIS_WASM_ROUTE:-auto}"
+case "$route" in auto|rustup|debian) ;; *) die "TRELLIS_WASM_ROUTE must be auto, rustup or debian, not '$route'" ;; esac
+if [ ! -f "$TRELLIS_CACHE/toolchain" ] || [ -n "${TRELLIS_WASM_ROUTE:-}" ]; then
   command -v rustup >/dev/null || die "rustup is required (https://rustup.rs)"
   tc=stable
-  if rustup target list --installed --toolchain "$tc" 2>/dev/null | grep -q '^wasm32-unknown-unknown$' ||
-     timeout 300 rustup target add wasm32-unknown-unknown --toolchain "$tc" >/dev/null 2>&1; then
+  if [ "$route" != debian ] &&
+     { rustup target list --installed --toolchain "$tc" 2>/dev/null | grep -q '^wasm32-unknown-unknown$' ||
+       timeout 300 rustup target add wasm32-unknown-unknown --toolchain "$tc" >/dev/null 2>&1; }; then
     log "wasm32 target: rustup ($tc)"
+  elif [ "$route" = rustup ]; then
+    die "rustup cannot install the wasm32-unknown-unknown target (TRELLIS_WASM_ROUTE=rustup)"
   else
-    log "rustup cannot fetch the wasm32 target here; using Debian's rustc-web route"
+    log "wasm32 target: Debian's rustc-web with a locally built wasm32 std"
     setup_debian_web_toolchain; tc=web
   fi
   echo "$tc" > "$TRELLIS_CACHE/toolchain"
