@@ -12,7 +12,13 @@ use crate::config::{self, Config};
 #[command(name = "trellis", version, about)]
 struct Cli {
     /// YAML config file; without it, embedded defaults (SQLite under ./data) plus environment overrides.
-    #[arg(long, short, global = true, env = "TRELLIS_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "TRELLIS_CONFIG",
+        value_name = "FILE"
+    )]
     config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -51,7 +57,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Command::Config { command: ConfigCommand::Check } = cli.command {
+    if let Command::Config {
+        command: ConfigCommand::Check,
+    } = cli.command
+    {
         for key in &loaded.unknown_keys {
             eprintln!("warning: unknown config key `{key}` is ignored");
         }
@@ -63,7 +72,10 @@ pub fn main() -> ExitCode {
     for key in &loaded.unknown_keys {
         tracing::warn!(key, "unknown config key is ignored");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("trellis: cannot start the async runtime: {e}");
@@ -86,7 +98,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve => crate::server::serve(config).await,
         Command::Migrate { status } => {
             let db = crate::server::connect_db(&config).await?;
-            let report = if status { db.migration_status().await? } else { db.migrate().await? };
+            let report = if status {
+                db.migration_status().await?
+            } else {
+                db.migrate().await?
+            };
             println!(
                 "{} database: {} migrations applied, {} pending",
                 db.backend().as_str(),

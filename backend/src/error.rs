@@ -52,7 +52,9 @@ impl AppError {
             AppError::Input(_) => (StatusCode::BAD_REQUEST, "InputError"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "NotFoundError"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "ConflictError"),
-            AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailableError"),
+            AppError::Unavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailableError")
+            }
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Error"),
         }
     }
@@ -61,10 +63,14 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Invalid { .. } | StoreError::UnsupportedUrl(_) => AppError::Input(e.to_string()),
+            StoreError::Invalid { .. } | StoreError::UnsupportedUrl(_) => {
+                AppError::Input(e.to_string())
+            }
             StoreError::NotFound(what) => AppError::NotFound(format!("{what} not found")),
             StoreError::Conflict(msg) => AppError::Conflict(msg),
-            StoreError::Database(sqlx::Error::PoolTimedOut) => AppError::Unavailable("the database is busy".into()),
+            StoreError::Database(sqlx::Error::PoolTimedOut) => {
+                AppError::Unavailable("the database is busy".into())
+            }
             other => AppError::Internal(anyhow::Error::new(other)),
         }
     }
@@ -79,7 +85,11 @@ impl IntoResponse for AppError {
                 message: "Internal server error; see the server log for this request id".into(),
                 internal: Some(format!("{e:#}")),
             },
-            other => ErrorInfo { name, message: other.to_string(), internal: None },
+            other => ErrorInfo {
+                name,
+                message: other.to_string(),
+                internal: None,
+            },
         };
         let mut response = status.into_response();
         response.extensions_mut().insert(info);
@@ -90,7 +100,11 @@ impl IntoResponse for AppError {
 /// Middleware: writes the envelope for responses that carry an [`ErrorInfo`], logging 5xx causes.
 pub async fn error_envelope(request: Request, next: Next) -> Response {
     let method = request.method().to_string();
-    let url = request.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
+    let url = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
     let request_id = request
         .headers()
         .get("x-request-id")
@@ -105,13 +119,25 @@ pub async fn error_envelope(request: Request, next: Next) -> Response {
         tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), %status, cause, "request failed");
     }
     let envelope = ErrorEnvelope {
-        error: ErrorDetail { name: info.name.to_string(), message: info.message },
-        request: RequestInfo { method, url, request_id },
-        response: ResponseInfo { status_code: status.as_u16() },
+        error: ErrorDetail {
+            name: info.name.to_string(),
+            message: info.message,
+        },
+        request: RequestInfo {
+            method,
+            url,
+            request_id,
+        },
+        response: ResponseInfo {
+            status_code: status.as_u16(),
+        },
     };
     let body = serde_json::to_vec(&envelope).unwrap_or_default();
     let (mut parts, _) = response.into_parts();
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(body))
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod jobs;
 pub mod router;
 pub mod server;
 pub mod state;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::http::{header, HeaderValue};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
@@ -15,7 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{health, no_such_route};
+use crate::api::{catalog, health, no_such_route};
 use crate::error::error_envelope;
 use crate::state::AppState;
 use crate::web;
@@ -25,6 +25,15 @@ fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health::get_health))
         .route("/readyz", get(health::get_readiness))
+        .route(
+            "/catalog/entities/by-name/{kind}/{namespace}/{name}",
+            get(catalog::entities::get_entity_by_name),
+        )
+        .route(
+            "/catalog/entities/by-uid/{uid}",
+            get(catalog::entities::get_entity_by_uid_handler),
+        )
+        .route("/catalog/refresh", post(catalog::refresh::post_refresh))
         .fallback(no_such_route)
 }
 
@@ -38,17 +47,30 @@ pub fn build(state: AppState) -> Router {
         .route("/readyz", get(health::get_readiness))
         .nest("/api", api_routes())
         .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))
-        .leptos_routes(&state, pages, move || trellis_frontend::shell(leptos.clone()))
+        .leptos_routes(&state, pages, move || {
+            trellis_frontend::shell(leptos.clone())
+        })
         .fallback(web::fallback())
         // Innermost first: headers, compression, limits; then the error envelope; outermost the
         // request id, so every layer below (and every log line) sees it.
         .layer(
             ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-                .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
                 .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
-                .layer(RequestBodyLimitLayer::new(state.config.server.body_limit_bytes))
-                .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30))),
+                .layer(RequestBodyLimitLayer::new(
+                    state.config.server.body_limit_bytes,
+                ))
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                )),
         )
         .layer(middleware::from_fn(error_envelope))
         .layer(

@@ -25,10 +25,19 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let db = connect_db(&config).await?;
     if config.database.migrate_on_start {
         let status = db.migrate().await.context("applying database migrations")?;
-        tracing::info!(applied = status.applied, backend = db.backend().as_str(), "database ready");
+        tracing::info!(
+            applied = status.applied,
+            backend = db.backend().as_str(),
+            "database ready"
+        );
     }
     let leptos = crate::web::leptos_options(&config.server);
-    Ok(AppState::new(App { config, db, leptos }))
+    Ok(AppState::new(App {
+        config,
+        db,
+        leptos,
+        refresh_lock: tokio::sync::Mutex::new(()),
+    }))
 }
 
 /// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
@@ -41,17 +50,26 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let state = build_state(config).await?;
     let db = state.db.clone();
+    let refresher = crate::jobs::catalog_refresh::spawn(state.clone());
     let app = crate::router::build(state);
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-    tracing::info!("listening on http://{}", listener.local_addr().unwrap_or(listen));
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(
+        "listening on http://{}",
+        listener.local_addr().unwrap_or(listen)
+    );
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down: finishing requests in flight");
-            let _ = stop_tx.send(true);
-        });
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop_tx.send(true);
+    });
     let deadline = async move {
         let _ = stop_rx.wait_for(|stopped| *stopped).await;
         tokio::time::sleep(grace).await;
@@ -60,6 +78,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         result = server => result.context("server failed")?,
         () = deadline => tracing::warn!("shutdown grace period over; dropping remaining requests"),
     }
+    refresher.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

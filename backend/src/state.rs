@@ -18,6 +18,8 @@ pub struct App {
     pub db: Db,
     /// Options for server-side rendering (site root, asset names).
     pub leptos: LeptosOptions,
+    /// Serializes catalog refreshes of this replica (scheduled and on demand).
+    pub refresh_lock: tokio::sync::Mutex<()>,
 }
 
 /// Handle extracted by handlers with `State<AppState>`.

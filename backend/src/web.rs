@@ -25,7 +25,10 @@ pub fn assets_are_hashed() -> bool {
 }
 
 fn exe_dir() -> Option<PathBuf> {
-    std::env::current_exe().ok()?.parent().map(Path::to_path_buf)
+    std::env::current_exe()
+        .ok()?
+        .parent()
+        .map(Path::to_path_buf)
 }
 
 /// Rendering options derived from the server config.
@@ -44,11 +47,18 @@ pub fn leptos_options(server: &ServerConfig) -> LeptosOptions {
 pub fn pkg_service(site_root: &Path) -> axum::routing::MethodRouter {
     let hashed = assets_are_hashed();
     let cache = move |res: &Response<_>| -> Option<HeaderValue> {
-        let value = if hashed && res.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
+        let value = if hashed && res.status().is_success() {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
         Some(HeaderValue::from_static(value))
     };
     let service = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, cache))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            cache,
+        ))
         .service(ServeDir::new(site_root.join("pkg")));
     axum::routing::get_service(service)
 }
@@ -67,6 +77,10 @@ pub fn fallback() -> impl Fn(
 
 /// The tracing span of one request, carrying its request id.
 pub fn request_span(request: &Request<Body>) -> tracing::Span {
-    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
 }

@@ -8,8 +8,10 @@ use leptos_router::{
 };
 
 use crate::components::layout::{ErrorPage, Shell};
-use crate::pages::{catalog::CatalogView, catalog::EntityView, compute::ComputeView, home::HomeView};
 use crate::pages::not_found::NotFound;
+use crate::pages::{
+    catalog::CatalogView, catalog::EntityView, compute::ComputeView, home::HomeView,
+};
 
 /// The whole HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

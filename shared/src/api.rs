@@ -80,8 +80,15 @@ mod tests {
     #[test]
     fn error_envelope_uses_backstage_field_names() {
         let envelope = ErrorEnvelope {
-            error: ErrorDetail { name: "NotFoundError".into(), message: "no such entity".into() },
-            request: RequestInfo { method: "GET".into(), url: "/api/x".into(), request_id: Some("r1".into()) },
+            error: ErrorDetail {
+                name: "NotFoundError".into(),
+                message: "no such entity".into(),
+            },
+            request: RequestInfo {
+                method: "GET".into(),
+                url: "/api/x".into(),
+                request_id: Some("r1".into()),
+            },
             response: ResponseInfo { status_code: 404 },
         };
         let json = serde_json::to_value(&envelope).expect("serializes");

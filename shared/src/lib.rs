@@ -5,4 +5,5 @@
 //! these types; the server-only crates (store, LDAP, integrations, kube) never appear here.
 
 pub mod api;
+pub mod catalog;
 pub mod nav;

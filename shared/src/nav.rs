@@ -16,7 +16,11 @@ pub struct Section {
 
 /// The sections, in navigation order.
 pub const SECTIONS: &[Section] = &[
-    Section { path: "/", label: "Home", summary: "Everything you own and everything waiting on you." },
+    Section {
+        path: "/",
+        label: "Home",
+        summary: "Everything you own and everything waiting on you.",
+    },
     Section {
         path: "/catalog",
         label: "Catalog",
@@ -48,7 +52,10 @@ mod tests {
     fn finds_section_by_prefix_not_by_substring() {
         assert_eq!(section_for("/").map(|s| s.label), Some("Home"));
         assert_eq!(section_for("/catalog").map(|s| s.label), Some("Catalog"));
-        assert_eq!(section_for("/catalog/component/default/web").map(|s| s.label), Some("Catalog"));
+        assert_eq!(
+            section_for("/catalog/component/default/web").map(|s| s.label),
+            Some("Catalog")
+        );
         assert_eq!(section_for("/catalogue"), None);
         assert_eq!(section_for("/nope"), None);
     }

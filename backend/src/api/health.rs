@@ -11,7 +11,11 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Liveness: answers as long as the process serves requests.
 pub async fn get_health() -> Json<HealthReport> {
-    Json(HealthReport { status: "ok".into(), version: VERSION.into(), database: None })
+    Json(HealthReport {
+        status: "ok".into(),
+        version: VERSION.into(),
+        database: None,
+    })
 }
 
 /// Readiness: 200 when the database answers and no migration is pending, else 503.
@@ -34,7 +38,12 @@ pub async fn get_readiness(State(state): State<AppState>) -> (StatusCode, Json<H
                 reachable: true,
                 applied_migrations: status.applied,
                 pending_migrations: status.pending,
-                problem: (!status.is_current()).then(|| format!("{} migrations pending; run `trellis migrate`", status.pending)),
+                problem: (!status.is_current()).then(|| {
+                    format!(
+                        "{} migrations pending; run `trellis migrate`",
+                        status.pending
+                    )
+                }),
             },
             Err(e) => {
                 tracing::warn!(error = %e, "readiness: cannot read migration status");
@@ -49,7 +58,11 @@ pub async fn get_readiness(State(state): State<AppState>) -> (StatusCode, Json<H
         },
     };
     let ready = database.problem.is_none();
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let report = HealthReport {
         status: if ready { "ready" } else { "unavailable" }.into(),
         version: VERSION.into(),

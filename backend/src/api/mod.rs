@@ -1,10 +1,13 @@
 //! JSON API handlers, one module per resource; the routes themselves are listed in `router.rs`.
 
+pub mod catalog;
 pub mod health;
 
 use crate::error::AppError;
 
 /// Fallback for `/api/*` paths no route matches: a 404 in the error envelope, never HTML.
-pub async fn no_such_route(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> AppError {
+pub async fn no_such_route(
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppError {
     AppError::NotFound(format!("no API route at {}", uri.path()))
 }

@@ -38,7 +38,10 @@ pub enum ConfigError {
 
 impl ConfigError {
     pub(crate) fn key(key: impl Into<String>, reason: impl Into<String>) -> Self {
-        ConfigError::Key { key: key.into(), reason: reason.into() }
+        ConfigError::Key {
+            key: key.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -53,19 +56,32 @@ pub struct Loaded {
 
 /// Loads the config from `file` (or only defaults) with overrides from `env`, a list of
 /// environment variables (pass `std::env::vars()`; tests pass their own).
-pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Loaded, ConfigError> {
+pub fn load(
+    file: Option<&Path>,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<Loaded, ConfigError> {
     let env: Vec<(String, String)> = env.into_iter().collect();
     let mut value = match file {
         Some(path) => {
             let shown = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| ConfigError::Read { path: shown.clone(), reason: e.to_string() })?;
-            let parsed: Value = serde_yaml_ng::from_str(&text)
-                .map_err(|e| ConfigError::Syntax { path: shown.clone(), reason: e.to_string() })?;
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+            let parsed: Value =
+                serde_yaml_ng::from_str(&text).map_err(|e| ConfigError::Syntax {
+                    path: shown.clone(),
+                    reason: e.to_string(),
+                })?;
             match parsed {
                 Value::Null => Value::Mapping(Mapping::new()),
                 Value::Mapping(_) => parsed,
-                _ => return Err(ConfigError::Syntax { path: shown, reason: "the top level must be a mapping of keys".into() }),
+                _ => {
+                    return Err(ConfigError::Syntax {
+                        path: shown,
+                        reason: "the top level must be a mapping of keys".into(),
+                    })
+                }
             }
         }
         None => Value::Mapping(Mapping::new()),
@@ -78,10 +94,20 @@ pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>
     let ignored = serde_ignored::Deserializer::new(value, &mut record);
     let config: Config = serde_path_to_error::deserialize(ignored).map_err(|e| {
         let key = e.path().to_string();
-        ConfigError::key(if key == "." { "(top level)".to_string() } else { key }, e.into_inner().to_string())
+        ConfigError::key(
+            if key == "." {
+                "(top level)".to_string()
+            } else {
+                key
+            },
+            e.into_inner().to_string(),
+        )
     })?;
     config.validate()?;
-    Ok(Loaded { config, unknown_keys })
+    Ok(Loaded {
+        config,
+        unknown_keys,
+    })
 }
 
 /// Replaces `${VAR}` in every string; a variable that is not set is an error naming key and var.
@@ -90,7 +116,10 @@ fn substitute(value: &mut Value, key: &str, env: &[(String, String)]) -> Result<
         Value::String(s) if s.contains('$') => *s = substitute_str(s, key, env)?,
         Value::Mapping(map) => {
             for (k, v) in map.iter_mut() {
-                let name = k.as_str().map(str::to_string).unwrap_or_else(|| format!("{k:?}"));
+                let name = k
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("{k:?}"));
                 substitute(v, &join(key, &name), env)?;
             }
         }
@@ -114,12 +143,19 @@ fn substitute_str(s: &str, key: &str, env: &[(String, String)]) -> Result<String
             out.push_str("${");
             rest = after;
         } else if let Some(after) = tail.strip_prefix("${") {
-            let end = after.find('}').ok_or_else(|| ConfigError::key(key, "unclosed `${` in value"))?;
+            let end = after
+                .find('}')
+                .ok_or_else(|| ConfigError::key(key, "unclosed `${` in value"))?;
             let var = &after[..end];
             let found = env.iter().find(|(k, _)| k == var).map(|(_, v)| v.as_str());
             match found {
                 Some(v) => out.push_str(v),
-                None => return Err(ConfigError::key(key, format!("environment variable `{var}` is not set"))),
+                None => {
+                    return Err(ConfigError::key(
+                        key,
+                        format!("environment variable `{var}` is not set"),
+                    ))
+                }
             }
             rest = &after[end + 1..];
         } else {
@@ -141,14 +177,19 @@ fn apply_env_overrides(value: &mut Value, env: &[(String, String)]) -> Result<()
         } else if let Some(path) = name.strip_prefix("TRELLIS__") {
             let parts: Vec<String> = path.split("__").map(|p| p.to_ascii_lowercase()).collect();
             if parts.iter().any(String::is_empty) {
-                return Err(ConfigError::key(name.clone(), "empty key segment in environment override"));
+                return Err(ConfigError::key(
+                    name.clone(),
+                    "empty key segment in environment override",
+                ));
             }
             overrides.push((parts, val));
         }
     }
     for (path, raw) in overrides {
-        let parsed: Value = serde_yaml_ng::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
-        set_path(value, &path, parsed).map_err(|reason| ConfigError::key(path.join("."), reason))?;
+        let parsed: Value =
+            serde_yaml_ng::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+        set_path(value, &path, parsed)
+            .map_err(|reason| ConfigError::key(path.join("."), reason))?;
     }
     Ok(())
 }
@@ -166,10 +207,16 @@ fn set_path(value: &mut Value, path: &[String], new: Value) -> Result<(), String
         map.insert(key, new);
         return Ok(());
     }
-    let child = map.entry(key).or_insert_with(|| Value::Mapping(Mapping::new()));
+    let child = map
+        .entry(key)
+        .or_insert_with(|| Value::Mapping(Mapping::new()));
     set_path(child, rest, new)
 }
 
 fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") }
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
 }

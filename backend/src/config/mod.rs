@@ -5,6 +5,7 @@
 //! `server.listen`, and `TRELLIS__<SECTION>__<KEY>` for any key (`TRELLIS__DATABASE__URL`).
 //! Unknown keys are reported as warnings; wrong values stop start-up with the key named.
 
+mod catalog;
 mod load;
 mod validate;
 
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use catalog::CatalogConfig;
 pub use load::{load, ConfigError, Loaded};
 
 /// The whole configuration.
@@ -27,6 +29,8 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// Logging.
     pub log: LogConfig,
+    /// Software catalog.
+    pub catalog: CatalogConfig,
 }
 
 /// `app.*`: how the portal presents itself.
@@ -89,7 +93,10 @@ pub enum LogFormat {
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { title: "Trellis".into(), base_url: "http://127.0.0.1:3000".into() }
+        Self {
+            title: "Trellis".into(),
+            base_url: "http://127.0.0.1:3000".into(),
+        }
     }
 }
 
@@ -117,7 +124,10 @@ impl Default for DatabaseConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self { level: "info".into(), format: LogFormat::Pretty }
+        Self {
+            level: "info".into(),
+            format: LogFormat::Pretty,
+        }
     }
 }
 
@@ -128,6 +138,7 @@ impl Default for Config {
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
             log: LogConfig::default(),
+            catalog: CatalogConfig::default(),
         }
     }
 }

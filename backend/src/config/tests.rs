@@ -5,7 +5,10 @@ use std::io::Write;
 use super::*;
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn file(yaml: &str) -> tempfile::NamedTempFile {
@@ -39,15 +42,26 @@ fn file_values_substitution_and_overrides_apply_in_order() {
     );
     let loaded = load(
         Some(f.path()),
-        env(&[("DB_PASSWORD", "s3cret"), ("TRELLIS_LISTEN", "127.0.0.1:4000"), ("TRELLIS__DATABASE__MAX_CONNECTIONS", "7")]),
+        env(&[
+            ("DB_PASSWORD", "s3cret"),
+            ("TRELLIS_LISTEN", "127.0.0.1:4000"),
+            ("TRELLIS__DATABASE__MAX_CONNECTIONS", "7"),
+        ]),
     )
     .expect("loads");
     let c = loaded.config;
     assert_eq!(c.app.base_url, "https://portal.example.com");
     assert_eq!(c.database.url, "postgres://trellis:s3cret@db/trellis");
-    assert_eq!(c.server.listen.to_string(), "127.0.0.1:4000", "TRELLIS_LISTEN wins over the file");
+    assert_eq!(
+        c.server.listen.to_string(),
+        "127.0.0.1:4000",
+        "TRELLIS_LISTEN wins over the file"
+    );
     assert_eq!(c.database.max_connections, 7, "typed env override");
-    assert!(!c.to_redacted_yaml().contains("s3cret"), "config check hides the password");
+    assert!(
+        !c.to_redacted_yaml().contains("s3cret"),
+        "config check hides the password"
+    );
 }
 
 #[test]
@@ -92,7 +106,10 @@ fn errors_name_the_key() {
 fn unknown_keys_are_reported_not_fatal() {
     let f = file("databse:\n  url: sqlite:x.db\nserver:\n  lisen: 1.2.3.4:5\n");
     let loaded = load(Some(f.path()), env(&[])).expect("loads with warnings");
-    assert_eq!(loaded.unknown_keys, vec!["databse".to_string(), "server.lisen".to_string()]);
+    assert_eq!(
+        loaded.unknown_keys,
+        vec!["databse".to_string(), "server.lisen".to_string()]
+    );
     assert_eq!(loaded.config.database.url, Config::default().database.url);
 }
 
@@ -105,9 +122,14 @@ fn unreadable_and_malformed_files_are_named() {
     }
     let f = file("server: [unclosed\n");
     match load(Some(f.path()), env(&[])) {
-        Err(e @ ConfigError::Syntax { .. }) => assert!(e.to_string().contains("not valid YAML"), "{e}"),
+        Err(e @ ConfigError::Syntax { .. }) => {
+            assert!(e.to_string().contains("not valid YAML"), "{e}")
+        }
         other => panic!("{other:?}"),
     }
     let f = file("- just\n- a list\n");
-    assert!(matches!(load(Some(f.path()), env(&[])), Err(ConfigError::Syntax { .. })));
+    assert!(matches!(
+        load(Some(f.path()), env(&[])),
+        Err(ConfigError::Syntax { .. })
+    ));
 }

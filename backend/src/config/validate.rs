@@ -17,26 +17,65 @@ impl Config {
             ));
         }
         if url.starts_with("sqlite:") && url.contains(":memory:") {
-            return Err(ConfigError::key("database.url", "in-memory SQLite is not supported; give a file"));
+            return Err(ConfigError::key(
+                "database.url",
+                "in-memory SQLite is not supported; give a file",
+            ));
         }
         if !(1..=1000).contains(&self.database.max_connections) {
-            return Err(ConfigError::key("database.max_connections", "must be between 1 and 1000"));
+            return Err(ConfigError::key(
+                "database.max_connections",
+                "must be between 1 and 1000",
+            ));
         }
         if !(1..=300).contains(&self.database.acquire_timeout_secs) {
-            return Err(ConfigError::key("database.acquire_timeout_secs", "must be between 1 and 300"));
+            return Err(ConfigError::key(
+                "database.acquire_timeout_secs",
+                "must be between 1 and 300",
+            ));
         }
         let base = &self.app.base_url;
-        let valid_base = base.parse::<http::Uri>().ok().filter(|u| {
-            matches!(u.scheme_str(), Some("http" | "https")) && u.host().is_some()
-        });
+        let valid_base = base
+            .parse::<http::Uri>()
+            .ok()
+            .filter(|u| matches!(u.scheme_str(), Some("http" | "https")) && u.host().is_some());
         if valid_base.is_none() {
-            return Err(ConfigError::key("app.baseUrl", format!("`{base}` is not an absolute http(s) URL")));
+            return Err(ConfigError::key(
+                "app.baseUrl",
+                format!("`{base}` is not an absolute http(s) URL"),
+            ));
         }
         if self.server.body_limit_bytes < 1024 {
-            return Err(ConfigError::key("server.body_limit_bytes", "must be at least 1024"));
+            return Err(ConfigError::key(
+                "server.body_limit_bytes",
+                "must be at least 1024",
+            ));
+        }
+        for (i, location) in self.catalog.locations.iter().enumerate() {
+            if location.location_type != "file" {
+                return Err(ConfigError::key(
+                    format!("catalog.locations[{i}].type"),
+                    format!("`{}` is not supported; use `file`", location.location_type),
+                ));
+            }
+            if location.target.trim().is_empty() {
+                return Err(ConfigError::key(
+                    format!("catalog.locations[{i}].target"),
+                    "must not be empty",
+                ));
+            }
+        }
+        if !(10..=86_400).contains(&self.catalog.refresh_interval_secs) {
+            return Err(ConfigError::key(
+                "catalog.refresh_interval_secs",
+                "must be between 10 and 86400",
+            ));
         }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
-            return Err(ConfigError::key("log.level", format!("`{}` is not a valid filter: {e}", self.log.level)));
+            return Err(ConfigError::key(
+                "log.level",
+                format!("`{}` is not a valid filter: {e}", self.log.level),
+            ));
         }
         Ok(())
     }

@@ -29,7 +29,8 @@ impl TestResponse {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -47,7 +48,8 @@ impl TestApp {
     pub async fn with_config(backend: TestBackend, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let db = TestDatabase::new(backend).await;
         let site = tempfile::tempdir().expect("site dir");
-        std::fs::write(site.path().join("robots.txt"), "User-agent: *\n").expect("write static file");
+        std::fs::write(site.path().join("robots.txt"), "User-agent: *\n")
+            .expect("write static file");
         let mut config = Config::default();
         config.database.url = db.url.clone();
         config.server.site_root = site.path().to_path_buf();
@@ -55,18 +57,36 @@ impl TestApp {
         config.validate().expect("test config is valid");
         let state = trellis::server::build_state(config).await.expect("state");
         let router = trellis::router::build(state.clone());
-        TestApp { router, state, _db: db, _site: site }
+        TestApp {
+            router,
+            state,
+            _db: db,
+            _site: site,
+        }
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.send(Request::get(path).body(Body::empty()).expect("request")).await
+        self.send(Request::get(path).body(Body::empty()).expect("request"))
+            .await
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.expect("infallible router");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible router");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024).await.expect("body").to_vec();
-        TestResponse { status, headers, body }
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
+            .await
+            .expect("body")
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 }

@@ -18,14 +18,23 @@ async fn unknown_api_route_is_a_json_404_envelope() {
     assert_eq!(body["request"]["method"], "GET");
     assert_eq!(body["request"]["url"], "/api/nope/x?y=1");
     assert_eq!(body["response"]["statusCode"], 404);
-    let id = body["request"]["requestId"].as_str().expect("request id in body");
-    assert_eq!(res.header("x-request-id"), Some(id), "same id in header and body");
+    let id = body["request"]["requestId"]
+        .as_str()
+        .expect("request id in body");
+    assert_eq!(
+        res.header("x-request-id"),
+        Some(id),
+        "same id in header and body"
+    );
 }
 
 #[tokio::test]
 async fn client_request_id_is_kept() {
     let app = TestApp::new(TestBackend::Sqlite).await;
-    let req = Request::get("/api/missing").header("x-request-id", "abc-123").body(Body::empty()).expect("req");
+    let req = Request::get("/api/missing")
+        .header("x-request-id", "abc-123")
+        .body(Body::empty())
+        .expect("req");
     let res = app.send(req).await;
     assert_eq!(res.header("x-request-id"), Some("abc-123"));
     assert_eq!(res.json()["request"]["requestId"], "abc-123");
@@ -46,6 +55,10 @@ async fn oversized_bodies_are_refused() {
 async fn every_response_says_nosniff() {
     let app = TestApp::new(TestBackend::Sqlite).await;
     for path in ["/healthz", "/", "/api/x"] {
-        assert_eq!(app.get(path).await.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(
+            app.get(path).await.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
     }
 }

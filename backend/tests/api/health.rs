@@ -5,7 +5,10 @@ use trellis_test_kit::TestBackend;
 use crate::common::TestApp;
 use trellis_test_kit::on_both;
 
-on_both!(readyz_reports_migrated_database, readyz_refuses_unmigrated_database);
+on_both!(
+    readyz_reports_migrated_database,
+    readyz_refuses_unmigrated_database
+);
 
 async fn readyz_reports_migrated_database(backend: TestBackend) {
     let app = TestApp::new(backend).await;
@@ -14,7 +17,11 @@ async fn readyz_reports_migrated_database(backend: TestBackend) {
         assert_eq!(res.status, 200, "{path}: {}", res.text());
         let body = res.json();
         assert_eq!(body["status"], "ready");
-        let expected = if backend == TestBackend::Sqlite { "sqlite" } else { "postgres" };
+        let expected = if backend == TestBackend::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        };
         assert_eq!(body["database"]["backend"], expected);
         assert_eq!(body["database"]["reachable"], true);
         assert_eq!(body["database"]["pending_migrations"], 0);
@@ -28,7 +35,10 @@ async fn readyz_refuses_unmigrated_database(backend: TestBackend) {
     assert_eq!(res.status, 503, "{}", res.text());
     let body = res.json();
     assert_eq!(body["status"], "unavailable");
-    assert!(body["database"]["problem"].as_str().unwrap_or_default().contains("trellis migrate"));
+    assert!(body["database"]["problem"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("trellis migrate"));
     // Liveness does not depend on the database.
     assert_eq!(app.get("/healthz").await.status, 200);
     app.state.db.migrate().await.expect("migrate");

@@ -1,5 +1,6 @@
 //! Integration tests of the server through its real router on real databases.
 
+mod catalog;
 mod cli;
 mod common;
 mod errors;

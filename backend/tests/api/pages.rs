@@ -9,16 +9,37 @@ use crate::common::TestApp;
 #[tokio::test]
 async fn each_section_is_rendered_on_the_server() {
     let app = TestApp::new(TestBackend::Sqlite).await;
-    for (path, heading) in [("/", "Home"), ("/catalog", "Catalog"), ("/compute", "Compute")] {
+    for (path, heading) in [
+        ("/", "Home"),
+        ("/catalog", "Catalog"),
+        ("/compute", "Compute"),
+    ] {
         let res = app.get(path).await;
         assert_eq!(res.status, 200, "{path}");
-        assert_eq!(res.header("content-type"), Some("text/html; charset=utf-8"), "{path}");
-        assert_eq!(res.header("cache-control"), Some("no-cache"), "{path}: pages are revalidated");
+        assert_eq!(
+            res.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{path}"
+        );
+        assert_eq!(
+            res.header("cache-control"),
+            Some("no-cache"),
+            "{path}: pages are revalidated"
+        );
         let html = res.text();
         assert!(html.starts_with("<!DOCTYPE html>"), "{path}: {html:.200}");
-        assert!(html.contains(&format!("<h1>{heading}</h1>")), "{path} renders its view on the server: {html}");
-        assert!(html.contains(r#"aria-current="page""#), "{path}: nav marks the current section");
-        assert!(html.contains(&format!("<title>{heading} · Trellis</title>")), "{path}: title");
+        assert!(
+            html.contains(&format!("<h1>{heading}</h1>")),
+            "{path} renders its view on the server: {html}"
+        );
+        assert!(
+            html.contains(r#"aria-current="page""#),
+            "{path}: nav marks the current section"
+        );
+        assert!(
+            html.contains(&format!("<title>{heading} · Trellis</title>")),
+            "{path}: title"
+        );
     }
 }
 
@@ -27,7 +48,11 @@ async fn entity_pages_render_their_reference() {
     let app = TestApp::new(TestBackend::Sqlite).await;
     let res = app.get("/catalog/component/default/petstore").await;
     assert_eq!(res.status, 200);
-    assert!(res.text().contains("<h1>component:default/petstore</h1>"), "{}", res.text());
+    assert!(
+        res.text().contains("<h1>component:default/petstore</h1>"),
+        "{}",
+        res.text()
+    );
 }
 
 #[tokio::test]
@@ -46,14 +71,21 @@ async fn static_files_come_from_the_site_root() {
     assert_eq!(res.text(), "User-agent: *\n");
     let missing = app.get("/pkg/none.wasm").await;
     assert_eq!(missing.status, 404);
-    assert_eq!(missing.header("cache-control"), Some("no-cache"), "misses are never cached for long");
+    assert_eq!(
+        missing.header("cache-control"),
+        Some("no-cache"),
+        "misses are never cached for long"
+    );
 }
 
 #[tokio::test]
 async fn pages_are_compressed_when_the_client_accepts_it() {
     let app = TestApp::new(TestBackend::Sqlite).await;
     for encoding in ["gzip", "br"] {
-        let req = Request::get("/catalog").header("accept-encoding", encoding).body(Body::empty()).expect("req");
+        let req = Request::get("/catalog")
+            .header("accept-encoding", encoding)
+            .body(Body::empty())
+            .expect("req");
         let res = app.send(req).await;
         assert_eq!(res.status, 200);
         assert_eq!(res.header("content-encoding"), Some(encoding));

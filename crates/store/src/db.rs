@@ -39,7 +39,10 @@ pub struct DbOptions {
 
 impl Default for DbOptions {
     fn default() -> Self {
-        Self { max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -53,25 +56,30 @@ pub enum Db {
 }
 
 /// Runs the same query code against whichever pool `$db` holds. The body is compiled once per
-/// backend, so it must be valid for both (`$1` placeholders, schema-qualified names).
+/// backend, so it must be valid for both (`$1` placeholders, schema-qualified names). Plugin
+/// crates use it for their own queries.
+#[macro_export]
 macro_rules! with_pool {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
         }
     };
 }
-pub(crate) use with_pool;
 
 impl Db {
     /// Connects to `url` (`sqlite:<file>` or `postgres://...`), creating the SQLite files and
     /// folder if missing. Does not run migrations: see [`Db::migrate`].
     pub async fn connect(url: &str, options: &DbOptions) -> StoreResult<Db> {
         if url.starts_with("sqlite:") {
-            crate::pool::connect_sqlite(url, options).await.map(Db::Sqlite)
+            crate::pool::connect_sqlite(url, options)
+                .await
+                .map(Db::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            crate::pool::connect_postgres(url, options).await.map(Db::Postgres)
+            crate::pool::connect_postgres(url, options)
+                .await
+                .map(Db::Postgres)
         } else {
             Err(StoreError::UnsupportedUrl(redact_url(url)))
         }
@@ -87,13 +95,13 @@ impl Db {
 
     /// One round trip to the database.
     pub async fn ping(&self) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        crate::with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
     /// Closes every connection; waits for queries in flight.
     pub async fn close(&self) {
-        with_pool!(self, pool => pool.close().await)
+        crate::with_pool!(self, pool => pool.close().await)
     }
 }
 
@@ -117,7 +125,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords_only() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite:data/x.db"), "sqlite:data/x.db");
         assert_eq!(redact_url("mysql://a:b@c/d"), "mysql://a:***@c/d");

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::db::{with_pool, Db};
+use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
+use crate::with_pool;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -48,7 +49,9 @@ pub struct JobRun {
 
 /// Job names are short identifiers, as they appear in metrics and URLs.
 fn validate_job_name(job: &str) -> StoreResult<()> {
-    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | ':');
+    let ok_char = |c: char| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | ':')
+    };
     if job.is_empty() || job.len() > 100 || !job.chars().all(ok_char) {
         return Err(StoreError::Invalid {
             field: "job",
@@ -73,7 +76,13 @@ impl Db {
     }
 
     /// Records how run `id` ended. A run finishes once: finishing it again is a conflict.
-    pub async fn finish_job_run(&self, id: i64, outcome: Outcome, detail: Option<&str>, at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn finish_job_run(
+        &self,
+        id: i64,
+        outcome: Outcome,
+        detail: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let updated = with_pool!(self, pool => {
             sqlx::query("UPDATE core.job_runs SET finished_at = $1, outcome = $2, detail = $3 WHERE id = $4 AND finished_at IS NULL")
                 .bind(at)
@@ -88,7 +97,9 @@ impl Db {
             return Ok(());
         }
         match self.job_run(id).await? {
-            Some(_) => Err(StoreError::Conflict(format!("job run {id} has already finished"))),
+            Some(_) => Err(StoreError::Conflict(format!(
+                "job run {id} has already finished"
+            ))),
             None => Err(StoreError::NotFound(format!("job run {id}"))),
         }
     }
@@ -108,7 +119,10 @@ impl Db {
     pub async fn recent_job_runs(&self, job: &str, limit: i64) -> StoreResult<Vec<JobRun>> {
         validate_job_name(job)?;
         if !(1..=1000).contains(&limit) {
-            return Err(StoreError::Invalid { field: "limit", reason: format!("{limit} is not within 1-1000") });
+            return Err(StoreError::Invalid {
+                field: "limit",
+                reason: format!("{limit} is not within 1-1000"),
+            });
         }
         let runs = with_pool!(self, pool => {
             sqlx::query_as::<_, JobRun>(

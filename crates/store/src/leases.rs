@@ -5,19 +5,36 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{with_pool, Db};
+use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
+use crate::with_pool;
 
 impl Db {
     /// Takes or renews lease `name` for `holder` until `until`. Returns whether `holder` now holds
     /// it; `false` means another holder's lease has not expired at `now`.
-    pub async fn try_acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn try_acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         if name.is_empty() || holder.is_empty() {
-            let field = if name.is_empty() { "lease name" } else { "lease holder" };
-            return Err(StoreError::Invalid { field, reason: "must not be empty".into() });
+            let field = if name.is_empty() {
+                "lease name"
+            } else {
+                "lease holder"
+            };
+            return Err(StoreError::Invalid {
+                field,
+                reason: "must not be empty".into(),
+            });
         }
         if until <= now {
-            return Err(StoreError::Invalid { field: "until", reason: "must be later than now".into() });
+            return Err(StoreError::Invalid {
+                field: "until",
+                reason: "must be later than now".into(),
+            });
         }
         let sql = "INSERT INTO core.leases AS l (name, holder, expires_at_ms) VALUES ($1, $2, $3) \
                    ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at_ms = excluded.expires_at_ms \
@@ -49,7 +66,11 @@ impl Db {
     }
 
     /// Who holds lease `name` at `now`, if anyone.
-    pub async fn lease_holder(&self, name: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
+    pub async fn lease_holder(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<String>> {
         let holder = with_pool!(self, pool => {
             sqlx::query_scalar::<_, String>("SELECT holder FROM core.leases WHERE name = $1 AND expires_at_ms > $2")
                 .bind(name)

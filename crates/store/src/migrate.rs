@@ -11,8 +11,9 @@ use serde::Serialize;
 use sqlx::migrate::Migrator;
 use sqlx::Row;
 
-use crate::db::{with_pool, Backend, Db, PLUGINS};
+use crate::db::{Backend, Db, PLUGINS};
 use crate::error::StoreResult;
+use crate::with_pool;
 
 /// Where the schema stands against the migrations this build knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,8 +34,17 @@ impl MigrationStatus {
 /// The migrators of every plugin that has migrations, for one backend.
 fn migrators(backend: Backend) -> Vec<(&'static str, Migrator)> {
     let sets = match backend {
-        Backend::Sqlite => vec![("core", sqlx::migrate!("../../migrations/core/sqlite"))],
-        Backend::Postgres => vec![("core", sqlx::migrate!("../../migrations/core/postgres"))],
+        Backend::Sqlite => vec![
+            ("core", sqlx::migrate!("../../migrations/core/sqlite")),
+            ("catalog", sqlx::migrate!("../../migrations/catalog/sqlite")),
+        ],
+        Backend::Postgres => vec![
+            ("core", sqlx::migrate!("../../migrations/core/postgres")),
+            (
+                "catalog",
+                sqlx::migrate!("../../migrations/catalog/postgres"),
+            ),
+        ],
     };
     sets.into_iter()
         .map(|(plugin, mut migrator)| {
@@ -49,7 +59,9 @@ impl Db {
     pub async fn migrate(&self) -> StoreResult<MigrationStatus> {
         if let Db::Postgres(pool) = self {
             for plugin in PLUGINS {
-                sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{plugin}\"")).execute(pool).await?;
+                sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{plugin}\""))
+                    .execute(pool)
+                    .await?;
             }
         }
         for (plugin, migrator) in migrators(self.backend()) {
@@ -92,6 +104,9 @@ impl Db {
             BTreeSet::new()
         };
         let done = known.intersection(&applied).count();
-        Ok(MigrationStatus { applied: done, pending: known.len() - done })
+        Ok(MigrationStatus {
+            applied: done,
+            pending: known.len() - done,
+        })
     }
 }

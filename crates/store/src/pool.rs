@@ -14,7 +14,10 @@ use crate::error::{StoreError, StoreResult};
 /// The file that holds `plugin`'s tables next to the main SQLite file `main`:
 /// `data/trellis.db` → `data/trellis.catalog.db`.
 pub(crate) fn plugin_file(main: &Path, plugin: &str) -> PathBuf {
-    let stem = main.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = main
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     main.with_file_name(format!("{stem}.{plugin}.db"))
 }
 
@@ -35,12 +38,19 @@ pub(crate) async fn connect_sqlite(url: &str, options: &DbOptions) -> StoreResul
         });
     }
     if let Some(dir) = main.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
     }
     let attachments: Vec<(String, String)> = PLUGINS
         .iter()
-        .map(|plugin| (plugin.to_string(), plugin_file(&main, plugin).display().to_string()))
+        .map(|plugin| {
+            (
+                plugin.to_string(),
+                plugin_file(&main, plugin).display().to_string(),
+            )
+        })
         .collect();
     let pool = SqlitePoolOptions::new()
         .max_connections(options.max_connections)
@@ -53,8 +63,10 @@ pub(crate) async fn connect_sqlite(url: &str, options: &DbOptions) -> StoreResul
                         .bind(file)
                         .execute(&mut *conn)
                         .await?;
-                    conn.execute(format!("PRAGMA \"{schema}\".journal_mode = WAL").as_str()).await?;
-                    conn.execute(format!("PRAGMA \"{schema}\".synchronous = NORMAL").as_str()).await?;
+                    conn.execute(format!("PRAGMA \"{schema}\".journal_mode = WAL").as_str())
+                        .await?;
+                    conn.execute(format!("PRAGMA \"{schema}\".synchronous = NORMAL").as_str())
+                        .await?;
                 }
                 Ok(())
             })
@@ -82,7 +94,13 @@ mod tests {
 
     #[test]
     fn plugin_files_sit_beside_the_main_file() {
-        assert_eq!(plugin_file(Path::new("data/trellis.db"), "catalog"), PathBuf::from("data/trellis.catalog.db"));
-        assert_eq!(plugin_file(Path::new("x"), "core"), PathBuf::from("x.core.db"));
+        assert_eq!(
+            plugin_file(Path::new("data/trellis.db"), "catalog"),
+            PathBuf::from("data/trellis.catalog.db")
+        );
+        assert_eq!(
+            plugin_file(Path::new("x"), "core"),
+            PathBuf::from("x.core.db")
+        );
     }
 }

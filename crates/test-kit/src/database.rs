@@ -30,7 +30,8 @@ pub struct TestDatabase {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn admin_url() -> String {
-    std::env::var("TRELLIS_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_ADMIN_URL.to_string())
+    std::env::var("TRELLIS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| DEFAULT_POSTGRES_ADMIN_URL.to_string())
 }
 
 impl TestDatabase {
@@ -47,9 +48,15 @@ impl TestDatabase {
 
     /// A SQLite database file in a new temporary folder.
     pub fn sqlite() -> TestDatabase {
-        let dir = tempfile::tempdir().expect("create a temporary folder for a SQLite test database");
+        let dir =
+            tempfile::tempdir().expect("create a temporary folder for a SQLite test database");
         let url = format!("sqlite:{}", dir.path().join("trellis.db").display());
-        TestDatabase { url, backend: TestBackend::Sqlite, dir: Some(dir), postgres: None }
+        TestDatabase {
+            url,
+            backend: TestBackend::Sqlite,
+            dir: Some(dir),
+            postgres: None,
+        }
     }
 
     /// A freshly created PostgreSQL database.
@@ -59,7 +66,11 @@ impl TestDatabase {
             "trellis_test_{}_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed),
-            uuid::Uuid::new_v4().simple().to_string().get(..8).unwrap_or_default()
+            uuid::Uuid::new_v4()
+                .simple()
+                .to_string()
+                .get(..8)
+                .unwrap_or_default()
         );
         let mut conn = match PgConnection::connect(&admin).await {
             Ok(conn) => conn,
@@ -68,7 +79,10 @@ impl TestDatabase {
                  run scripts/test-services.sh or set TRELLIS_TEST_POSTGRES_URL"
             ),
         };
-        if let Err(e) = conn.execute(format!("CREATE DATABASE \"{name}\"").as_str()).await {
+        if let Err(e) = conn
+            .execute(format!("CREATE DATABASE \"{name}\"").as_str())
+            .await
+        {
             panic!("cannot create test database {name}: {e}");
         }
         let _ = conn.close().await;
@@ -76,7 +90,12 @@ impl TestDatabase {
             Some((server, _)) => format!("{server}/{name}"),
             None => panic!("TRELLIS_TEST_POSTGRES_URL `{admin}` has no database path"),
         };
-        TestDatabase { url, backend: TestBackend::Postgres, dir: None, postgres: Some((admin, name)) }
+        TestDatabase {
+            url,
+            backend: TestBackend::Postgres,
+            dir: None,
+            postgres: Some((admin, name)),
+        }
     }
 
     /// The folder holding a SQLite test database.
@@ -87,14 +106,25 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Some((admin, name)) = self.postgres.take() else { return };
+        let Some((admin, name)) = self.postgres.take() else {
+            return;
+        };
         // Drop runs inside the test's runtime; a helper thread with its own runtime does the
         // async cleanup without blocking that runtime's worker on a nested block_on.
         let cleanup = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async move {
                 if let Ok(mut conn) = PgConnection::connect(&admin).await {
-                    let _ = conn.execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await;
+                    let _ = conn
+                        .execute(
+                            format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str(),
+                        )
+                        .await;
                     let _ = conn.close().await;
                 }
             });

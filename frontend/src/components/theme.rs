@@ -48,7 +48,9 @@ impl Theme {
 fn current_theme() -> Theme {
     #[cfg(not(feature = "ssr"))]
     {
-        let attr = document().document_element().and_then(|el| el.get_attribute("data-theme"));
+        let attr = document()
+            .document_element()
+            .and_then(|el| el.get_attribute("data-theme"));
         if let Some(theme) = attr.as_deref().and_then(Theme::parse) {
             return theme;
         }

@@ -9,5 +9,9 @@ use trellis_shared::nav::{section_for, Section};
 
 /// The section definition for a path known to be one of ours.
 fn section(path: &str) -> Section {
-    section_for(path).copied().unwrap_or(Section { path: "/", label: "Trellis", summary: "" })
+    section_for(path).copied().unwrap_or(Section {
+        path: "/",
+        label: "Trellis",
+        summary: "",
+    })
 }

@@ -1,0 +1,87 @@
+//! `catalog-refresh`: re-reads every registered location and applies the result. Idempotent: a
+//! refresh with no changes writes nothing but its run record.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::Utc;
+use trellis_catalog::store::{apply_read, ApplySummary};
+use trellis_catalog::{read_locations, ReadOptions};
+use trellis_store::jobs::Outcome;
+
+use crate::state::AppState;
+
+/// The job's name in run records and leases.
+pub const JOB: &str = "catalog-refresh";
+
+/// Reads and applies all locations once; serialized with any other refresh of this replica.
+pub async fn run(state: &AppState) -> anyhow::Result<ApplySummary> {
+    let _one_at_a_time = state.refresh_lock.lock().await;
+    let locations = state.config.catalog.locations.clone();
+    let registered: BTreeSet<String> = locations.iter().map(|l| l.key()).collect();
+    let options = ReadOptions {
+        max_file_bytes: state.config.catalog.max_file_bytes,
+        ..ReadOptions::default()
+    };
+    let run_id = state.db.start_job_run(JOB, Utc::now()).await?;
+    let read = tokio::task::spawn_blocking(move || read_locations(&locations, &options))
+        .await
+        .context("catalog read task")?;
+    let errors = read
+        .issues
+        .iter()
+        .filter(|i| i.level == trellis_catalog::Level::Error)
+        .count();
+    match apply_read(&state.db, &read, &registered, Utc::now()).await {
+        Ok(summary) => {
+            let detail = serde_json::json!({ "summary": summary, "errors": errors, "issues": read.issues.len() }).to_string();
+            state
+                .db
+                .finish_job_run(run_id, Outcome::Success, Some(&detail), Utc::now())
+                .await?;
+            Ok(summary)
+        }
+        Err(e) => {
+            let _ = state
+                .db
+                .finish_job_run(run_id, Outcome::Failed, Some(&e.to_string()), Utc::now())
+                .await;
+            Err(e).context("applying the catalog read")
+        }
+    }
+}
+
+/// Refreshes at start and then every `catalog.refresh_interval_secs`, on the replica that holds
+/// the job's lease.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let interval = Duration::from_secs(state.config.catalog.refresh_interval_secs);
+        let holder = format!("{}-{}", std::process::id(), uuid_like());
+        loop {
+            let now = Utc::now();
+            let until = now
+                + chrono::Duration::from_std(interval * 2).unwrap_or(chrono::Duration::minutes(10));
+            match state.db.try_acquire_lease(JOB, &holder, now, until).await {
+                Ok(true) => {
+                    if let Err(e) = run(&state).await {
+                        tracing::error!(job = JOB, "{e:#}");
+                    }
+                }
+                Ok(false) => tracing::debug!(job = JOB, "another replica holds the lease"),
+                Err(e) => tracing::warn!(job = JOB, error = %e, "cannot take the lease"),
+            }
+            tokio::time::sleep(interval).await;
+        }
+    })
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    )
+}

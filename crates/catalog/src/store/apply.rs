@@ -1,0 +1,187 @@
+//! Applying a full read of the registered locations to the stored catalog, in one transaction:
+//! new and changed entities are written (with their search rows and the relations they emit),
+//! unchanged ones are left alone, and stored entities their source really dropped are removed.
+//! Entities from a file that could not be read, or from a location whose target could not be
+//! listed, are kept: a broken file must not empty the catalog.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use trellis_shared::catalog::relations::emitted_by;
+use trellis_store::{with_pool, Db, StoreError, StoreResult};
+
+use super::search;
+use crate::read::CatalogRead;
+
+/// What an apply changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ApplySummary {
+    /// Entities stored for the first time.
+    pub added: usize,
+    /// Entities whose definition or source changed.
+    pub changed: usize,
+    /// Entities left as they were.
+    pub unchanged: usize,
+    /// Entities removed because their source dropped them or their location is gone.
+    pub removed: usize,
+    /// Entities kept although not read this time, because their file or location failed.
+    pub kept: usize,
+}
+
+struct Row {
+    entity_ref: String,
+    uid: String,
+    kind: String,
+    namespace: String,
+    name: String,
+    origin: String,
+    file: String,
+    etag: String,
+    body: String,
+    search: Vec<(String, Option<String>)>,
+    relations: Vec<(String, &'static str, String)>,
+}
+
+/// Stores `read` as the catalog's content for the locations in `registered` (location keys).
+pub async fn apply_read(
+    db: &Db,
+    read: &CatalogRead,
+    registered: &BTreeSet<String>,
+    now: DateTime<Utc>,
+) -> StoreResult<ApplySummary> {
+    let existing: Vec<(String, String, String, String, String)> = with_pool!(db, pool => {
+        sqlx::query_as("SELECT entity_ref, uid, etag, origin, file FROM catalog.entities").fetch_all(pool).await
+    })?;
+    let existing: HashMap<String, (String, String, String, String)> = existing
+        .into_iter()
+        .map(|(r, uid, etag, origin, file)| (r, (uid, etag, origin, file)))
+        .collect();
+
+    let mut summary = ApplySummary::default();
+    let mut writes = Vec::new();
+    let mut seen = HashSet::new();
+    for item in &read.entities {
+        let mut entity = item.entity.clone();
+        entity.relations.clear();
+        entity.metadata.uid = None;
+        entity.metadata.etag = None;
+        let own = entity.entity_ref();
+        let entity_ref = own.canonical();
+        let body = serde_json::to_string(&entity).map_err(|e| StoreError::Invalid {
+            field: "entity",
+            reason: format!("{entity_ref} cannot be stored: {e}"),
+        })?;
+        let etag = etag_of(&[&body, &item.origin, &item.file]);
+        seen.insert(entity_ref.clone());
+        let uid = match existing.get(&entity_ref) {
+            Some((_, old_etag, _, _)) if *old_etag == etag => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some((uid, ..)) => {
+                summary.changed += 1;
+                uid.clone()
+            }
+            None => {
+                summary.added += 1;
+                uuid::Uuid::new_v4().to_string()
+            }
+        };
+        let relations = emitted_by(&entity)
+            .0
+            .into_iter()
+            .map(|r| (r.source.canonical(), r.relation_type, r.target.canonical()))
+            .collect();
+        writes.push(Row {
+            search: search::rows(&entity),
+            kind: own.kind.to_lowercase(),
+            namespace: own.namespace.to_lowercase(),
+            name: own.name.to_lowercase(),
+            entity_ref,
+            uid,
+            origin: item.origin.clone(),
+            file: item.file.clone(),
+            etag,
+            body,
+            relations,
+        });
+    }
+    let mut removals = Vec::new();
+    for (entity_ref, (_, _, origin, file)) in &existing {
+        if seen.contains(entity_ref) {
+            continue;
+        }
+        let source_failed =
+            read.incomplete_origins.contains(origin) || read.unreadable_files.contains(file);
+        if registered.contains(origin) && source_failed {
+            summary.kept += 1;
+        } else {
+            removals.push(entity_ref.clone());
+        }
+    }
+    summary.removed = removals.len();
+
+    with_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        for row in &writes {
+            sqlx::query(
+                "INSERT INTO catalog.entities (entity_ref, uid, kind, namespace, name, origin, file, etag, body, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (entity_ref) DO UPDATE SET origin = excluded.origin, file = excluded.file, \
+                 etag = excluded.etag, body = excluded.body, updated_at = excluded.updated_at",
+            )
+            .bind(&row.entity_ref).bind(&row.uid).bind(&row.kind).bind(&row.namespace).bind(&row.name)
+            .bind(&row.origin).bind(&row.file).bind(&row.etag).bind(&row.body).bind(now)
+            .execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM catalog.search WHERE entity_ref = $1").bind(&row.entity_ref).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM catalog.relations WHERE emitted_by = $1").bind(&row.entity_ref).execute(&mut *tx).await?;
+            for chunk in row.search.chunks(300) {
+                let mut qb = sqlx::QueryBuilder::new("INSERT INTO catalog.search (entity_ref, key, value) ");
+                qb.push_values(chunk, |mut b, (key, value)| {
+                    b.push_bind(&row.entity_ref).push_bind(key).push_bind(value);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            for chunk in row.relations.chunks(300) {
+                let mut qb = sqlx::QueryBuilder::new("INSERT INTO catalog.relations (source_ref, type, target_ref, emitted_by) ");
+                qb.push_values(chunk, |mut b, (source, relation_type, target)| {
+                    b.push_bind(source).push_bind(*relation_type).push_bind(target).push_bind(&row.entity_ref);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+        }
+        for entity_ref in &removals {
+            sqlx::query("DELETE FROM catalog.relations WHERE emitted_by = $1").bind(entity_ref).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM catalog.search WHERE entity_ref = $1").bind(entity_ref).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM catalog.entities WHERE entity_ref = $1").bind(entity_ref).execute(&mut *tx).await?;
+        }
+        sqlx::query("DELETE FROM catalog.issues").execute(&mut *tx).await?;
+        for issue in &read.issues {
+            sqlx::query(
+                "INSERT INTO catalog.issues (level, location, file, document, entity_ref, message, found_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(if issue.level == crate::read::Level::Error { "error" } else { "warning" })
+            .bind(&issue.location).bind(&issue.file).bind(issue.document.map(|d| i32::try_from(d).unwrap_or(i32::MAX)))
+            .bind(&issue.entity_ref).bind(&issue.message).bind(now)
+            .execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    })?;
+    tracing::info!(
+        added = summary.added,
+        changed = summary.changed,
+        removed = summary.removed,
+        kept = summary.kept,
+        "catalog applied"
+    );
+    Ok(summary)
+}
+
+/// A stable fingerprint of the stored form; equal inputs give equal etags on every replica.
+fn etag_of(parts: &[&str]) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    parts.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}

@@ -1,0 +1,115 @@
+//! The catalog's tables (`catalog.*`): entities with their source, flattened search rows,
+//! relations by the entity that emitted them, registered locations, and read issues.
+//!
+//! An entity's `relations` are not stored in its body: they are read from `catalog.relations`,
+//! where each row belongs to the entity whose spec emitted it, so when any entity changes or
+//! goes, exactly its rows change or go, and both directions stay consistent.
+
+mod apply;
+mod search;
+
+use std::collections::BTreeMap;
+
+use trellis_shared::catalog::{Entity, EntityRelation, RelationTarget};
+use trellis_store::{with_pool, Db, StoreError, StoreResult};
+
+pub use apply::{apply_read, ApplySummary};
+
+/// The entity stored under `entity_ref` (canonical form), with uid, etag and relations.
+pub async fn get_entity(db: &Db, entity_ref: &str) -> StoreResult<Option<Entity>> {
+    let row = with_pool!(db, pool => {
+        sqlx::query_as::<_, (String, String, String)>("SELECT uid, etag, body FROM catalog.entities WHERE entity_ref = $1")
+            .bind(entity_ref.to_lowercase())
+            .fetch_optional(pool)
+            .await
+    })?;
+    let Some((uid, etag, body)) = row else {
+        return Ok(None);
+    };
+    let mut entity = decode(&body, entity_ref)?;
+    entity.metadata.uid = Some(uid);
+    entity.metadata.etag = Some(etag);
+    let canonical = entity.entity_ref().canonical();
+    entity.relations = relations_of(db, &[canonical.clone()])
+        .await?
+        .remove(&canonical)
+        .unwrap_or_default();
+    Ok(Some(entity))
+}
+
+/// Relations of the given entities (canonical refs), sorted and without duplicates.
+pub async fn relations_of(
+    db: &Db,
+    refs: &[String],
+) -> StoreResult<BTreeMap<String, Vec<EntityRelation>>> {
+    let mut out: BTreeMap<String, Vec<EntityRelation>> = BTreeMap::new();
+    for chunk in refs.chunks(500) {
+        let sql = format!(
+            "SELECT source_ref, type, target_ref FROM catalog.relations WHERE source_ref IN ({})",
+            placeholders(chunk.len())
+        );
+        let rows: Vec<(String, String, String)> = with_pool!(db, pool => {
+            let mut query = sqlx::query_as::<_, (String, String, String)>(&sql);
+            for r in chunk {
+                query = query.bind(r);
+            }
+            query.fetch_all(pool).await
+        })?;
+        for (source, relation_type, target_ref) in rows {
+            out.entry(source)
+                .or_default()
+                .push(relation(relation_type, target_ref));
+        }
+    }
+    for list in out.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    Ok(out)
+}
+
+/// Number of stored entities.
+pub async fn count_entities(db: &Db) -> StoreResult<i64> {
+    let n = with_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM catalog.entities").fetch_one(pool).await)?;
+    Ok(n)
+}
+
+fn relation(relation_type: String, target_ref: String) -> EntityRelation {
+    let (kind, rest) = target_ref.split_once(':').unwrap_or(("", &target_ref));
+    let (namespace, name) = rest.split_once('/').unwrap_or(("", rest));
+    let target = RelationTarget {
+        kind: kind.into(),
+        namespace: namespace.into(),
+        name: name.into(),
+    };
+    EntityRelation {
+        relation_type,
+        target_ref,
+        target,
+    }
+}
+
+fn decode(body: &str, entity_ref: &str) -> StoreResult<Entity> {
+    serde_json::from_str(body).map_err(|e| {
+        StoreError::Conflict(format!("stored body of {entity_ref} is unreadable: {e}"))
+    })
+}
+
+/// `$1, $2, ..., $n`.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The entity with metadata.uid `uid`.
+pub async fn get_entity_by_uid(db: &Db, uid: &str) -> StoreResult<Option<Entity>> {
+    let entity_ref = with_pool!(db, pool => {
+        sqlx::query_scalar::<_, String>("SELECT entity_ref FROM catalog.entities WHERE uid = $1").bind(uid).fetch_optional(pool).await
+    })?;
+    match entity_ref {
+        Some(r) => get_entity(db, &r).await,
+        None => Ok(None),
+    }
+}

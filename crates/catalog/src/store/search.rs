@@ -1,0 +1,104 @@
+//! Flattening an entity into `catalog.search` rows, as Backstage's `buildEntitySearch` does:
+//! one `(key, value)` per leaf, keys as lower-case dotted paths (`spec.owner`,
+//! `metadata.annotations.github.com/project-slug`), values lower-cased, list items as repeated
+//! keys. Relations are not flattened here: filters on `relations.*` read `catalog.relations`.
+
+use serde_json::Value;
+use trellis_shared::catalog::Entity;
+
+/// Longest key or value kept; longer values are stored as NULL (the key still matches `exists`).
+const MAX_LEN: usize = 200;
+
+/// The search rows of one entity.
+pub(super) fn rows(entity: &Entity) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut value = serde_json::to_value(entity).unwrap_or(Value::Null);
+    if let Some(obj) = value.as_object_mut() {
+        obj.remove("relations");
+        obj.remove("status");
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.remove("uid");
+            meta.remove("etag");
+        }
+    }
+    flatten(&value, "", &mut out);
+    // Backstage adds the namespace even when the descriptor leaves it out.
+    if !out.iter().any(|(k, _)| k == "metadata.namespace") {
+        out.push((
+            "metadata.namespace".into(),
+            Some(entity.namespace().to_lowercase()),
+        ));
+    }
+    out
+}
+
+fn flatten(value: &Value, key: &str, out: &mut Vec<(String, Option<String>)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let child = if key.is_empty() {
+                    k.to_lowercase()
+                } else {
+                    format!("{key}.{}", k.to_lowercase())
+                };
+                flatten(v, &child, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                flatten(item, key, out);
+            }
+        }
+        Value::Null => {}
+        leaf if key.len() <= MAX_LEN => {
+            let text = match leaf {
+                Value::String(s) => s.to_lowercase(),
+                other => other.to_string(),
+            };
+            out.push((key.to_string(), (text.len() <= MAX_LEN).then_some(text)));
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn flattens_like_backstage() {
+        let entity: Entity = serde_json::from_value(json!({
+            "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+            "metadata": { "name": "PetStore", "tags": ["java", "web"], "annotations": { "a.io/B": "X" } },
+            "spec": { "owner": "Team-A", "definition": "x".repeat(300), "replicas": 3 }
+        }))
+        .expect("entity");
+        let rows = rows(&entity);
+        let get = |k: &str| {
+            rows.iter()
+                .filter(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(get("kind"), vec![Some("component".to_string())]);
+        assert_eq!(get("metadata.name"), vec![Some("petstore".to_string())]);
+        assert_eq!(get("metadata.namespace"), vec![Some("default".to_string())]);
+        assert_eq!(
+            get("metadata.tags"),
+            vec![Some("java".to_string()), Some("web".to_string())]
+        );
+        assert_eq!(
+            get("metadata.annotations.a.io/b"),
+            vec![Some("x".to_string())]
+        );
+        assert_eq!(get("spec.owner"), vec![Some("team-a".to_string())]);
+        assert_eq!(
+            get("spec.definition"),
+            vec![None],
+            "long values keep their key only"
+        );
+        assert_eq!(get("spec.replicas"), vec![Some("3".to_string())]);
+    }
+}

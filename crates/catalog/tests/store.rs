@@ -1,0 +1,129 @@
+//! Storing reads: on SQLite and PostgreSQL, changes are applied exactly, and nothing stored is
+//! lost when a source breaks.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use trellis_catalog::store::{apply_read, count_entities, get_entity};
+use trellis_catalog::{read_locations, LocationSpec, ReadOptions};
+use trellis_store::{Db, DbOptions};
+use trellis_test_kit::{on_both, TestBackend, TestDatabase};
+
+on_both!(stores_changes_exactly_and_keeps_what_broken_sources_held);
+
+const ENTITY: &str = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: NAME\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n  system: shop\n";
+
+fn doc(name: &str) -> String {
+    ENTITY.replace("NAME", name)
+}
+
+async fn stores_changes_exactly_and_keeps_what_broken_sources_held(backend: TestBackend) {
+    let test_db = TestDatabase::new(backend).await;
+    let db = Db::connect(&test_db.url, &DbOptions::default())
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("catalog-info.yaml");
+    let write = |text: &str| std::fs::write(&file, text).expect("write");
+    let spec = LocationSpec::file(file.display().to_string());
+    let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
+    let apply = |db: &Db, registered: &BTreeSet<String>| {
+        let read = read_locations(std::slice::from_ref(&spec), &ReadOptions::default());
+        let db = db.clone();
+        let registered = registered.clone();
+        async move {
+            apply_read(&db, &read, &registered, Utc::now())
+                .await
+                .expect("apply")
+        }
+    };
+
+    write(&format!("{}---\n{}", doc("web"), doc("api")));
+    let first = apply(&db, &registered).await;
+    assert_eq!((first.added, first.changed, first.removed), (2, 0, 0));
+    let web = get_entity(&db, "component:default/web")
+        .await
+        .expect("get")
+        .expect("stored");
+    let uid = web.metadata.uid.clone().expect("uid");
+    let rel: Vec<_> = web
+        .relations
+        .iter()
+        .map(|r| (r.relation_type.as_str(), r.target_ref.as_str()))
+        .collect();
+    assert_eq!(
+        rel,
+        vec![
+            ("ownedBy", "group:default/team-a"),
+            ("partOf", "system:default/shop")
+        ]
+    );
+    assert!(
+        get_entity(&db, "Component:Default/WEB")
+            .await
+            .expect("get")
+            .is_some(),
+        "refs are case-insensitive"
+    );
+
+    let again = apply(&db, &registered).await;
+    assert_eq!(
+        (again.added, again.changed, again.unchanged, again.removed),
+        (0, 0, 2, 0),
+        "a no-op refresh writes nothing"
+    );
+
+    write(&format!(
+        "{}---\n{}",
+        doc("web").replace("production", "deprecated"),
+        doc("api")
+    ));
+    let changed = apply(&db, &registered).await;
+    assert_eq!((changed.changed, changed.unchanged), (1, 1));
+    let web = get_entity(&db, "component:default/web")
+        .await
+        .expect("get")
+        .expect("stored");
+    assert_eq!(web.spec_str("lifecycle"), Some("deprecated"));
+    assert_eq!(
+        web.metadata.uid.as_deref(),
+        Some(uid.as_str()),
+        "uid survives changes"
+    );
+
+    write("kind: [broken\n");
+    let broken = apply(&db, &registered).await;
+    assert_eq!(
+        (broken.removed, broken.kept),
+        (0, 2),
+        "a broken file keeps what it defined"
+    );
+    assert_eq!(count_entities(&db).await.expect("count"), 2);
+
+    std::fs::remove_file(&file).expect("rm");
+    let missing = apply(&db, &registered).await;
+    assert_eq!(
+        (missing.removed, missing.kept),
+        (0, 2),
+        "a missing target is not an empty one"
+    );
+
+    write(&doc("web"));
+    let dropped = apply(&db, &registered).await;
+    assert_eq!(dropped.removed, 1, "the source really dropped `api`");
+    assert!(get_entity(&db, "component:default/api")
+        .await
+        .expect("get")
+        .is_none());
+
+    let nothing = read_locations(&[], &ReadOptions::default());
+    let gone = apply_read(&db, &nothing, &BTreeSet::new(), Utc::now())
+        .await
+        .expect("apply");
+    assert_eq!(
+        gone.removed, 1,
+        "entities of an unregistered location are cleaned up"
+    );
+    assert_eq!(count_entities(&db).await.expect("count"), 0);
+}
