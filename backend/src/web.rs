@@ -63,12 +63,15 @@ pub fn pkg_service(site_root: &Path) -> axum::routing::MethodRouter {
     axum::routing::get_service(service)
 }
 
+/// The future a fallback request resolves to.
+type FallbackFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Response<Body>> + Send>>;
+
 /// Static files from the site root, else the app's 404 page rendered on the server.
 pub fn fallback() -> impl Fn(
     axum::http::Uri,
     axum::extract::State<crate::state::AppState>,
     Request<Body>,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response<Body>> + Send>>
+) -> FallbackFuture
        + Clone
        + Send
        + 'static {

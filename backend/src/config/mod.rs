@@ -18,7 +18,7 @@ pub use catalog::CatalogConfig;
 pub use load::{load, ConfigError, Loaded};
 
 /// The whole configuration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
     /// Portal identity.
@@ -127,18 +127,6 @@ impl Default for LogConfig {
         Self {
             level: "info".into(),
             format: LogFormat::Pretty,
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            app: AppConfig::default(),
-            server: ServerConfig::default(),
-            database: DatabaseConfig::default(),
-            log: LogConfig::default(),
-            catalog: CatalogConfig::default(),
         }
     }
 }

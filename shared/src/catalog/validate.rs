@@ -222,7 +222,7 @@ impl Check {
                 None | Some(Value::Null) => self.fail(path, "is required (a list, possibly empty)"),
                 Some(Value::Array(items)) => {
                     for (i, item) in items.iter().enumerate() {
-                        if !item.as_str().is_some_and(|s| !s.is_empty()) {
+                        if item.as_str().is_none_or(str::is_empty) {
                             self.fail(
                                 format!("{path}[{i}]"),
                                 format!("must be a non-empty string, found {}", describe(item)),

@@ -30,7 +30,7 @@ pub async fn get_entity(db: &Db, entity_ref: &str) -> StoreResult<Option<Entity>
     entity.metadata.uid = Some(uid);
     entity.metadata.etag = Some(etag);
     let canonical = entity.entity_ref().canonical();
-    entity.relations = relations_of(db, &[canonical.clone()])
+    entity.relations = relations_of(db, std::slice::from_ref(&canonical))
         .await?
         .remove(&canonical)
         .unwrap_or_default();
