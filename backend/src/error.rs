@@ -24,6 +24,9 @@ pub enum AppError {
     /// The thing asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The route exists, but not for this method.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// The change conflicts with stored state.
     #[error("{0}")]
     Conflict(String),
@@ -51,6 +54,9 @@ impl AppError {
         match self {
             AppError::Input(_) => (StatusCode::BAD_REQUEST, "InputError"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "NotFoundError"),
+            AppError::MethodNotAllowed(_) => {
+                (StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowedError")
+            }
             AppError::Conflict(_) => (StatusCode::CONFLICT, "ConflictError"),
             AppError::Unavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailableError")

@@ -15,7 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{catalog, health, no_such_route};
+use crate::api::{catalog, health, method_not_allowed, no_such_route};
 use crate::error::error_envelope;
 use crate::state::AppState;
 use crate::web;
@@ -35,6 +35,7 @@ fn api_routes() -> Router<AppState> {
         )
         .route("/catalog/refresh", post(catalog::refresh::post_refresh))
         .fallback(no_such_route)
+        .method_not_allowed_fallback(method_not_allowed)
 }
 
 /// The whole application: probes, API, server-rendered pages and static assets.

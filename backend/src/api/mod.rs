@@ -11,3 +11,11 @@ pub async fn no_such_route(
 ) -> AppError {
     AppError::NotFound(format!("no API route at {}", uri.path()))
 }
+
+/// Fallback for `/api/*` paths that exist but not for the request's method: a 405 envelope.
+pub async fn method_not_allowed(
+    method: axum::http::Method,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppError {
+    AppError::MethodNotAllowed(format!("{method} is not supported at {}", uri.path()))
+}

@@ -62,3 +62,21 @@ async fn every_response_says_nosniff() {
         );
     }
 }
+
+#[tokio::test]
+async fn wrong_method_on_an_api_route_is_a_json_405_envelope() {
+    let app = TestApp::new(TestBackend::Sqlite).await;
+    let res = app
+        .send(
+            Request::delete("/api/healthz")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(res.status, 405);
+    assert_eq!(res.json()["error"]["name"], "MethodNotAllowedError");
+    assert_eq!(
+        res.json()["error"]["message"],
+        "DELETE is not supported at /api/healthz"
+    );
+}
