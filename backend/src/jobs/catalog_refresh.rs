@@ -57,7 +57,7 @@ pub async fn run(state: &AppState) -> anyhow::Result<ApplySummary> {
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let interval = Duration::from_secs(state.config.catalog.refresh_interval_secs);
-        let holder = format!("{}-{}", std::process::id(), uuid_like());
+        let holder = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
         loop {
             let now = Utc::now();
             let until = now
@@ -74,14 +74,4 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             tokio::time::sleep(interval).await;
         }
     })
-}
-
-fn uuid_like() -> String {
-    format!(
-        "{:x}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    )
 }

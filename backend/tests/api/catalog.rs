@@ -1,7 +1,5 @@
 //! The Backstage-compatible catalog API over Backstage's own example catalog.
 
-use axum::body::Body;
-use axum::http::Request;
 use trellis_catalog::LocationSpec;
 use trellis_test_kit::{on_both, TestBackend};
 
@@ -29,13 +27,7 @@ async fn serves_backstage_examples_by_name_and_uid(backend: TestBackend) {
         ];
     })
     .await;
-    let refresh = app
-        .send(
-            Request::post("/api/catalog/refresh")
-                .body(Body::empty())
-                .expect("req"),
-        )
-        .await;
+    let refresh = app.post("/api/catalog/refresh").await;
     assert_eq!(refresh.status, 200, "{}", refresh.text());
     assert_eq!(refresh.json()["added"], 66);
 
@@ -76,13 +68,7 @@ async fn serves_backstage_examples_by_name_and_uid(backend: TestBackend) {
         "No entity named 'nope' found, with kind 'component' in namespace 'default'"
     );
 
-    let again = app
-        .send(
-            Request::post("/api/catalog/refresh")
-                .body(Body::empty())
-                .expect("req"),
-        )
-        .await;
+    let again = app.post("/api/catalog/refresh").await;
     assert_eq!(again.json()["unchanged"], 66, "{}", again.text());
     assert_eq!(again.json()["added"], 0);
 }

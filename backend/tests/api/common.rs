@@ -70,6 +70,11 @@ impl TestApp {
             .await
     }
 
+    pub async fn post(&self, path: &str) -> TestResponse {
+        self.send(Request::post(path).body(Body::empty()).expect("request"))
+            .await
+    }
+
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self
             .router

@@ -308,17 +308,14 @@ pub fn validate_entity(value: &Value) -> Result<Entity, Vec<Problem>> {
             }
             None => {}
             Some(spec) => {
+                // An API that lists `remotes` (e.g. an MCP server) needs no `definition`.
+                let has_remotes = spec.get("remotes").is_some_and(Value::is_array);
                 for (key, shape) in rules.required {
-                    c.shape(spec, key, &format!("spec.{key}"), *shape, true);
+                    let required = !(rules.kind == "API" && *key == "definition" && has_remotes);
+                    c.shape(spec, key, &format!("spec.{key}"), *shape, required);
                 }
                 for (key, shape) in rules.optional {
                     c.shape(spec, key, &format!("spec.{key}"), *shape, false);
-                }
-                // An API that lists `remotes` (e.g. an MCP server) needs no `definition`.
-                if rules.kind == "API" && spec.get("remotes").is_some_and(Value::is_array) {
-                    c.problems.retain(|p| {
-                        p.field != "spec.definition" || spec.contains_key("definition")
-                    });
                 }
                 if rules.kind == "Location"
                     && spec.get("target").is_none()
