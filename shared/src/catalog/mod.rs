@@ -7,6 +7,7 @@
 
 mod entity;
 mod refs;
+pub mod query;
 pub mod relations;
 pub mod validate;
 

@@ -38,6 +38,29 @@ pub mod types {
     pub const PARENT_OF: &str = "parentOf";
     /// Reverse of `parentOf`.
     pub const CHILD_OF: &str = "childOf";
+
+    /// Every built-in relation type.
+    pub const ALL: &[&str] = &[
+        OWNED_BY,
+        OWNER_OF,
+        PART_OF,
+        HAS_PART,
+        DEPENDS_ON,
+        DEPENDENCY_OF,
+        PROVIDES_API,
+        API_PROVIDED_BY,
+        CONSUMES_API,
+        API_CONSUMED_BY,
+        MEMBER_OF,
+        HAS_MEMBER,
+        PARENT_OF,
+        CHILD_OF,
+    ];
+
+    /// The built-in type spelled `name` in any case (filters arrive lower-cased).
+    pub fn canonical(name: &str) -> Option<&'static str> {
+        ALL.iter().copied().find(|t| t.eq_ignore_ascii_case(name))
+    }
 }
 
 use types::*;

@@ -40,7 +40,7 @@ struct Row {
     file: String,
     etag: String,
     body: String,
-    search: Vec<(String, Option<String>)>,
+    search: Vec<search::SearchRow>,
     relations: Vec<(String, &'static str, String)>,
 }
 
@@ -73,7 +73,7 @@ pub async fn apply_read(
             field: "entity",
             reason: format!("{entity_ref} cannot be stored: {e}"),
         })?;
-        let etag = etag_of(&[&body, &item.origin, &item.file]);
+        let etag = etag_of(&[STORED_FORM, &body, &item.origin, &item.file]);
         seen.insert(entity_ref.clone());
         let uid = match existing.get(&entity_ref) {
             Some((_, old_etag, _, _)) if *old_etag == etag => {
@@ -122,40 +122,73 @@ pub async fn apply_read(
         }
     }
     summary.removed = removals.len();
+    let rewritten: Vec<&String> = writes
+        .iter()
+        .filter(|w| existing.contains_key(&w.entity_ref))
+        .map(|w| &w.entity_ref)
+        .collect();
+    let search_rows: Vec<(&String, &search::SearchRow)> = writes
+        .iter()
+        .flat_map(|w| w.search.iter().map(move |r| (&w.entity_ref, r)))
+        .collect();
+    let relation_rows: Vec<(&String, &(String, &'static str, String))> = writes
+        .iter()
+        .flat_map(|w| w.relations.iter().map(move |r| (&w.entity_ref, r)))
+        .collect();
 
     with_pool!(db, pool => {
         let mut tx = pool.begin().await?;
-        for row in &writes {
-            sqlx::query(
-                "INSERT INTO catalog.entities (entity_ref, uid, kind, namespace, name, origin, file, etag, body, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                 ON CONFLICT (entity_ref) DO UPDATE SET origin = excluded.origin, file = excluded.file, \
-                 etag = excluded.etag, body = excluded.body, updated_at = excluded.updated_at",
-            )
-            .bind(&row.entity_ref).bind(&row.uid).bind(&row.kind).bind(&row.namespace).bind(&row.name)
-            .bind(&row.origin).bind(&row.file).bind(&row.etag).bind(&row.body).bind(now)
-            .execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM catalog.search WHERE entity_ref = $1").bind(&row.entity_ref).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM catalog.relations WHERE emitted_by = $1").bind(&row.entity_ref).execute(&mut *tx).await?;
-            for chunk in row.search.chunks(300) {
-                let mut qb = sqlx::QueryBuilder::new("INSERT INTO catalog.search (entity_ref, key, value) ");
-                qb.push_values(chunk, |mut b, (key, value)| {
-                    b.push_bind(&row.entity_ref).push_bind(key).push_bind(value);
-                });
-                qb.build().execute(&mut *tx).await?;
-            }
-            for chunk in row.relations.chunks(300) {
-                let mut qb = sqlx::QueryBuilder::new("INSERT INTO catalog.relations (source_ref, type, target_ref, emitted_by) ");
-                qb.push_values(chunk, |mut b, (source, relation_type, target)| {
-                    b.push_bind(source).push_bind(*relation_type).push_bind(target).push_bind(&row.entity_ref);
-                });
+        for chunk in rewritten.chunks(500) {
+            for table in ["search", "relations"] {
+                let column = if table == "search" { "entity_ref" } else { "emitted_by" };
+                let mut qb = sqlx::QueryBuilder::new(format!("DELETE FROM catalog.{table} WHERE {column} IN ("));
+                let mut list = qb.separated(", ");
+                for r in chunk {
+                    list.push_bind(r.as_str());
+                }
+                qb.push(")");
                 qb.build().execute(&mut *tx).await?;
             }
         }
-        for entity_ref in &removals {
-            sqlx::query("DELETE FROM catalog.relations WHERE emitted_by = $1").bind(entity_ref).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM catalog.search WHERE entity_ref = $1").bind(entity_ref).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM catalog.entities WHERE entity_ref = $1").bind(entity_ref).execute(&mut *tx).await?;
+        for chunk in writes.chunks(200) {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO catalog.entities (entity_ref, uid, kind, namespace, name, origin, file, etag, body, updated_at) ",
+            );
+            qb.push_values(chunk, |mut b, row| {
+                b.push_bind(&row.entity_ref).push_bind(&row.uid).push_bind(&row.kind).push_bind(&row.namespace)
+                    .push_bind(&row.name).push_bind(&row.origin).push_bind(&row.file).push_bind(&row.etag)
+                    .push_bind(&row.body).push_bind(now);
+            });
+            qb.push(
+                " ON CONFLICT (entity_ref) DO UPDATE SET origin = excluded.origin, file = excluded.file, \
+                 etag = excluded.etag, body = excluded.body, updated_at = excluded.updated_at",
+            );
+            qb.build().execute(&mut *tx).await?;
+        }
+        for chunk in search_rows.chunks(1000) {
+            let mut qb = sqlx::QueryBuilder::new("INSERT INTO catalog.search (entity_ref, key, value, original_value) ");
+            qb.push_values(chunk, |mut b, (entity_ref, (key, value, original))| {
+                b.push_bind(*entity_ref).push_bind(key).push_bind(value).push_bind(original);
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        for chunk in relation_rows.chunks(1000) {
+            let mut qb = sqlx::QueryBuilder::new("INSERT INTO catalog.relations (source_ref, type, target_ref, emitted_by) ");
+            qb.push_values(chunk, |mut b, (emitter, (source, relation_type, target))| {
+                b.push_bind(source).push_bind(*relation_type).push_bind(target).push_bind(*emitter);
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        for chunk in removals.chunks(500) {
+            for (table, column) in [("relations", "emitted_by"), ("search", "entity_ref"), ("entities", "entity_ref")] {
+                let mut qb = sqlx::QueryBuilder::new(format!("DELETE FROM catalog.{table} WHERE {column} IN ("));
+                let mut list = qb.separated(", ");
+                for r in chunk {
+                    list.push_bind(r.as_str());
+                }
+                qb.push(")");
+                qb.build().execute(&mut *tx).await?;
+            }
         }
         sqlx::query("DELETE FROM catalog.issues").execute(&mut *tx).await?;
         for issue in &read.issues {
@@ -178,6 +211,10 @@ pub async fn apply_read(
     );
     Ok(summary)
 }
+
+/// Version of the stored form (body, search rows, relations): bumping it rewrites every entity
+/// on the next refresh, e.g. after a migration adds a search column.
+const STORED_FORM: &str = "2";
 
 /// A stable fingerprint of the stored form; equal inputs give equal etags on every replica.
 fn etag_of(parts: &[&str]) -> String {

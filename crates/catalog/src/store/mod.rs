@@ -6,35 +6,85 @@
 //! goes, exactly its rows change or go, and both directions stay consistent.
 
 mod apply;
+mod facets;
+mod issues;
+mod locations;
+mod query;
 mod search;
+pub(crate) mod sql;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use trellis_shared::catalog::{Entity, EntityRelation, RelationTarget};
 use trellis_store::{with_pool, Db, StoreError, StoreResult};
 
 pub use apply::{apply_read, ApplySummary};
+pub use facets::facets;
+pub use issues::{issues, StoredIssue};
+pub use locations::{
+    add_location, delete_location, get_location, list_locations, sync_config_locations,
+    StoredLocation,
+};
+pub use query::{count, query_entities, Cursor, QueryPage, DEFAULT_LIMIT, MAX_LIMIT};
 
 /// The entity stored under `entity_ref` (canonical form), with uid, etag and relations.
 pub async fn get_entity(db: &Db, entity_ref: &str) -> StoreResult<Option<Entity>> {
-    let row = with_pool!(db, pool => {
-        sqlx::query_as::<_, (String, String, String)>("SELECT uid, etag, body FROM catalog.entities WHERE entity_ref = $1")
-            .bind(entity_ref.to_lowercase())
-            .fetch_optional(pool)
-            .await
-    })?;
-    let Some((uid, etag, body)) = row else {
-        return Ok(None);
-    };
-    let mut entity = decode(&body, entity_ref)?;
-    entity.metadata.uid = Some(uid);
-    entity.metadata.etag = Some(etag);
-    let canonical = entity.entity_ref().canonical();
-    entity.relations = relations_of(db, std::slice::from_ref(&canonical))
+    let key = entity_ref.to_lowercase();
+    Ok(load_entities(db, std::slice::from_ref(&key))
         .await?
-        .remove(&canonical)
-        .unwrap_or_default();
-    Ok(Some(entity))
+        .remove(&key))
+}
+
+/// The stored entities among `refs` (canonical, lower case), with uid, etag and relations.
+pub async fn load_entities(db: &Db, refs: &[String]) -> StoreResult<HashMap<String, Entity>> {
+    let mut out = HashMap::with_capacity(refs.len());
+    for chunk in refs.chunks(500) {
+        let sql = format!(
+            "SELECT entity_ref, uid, etag, body FROM catalog.entities WHERE entity_ref IN ({})",
+            placeholders(chunk.len())
+        );
+        let rows: Vec<(String, String, String, String)> = with_pool!(db, pool => {
+            let mut query = sqlx::query_as::<_, (String, String, String, String)>(&sql);
+            for r in chunk {
+                query = query.bind(r);
+            }
+            query.fetch_all(pool).await
+        })?;
+        for (entity_ref, uid, etag, body) in rows {
+            let mut entity = decode(&body, &entity_ref)?;
+            entity.metadata.uid = Some(uid);
+            entity.metadata.etag = Some(etag);
+            out.insert(entity_ref, entity);
+        }
+    }
+    let found: Vec<String> = out.keys().cloned().collect();
+    let mut relations = relations_of(db, &found).await?;
+    for (entity_ref, entity) in out.iter_mut() {
+        entity.relations = relations.remove(entity_ref).unwrap_or_default();
+    }
+    Ok(out)
+}
+
+/// Removes the entity with `uid` (its search rows and the relations it emitted with it).
+/// Returns its ref, or `None` when no entity has that uid. An entity its location still
+/// defines comes back with the next refresh, as in Backstage.
+pub async fn delete_entity_by_uid(db: &Db, uid: &str) -> StoreResult<Option<String>> {
+    with_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let found = sqlx::query_scalar::<_, String>("SELECT entity_ref FROM catalog.entities WHERE uid = $1")
+            .bind(uid).fetch_optional(&mut *tx).await?;
+        if let Some(entity_ref) = &found {
+            for sql in [
+                "DELETE FROM catalog.relations WHERE emitted_by = $1",
+                "DELETE FROM catalog.search WHERE entity_ref = $1",
+                "DELETE FROM catalog.entities WHERE entity_ref = $1",
+            ] {
+                sqlx::query(sql).bind(entity_ref).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(found)
+    })
 }
 
 /// Relations of the given entities (canonical refs), sorted and without duplicates.

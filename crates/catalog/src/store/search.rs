@@ -1,7 +1,9 @@
 //! Flattening an entity into `catalog.search` rows, as Backstage's `buildEntitySearch` does:
 //! one `(key, value)` per leaf, keys as lower-case dotted paths (`spec.owner`,
 //! `metadata.annotations.github.com/project-slug`), values lower-cased, list items as repeated
-//! keys. Relations are not flattened here: filters on `relations.*` read `catalog.relations`.
+//! keys; each row also keeps the value as written (`original_value`, for facets). Duplicate
+//! `(key, value)` pairs of one entity are stored once, so counting rows counts entities.
+//! Relations are not flattened here: filters on `relations.*` read `catalog.relations`.
 
 use serde_json::Value;
 use trellis_shared::catalog::Entity;
@@ -9,8 +11,11 @@ use trellis_shared::catalog::Entity;
 /// Longest key or value kept; longer values are stored as NULL (the key still matches `exists`).
 const MAX_LEN: usize = 200;
 
+/// One search row: key, lower-cased value, value as written.
+pub(super) type SearchRow = (String, Option<String>, Option<String>);
+
 /// The search rows of one entity.
-pub(super) fn rows(entity: &Entity) -> Vec<(String, Option<String>)> {
+pub(super) fn rows(entity: &Entity) -> Vec<SearchRow> {
     let mut out = Vec::new();
     let mut value = serde_json::to_value(entity).unwrap_or(Value::Null);
     if let Some(obj) = value.as_object_mut() {
@@ -23,16 +28,19 @@ pub(super) fn rows(entity: &Entity) -> Vec<(String, Option<String>)> {
     }
     flatten(&value, "", &mut out);
     // Backstage adds the namespace even when the descriptor leaves it out.
-    if !out.iter().any(|(k, _)| k == "metadata.namespace") {
+    if !out.iter().any(|(k, ..)| k == "metadata.namespace") {
         out.push((
             "metadata.namespace".into(),
             Some(entity.namespace().to_lowercase()),
+            Some(entity.namespace().to_string()),
         ));
     }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|(k, v, _)| seen.insert((k.clone(), v.clone())));
     out
 }
 
-fn flatten(value: &Value, key: &str, out: &mut Vec<(String, Option<String>)>) {
+fn flatten(value: &Value, key: &str, out: &mut Vec<SearchRow>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
@@ -47,15 +55,27 @@ fn flatten(value: &Value, key: &str, out: &mut Vec<(String, Option<String>)>) {
         Value::Array(items) => {
             for item in items {
                 flatten(item, key, out);
+                // Backstage also indexes string list items as `key.item = true`.
+                if let Value::String(s) = item {
+                    let flag = format!("{key}.{}", s.to_lowercase());
+                    if flag.len() <= MAX_LEN {
+                        out.push((flag, Some("true".into()), Some("true".into())));
+                    }
+                }
             }
         }
         Value::Null => {}
         leaf if key.len() <= MAX_LEN => {
-            let text = match leaf {
-                Value::String(s) => s.to_lowercase(),
+            let original = match leaf {
+                Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            out.push((key.to_string(), (text.len() <= MAX_LEN).then_some(text)));
+            let fits = original.len() <= MAX_LEN;
+            out.push((
+                key.to_string(),
+                fits.then(|| original.to_lowercase()),
+                fits.then_some(original),
+            ));
         }
         _ => {}
     }
@@ -71,15 +91,15 @@ mod tests {
     fn flattens_like_backstage() {
         let entity: Entity = serde_json::from_value(json!({
             "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
-            "metadata": { "name": "PetStore", "tags": ["java", "web"], "annotations": { "a.io/B": "X" } },
+            "metadata": { "name": "PetStore", "tags": ["java", "web", "Java"], "annotations": { "a.io/B": "X" } },
             "spec": { "owner": "Team-A", "definition": "x".repeat(300), "replicas": 3 }
         }))
         .expect("entity");
         let rows = rows(&entity);
         let get = |k: &str| {
             rows.iter()
-                .filter(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
+                .filter(|(key, ..)| key == k)
+                .map(|(_, v, _)| v.clone())
                 .collect::<Vec<_>>()
         };
         assert_eq!(get("kind"), vec![Some("component".to_string())]);
@@ -100,5 +120,7 @@ mod tests {
             "long values keep their key only"
         );
         assert_eq!(get("spec.replicas"), vec![Some("3".to_string())]);
+        let kind = rows.iter().find(|(k, ..)| k == "kind").expect("kind row");
+        assert_eq!(kind.2.as_deref(), Some("Component"), "original value kept");
     }
 }

@@ -1,0 +1,62 @@
+//! `entity-facets`: for each requested field, its values (as written) and how many of the
+//! matching entities have each, read from the search rows' `(key, value, original_value)` index.
+//! `relations.<type>` facets count entities per relation target.
+
+use std::collections::BTreeMap;
+
+use trellis_shared::catalog::query::{EntityQuery, FacetCount};
+use trellis_shared::catalog::relations::types;
+use trellis_store::{with_pool, Db, StoreResult};
+
+use super::query::push_where;
+use super::sql::{bind_all, Sql};
+
+/// Value counts of each facet among the entities matching `query`, most frequent first, then by
+/// value.
+pub async fn facets(
+    db: &Db,
+    facets: &[String],
+    query: &EntityQuery,
+) -> StoreResult<BTreeMap<String, Vec<FacetCount>>> {
+    let filtered = !query.filter.0.is_empty() || query.full_text.is_some();
+    let mut out = BTreeMap::new();
+    for facet in facets {
+        let key = facet.to_lowercase();
+        let mut q = Sql::default();
+        if let Some(relation) = key.strip_prefix("relations.") {
+            let relation = types::canonical(relation).unwrap_or(relation);
+            q.push("SELECT r.target_ref, COUNT(DISTINCT r.source_ref) FROM catalog.relations r WHERE r.type = ")
+                .text(relation);
+            if filtered {
+                q.push(" AND r.source_ref IN (SELECT e.entity_ref FROM catalog.entities e WHERE ");
+                push_where(&mut q, query);
+                q.push(")");
+            }
+            q.push(" GROUP BY r.target_ref");
+        } else {
+            q.push("SELECT s.original_value, COUNT(*) FROM catalog.search s WHERE s.key = ")
+                .text(&key)
+                .push(" AND s.value IS NOT NULL");
+            if filtered {
+                q.push(" AND s.entity_ref IN (SELECT e.entity_ref FROM catalog.entities e WHERE ");
+                push_where(&mut q, query);
+                q.push(")");
+            }
+            q.push(" GROUP BY s.value, s.original_value");
+        }
+        let rows: Vec<(String, i64)> = with_pool!(db, pool => {
+            let stmt = bind_all!(sqlx::query_as::<_, (String, i64)>(&q.text), &q.binds);
+            stmt.fetch_all(pool).await
+        })?;
+        let mut counts: Vec<FacetCount> = rows
+            .into_iter()
+            .map(|(value, count)| FacetCount {
+                value,
+                count: u64::try_from(count).unwrap_or(0),
+            })
+            .collect();
+        counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        out.insert(facet.clone(), counts);
+    }
+    Ok(out)
+}

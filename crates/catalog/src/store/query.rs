@@ -1,0 +1,255 @@
+//! `by-query`: filtered, sorted, full-text-searched pages of entities with keyset cursors.
+//!
+//! A page is read in two steps: the refs of the page and their sort keys (one indexed query),
+//! then their bodies and relations. The cursor is opaque to clients (base64 JSON): it carries
+//! the query, the sort key of the item at the page boundary, the direction and the total, so
+//! later pages neither recount nor shift when entities are added or removed meanwhile.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sqlx::Row as _;
+use trellis_shared::catalog::query::{EntityQuery, Order};
+use trellis_shared::catalog::Entity;
+use trellis_store::{with_pool, Db, StoreError, StoreResult};
+
+use super::sql::{self, bind_all, Bind, SortColumn, Sql};
+
+/// Items per page when the request names no limit (Backstage's default).
+pub const DEFAULT_LIMIT: usize = 200;
+/// Largest page served.
+pub const MAX_LIMIT: usize = 10_000;
+
+/// Where a page starts: the sort key of the item just outside it, and the direction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// The query the cursor continues.
+    pub query: EntityQuery,
+    /// Sort key of the boundary item.
+    pub boundary: Vec<Key>,
+    /// Whether the page lies before the boundary.
+    pub backwards: bool,
+    /// Total computed on the first page.
+    pub total: u64,
+}
+
+/// One part of a sort key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Key {
+    /// The "has no value" flag of a nullable column.
+    Int(i64),
+    /// A text value.
+    Text(String),
+}
+
+impl Cursor {
+    /// The opaque form sent to clients.
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// Reads a cursor a client sent back.
+    pub fn decode(text: &str) -> StoreResult<Cursor> {
+        let invalid = |reason: String| StoreError::Invalid {
+            field: "cursor",
+            reason,
+        };
+        let bytes = URL_SAFE_NO_PAD
+            .decode(text.trim().trim_end_matches('='))
+            .map_err(|e| invalid(format!("not a cursor from this server ({e})")))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| invalid(format!("not a cursor from this server ({e})")))
+    }
+}
+
+/// One page of a query.
+#[derive(Debug, Clone, Default)]
+pub struct QueryPage {
+    /// Entities in order.
+    pub entities: Vec<Entity>,
+    /// Matching entities in total.
+    pub total: u64,
+    /// The following page, if any.
+    pub next: Option<Cursor>,
+    /// The preceding page, if any.
+    pub prev: Option<Cursor>,
+}
+
+/// The parts of the sort key: a nullable column contributes a null flag and its value.
+struct Part<'a> {
+    column: &'a SortColumn,
+    flag: bool,
+}
+
+impl Part<'_> {
+    fn descending(&self) -> bool {
+        !self.flag && self.column.order == Order::Desc
+    }
+}
+
+/// Runs `query` (or continues `cursor`), returning at most `limit` entities.
+pub async fn query_entities(
+    db: &Db,
+    query: &EntityQuery,
+    limit: usize,
+    cursor: Option<&Cursor>,
+) -> StoreResult<QueryPage> {
+    let query = cursor.map(|c| &c.query).unwrap_or(query);
+    if limit == 0 {
+        let total = match cursor {
+            Some(c) => c.total,
+            None => count(db, query).await?,
+        };
+        return Ok(QueryPage {
+            total,
+            ..QueryPage::default()
+        });
+    }
+    let limit = limit.min(MAX_LIMIT);
+    let columns = sql::sort_columns(&query.order);
+    let parts: Vec<Part> = columns
+        .iter()
+        .flat_map(|c| {
+            let flag = c.nullable.then_some(Part { column: c, flag: true });
+            flag.into_iter().chain([Part { column: c, flag: false }])
+        })
+        .collect();
+    if let Some(c) = cursor {
+        if c.boundary.len() != parts.len() {
+            return Err(StoreError::Invalid {
+                field: "cursor",
+                reason: "the cursor does not match its query".into(),
+            });
+        }
+    }
+    let backwards = cursor.is_some_and(|c| c.backwards);
+
+    let mut q = Sql::default();
+    q.push("SELECT * FROM (SELECT ");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        if part.flag {
+            q.push("CAST(CASE WHEN ");
+            sql::push_sort_expr(&mut q, part.column);
+            q.push(&format!(" IS NULL THEN 1 ELSE 0 END AS BIGINT) AS c{i}"));
+        } else if part.column.nullable {
+            q.push("COALESCE(");
+            sql::push_sort_expr(&mut q, part.column);
+            q.push(&format!(", '') AS c{i}"));
+        } else {
+            sql::push_sort_expr(&mut q, part.column);
+            q.push(&format!(" AS c{i}"));
+        }
+    }
+    q.push(" FROM catalog.entities e WHERE ");
+    push_where(&mut q, query);
+    q.push(") q");
+    if let Some(c) = cursor {
+        q.push(" WHERE (");
+        for i in 0..parts.len() {
+            q.push(if i == 0 { "(" } else { " OR (" });
+            for (j, key) in c.boundary.iter().enumerate().take(i) {
+                q.push(&format!("c{j} = "));
+                q.bind(to_bind(key));
+                q.push(" AND ");
+            }
+            let greater = parts[i].descending() == backwards;
+            q.push(&format!("c{i} {} ", if greater { ">" } else { "<" }));
+            q.bind(to_bind(&c.boundary[i]));
+            q.push(")");
+        }
+        q.push(")");
+    }
+    q.push(" ORDER BY ");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        let asc = part.descending() == backwards;
+        q.push(&format!("c{i} {}", if asc { "ASC" } else { "DESC" }));
+    }
+    q.push(&format!(" LIMIT {}", limit + 1));
+
+    let mut rows: Vec<Vec<Key>> = with_pool!(db, pool => {
+        let stmt = bind_all!(sqlx::query(&q.text), &q.binds);
+        let fetched = stmt.fetch_all(pool).await?;
+        fetched.iter().map(|row| {
+            parts.iter().enumerate().map(|(i, part)| {
+                if part.flag { row.try_get::<i64, _>(i).map(Key::Int) } else { row.try_get::<String, _>(i).map(Key::Text) }
+            }).collect::<Result<Vec<_>, sqlx::Error>>()
+        }).collect::<Result<Vec<_>, sqlx::Error>>()
+    })?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    if backwards {
+        rows.reverse();
+    }
+
+    let total = match cursor {
+        Some(c) => c.total,
+        None => count(db, query).await?,
+    };
+    let cursor_at = |keys: &Vec<Key>, backwards: bool| Cursor {
+        query: query.clone(),
+        boundary: keys.clone(),
+        backwards,
+        total,
+    };
+    let (next, prev) = match (rows.first(), rows.last()) {
+        (Some(first), Some(last)) => {
+            let has_next = if backwards { true } else { more };
+            let has_prev = if backwards { more } else { cursor.is_some() };
+            (
+                has_next.then(|| cursor_at(last, false)),
+                has_prev.then(|| cursor_at(first, true)),
+            )
+        }
+        _ => (None, None),
+    };
+    let refs: Vec<String> = rows
+        .iter()
+        .filter_map(|keys| match keys.last() {
+            Some(Key::Text(r)) => Some(r.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut loaded = super::load_entities(db, &refs).await?;
+    let entities = refs.iter().filter_map(|r| loaded.remove(r)).collect();
+    Ok(QueryPage {
+        entities,
+        total,
+        next,
+        prev,
+    })
+}
+
+/// Number of entities matching `query`.
+pub async fn count(db: &Db, query: &EntityQuery) -> StoreResult<u64> {
+    let mut q = Sql::default();
+    q.push("SELECT COUNT(*) FROM catalog.entities e WHERE ");
+    push_where(&mut q, query);
+    let n: i64 = with_pool!(db, pool => {
+        let stmt = bind_all!(sqlx::query_scalar::<_, i64>(&q.text), &q.binds);
+        stmt.fetch_one(pool).await
+    })?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Filter and full-text conditions on `e`.
+pub(super) fn push_where(q: &mut Sql, query: &EntityQuery) {
+    sql::push_filter(q, &query.filter);
+    if let Some(full_text) = query.full_text.as_ref().filter(|f| !f.term.is_empty()) {
+        q.push(" AND ");
+        sql::push_full_text(q, full_text);
+    }
+}
+
+fn to_bind(key: &Key) -> Bind {
+    match key {
+        Key::Int(n) => Bind::Int(*n),
+        Key::Text(s) => Bind::Text(s.clone()),
+    }
+}

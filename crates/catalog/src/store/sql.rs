@@ -1,0 +1,218 @@
+//! SQL for catalog filters, full-text terms and sort keys, written once for both engines
+//! (`$n` placeholders, schema-qualified tables). Values are always bound, never spliced.
+
+use trellis_shared::catalog::query::{Condition, Filter, FullText, Order, OrderField};
+use trellis_shared::catalog::relations::types;
+
+/// Fields searched by a full-text term that names none.
+pub const DEFAULT_FULL_TEXT_FIELDS: &[&str] = &["metadata.name", "metadata.title", "spec.profile.displayname"];
+
+/// A bound parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bind {
+    /// Text.
+    Text(String),
+    /// Integer.
+    Int(i64),
+}
+
+/// SQL text with its parameters.
+#[derive(Debug, Default)]
+pub struct Sql {
+    /// The statement.
+    pub text: String,
+    /// Parameters in `$n` order.
+    pub binds: Vec<Bind>,
+}
+
+impl Sql {
+    /// Appends SQL text.
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to `value`.
+    pub fn bind(&mut self, value: Bind) -> &mut Self {
+        self.binds.push(value);
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+
+    /// Appends a text placeholder.
+    pub fn text(&mut self, value: &str) -> &mut Self {
+        self.bind(Bind::Text(value.to_string()))
+    }
+
+    /// Appends `(p1, p2, ...)` for a list of text values.
+    pub fn list(&mut self, values: &[String]) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.text(v);
+        }
+        self.push(")")
+    }
+}
+
+/// Appends the condition "entity `e` matches `filter`" (an empty filter matches everything).
+pub fn push_filter(sql: &mut Sql, filter: &Filter) {
+    if filter.0.is_empty() {
+        sql.push("1 = 1");
+        return;
+    }
+    for (i, conj) in filter.0.iter().enumerate() {
+        sql.push(if i == 0 { "((" } else { " OR (" });
+        for (j, (key, cond)) in conj.0.iter().enumerate() {
+            if j > 0 {
+                sql.push(" AND ");
+            }
+            push_condition(sql, key, cond);
+        }
+        sql.push(")");
+    }
+    sql.push(")");
+}
+
+fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
+    let column = match key {
+        "kind" => Some("e.kind"),
+        "metadata.namespace" => Some("e.namespace"),
+        "metadata.name" => Some("e.name"),
+        "metadata.uid" => Some("e.uid"),
+        _ => None,
+    };
+    if let Some(relation) = key.strip_prefix("relations.") {
+        let relation = types::canonical(relation).unwrap_or(relation);
+        sql.push("e.entity_ref IN (SELECT r.source_ref FROM catalog.relations r WHERE r.type = ")
+            .text(relation);
+        if let Condition::AnyOf(values) = cond {
+            sql.push(" AND r.target_ref IN ").list(values);
+        }
+        sql.push(")");
+        return;
+    }
+    match (column, cond) {
+        (Some(_), Condition::Exists) => {
+            sql.push("1 = 1");
+        }
+        (Some(column), Condition::AnyOf(values)) => {
+            sql.push(column).push(" IN ").list(values);
+        }
+        (None, cond) => {
+            sql.push("e.entity_ref IN (SELECT s.entity_ref FROM catalog.search s WHERE s.key = ")
+                .text(key);
+            if let Condition::AnyOf(values) = cond {
+                sql.push(" AND s.value IN ").list(values);
+            }
+            sql.push(")");
+        }
+    }
+}
+
+/// Appends "entity `e` has `term` in one of the full-text fields".
+pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
+    let fields: Vec<String> = if full_text.fields.is_empty() {
+        DEFAULT_FULL_TEXT_FIELDS
+            .iter()
+            .map(|f| f.to_string())
+            .collect()
+    } else {
+        full_text.fields.clone()
+    };
+    let pattern = format!("%{}%", escape_like(&full_text.term));
+    sql.push("e.entity_ref IN (SELECT s.entity_ref FROM catalog.search s WHERE s.key IN ")
+        .list(&fields)
+        .push(" AND s.value LIKE ")
+        .text(&pattern)
+        .push(" ESCAPE '\\')");
+}
+
+fn escape_like(term: &str) -> String {
+    let mut out = String::with_capacity(term.len());
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// One column of the sort key of a query.
+#[derive(Debug, Clone)]
+pub struct SortColumn {
+    /// Expression over `e`.
+    pub expr: String,
+    /// Its text parameter, if any (the search key).
+    pub key: Option<String>,
+    /// Whether the expression can be NULL (entities without the field sort last).
+    pub nullable: bool,
+    /// Direction.
+    pub order: Order,
+}
+
+/// The sort columns for `order`, ending with the entity ref as tie-breaker.
+pub fn sort_columns(order: &[OrderField]) -> Vec<SortColumn> {
+    let mut out: Vec<SortColumn> = order
+        .iter()
+        .map(|o| {
+            let direct = match o.field.as_str() {
+                "kind" => Some("e.kind"),
+                "metadata.namespace" => Some("e.namespace"),
+                "metadata.name" => Some("e.name"),
+                _ => None,
+            };
+            match direct {
+                Some(expr) => SortColumn {
+                    expr: expr.into(),
+                    key: None,
+                    nullable: false,
+                    order: o.order,
+                },
+                None => SortColumn {
+                    expr: "(SELECT MIN(s.value) FROM catalog.search s WHERE s.entity_ref = e.entity_ref AND s.key = {key})".into(),
+                    key: Some(o.field.clone()),
+                    nullable: true,
+                    order: o.order,
+                },
+            }
+        })
+        .collect();
+    out.push(SortColumn {
+        expr: "e.entity_ref".into(),
+        key: None,
+        nullable: false,
+        order: Order::Asc,
+    });
+    out
+}
+
+/// Appends a sort column's expression with its key bound.
+pub fn push_sort_expr(sql: &mut Sql, column: &SortColumn) {
+    match (&column.key, column.expr.split_once("{key}")) {
+        (Some(key), Some((before, after))) => {
+            sql.push(before).text(key).push(after);
+        }
+        _ => {
+            sql.push(&column.expr);
+        }
+    }
+}
+
+/// Binds every parameter of a [`Sql`] to a sqlx statement (any engine).
+macro_rules! bind_all {
+    ($stmt:expr, $binds:expr) => {{
+        let mut stmt = $stmt;
+        for b in $binds {
+            stmt = match b {
+                $crate::store::sql::Bind::Text(s) => stmt.bind(s.as_str()),
+                $crate::store::sql::Bind::Int(n) => stmt.bind(*n),
+            };
+        }
+        stmt
+    }};
+}
+pub(crate) use bind_all;
