@@ -25,17 +25,39 @@ fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health::get_health))
         .route("/readyz", get(health::get_readiness))
-        .route(
-            "/catalog/entities/by-name/{kind}/{namespace}/{name}",
-            get(catalog::entities::get_entity_by_name),
-        )
-        .route(
-            "/catalog/entities/by-uid/{uid}",
-            get(catalog::entities::get_entity_by_uid_handler),
-        )
-        .route("/catalog/refresh", post(catalog::refresh::post_refresh))
+        .nest("/catalog", catalog_routes())
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// Backstage's catalog API, under `/api/catalog`.
+fn catalog_routes() -> Router<AppState> {
+    use catalog::{entities, facets, locations, openapi, query, refresh, validate};
+    Router::new()
+        .route("/openapi.json", get(openapi::get_openapi))
+        .route("/entities", get(query::get_entities))
+        .route("/entities/by-query", get(query::get_by_query))
+        .route("/entities/by-refs", post(entities::post_by_refs))
+        .route(
+            "/entities/by-name/{kind}/{namespace}/{name}",
+            get(entities::get_entity_by_name),
+        )
+        .route(
+            "/entities/by-uid/{uid}",
+            get(entities::get_entity_by_uid_handler).delete(entities::delete_entity_by_uid_handler),
+        )
+        .route("/entity-facets", get(facets::get_facets))
+        .route("/refresh", post(refresh::post_refresh))
+        .route("/validate-entity", post(validate::post_validate))
+        .route("/locations", get(locations::list).post(locations::create))
+        .route(
+            "/locations/{id}",
+            get(locations::get_one).delete(locations::delete),
+        )
+        .route(
+            "/locations/by-entity/{kind}/{namespace}/{name}",
+            get(locations::by_entity),
+        )
 }
 
 /// The whole application: probes, API, server-rendered pages and static assets.

@@ -19,3 +19,27 @@ pub async fn method_not_allowed(
 ) -> AppError {
     AppError::MethodNotAllowed(format!("{method} is not supported at {}", uri.path()))
 }
+
+/// A JSON request body whose rejections (wrong content type, malformed JSON, wrong shape) are
+/// 400 input errors in the envelope, naming what was wrong.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    axum::Json<T>:
+        axum::extract::FromRequest<S, Rejection = axum::extract::rejection::JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(JsonBody(value)),
+            Err(e) => Err(AppError::Input(format!(
+                "Malformed request body (did you remember to specify an application/json content type?): {}",
+                e.body_text()
+            ))),
+        }
+    }
+}

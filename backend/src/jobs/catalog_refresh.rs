@@ -1,4 +1,5 @@
-//! `catalog-refresh`: re-reads every registered location and applies the result. Idempotent: a
+//! `catalog-refresh`: re-reads every registered location (those in the config, kept in step
+//! with it first, and those added through the API) and applies the result. Idempotent: a
 //! refresh with no changes writes nothing but its run record.
 
 use std::collections::BTreeSet;
@@ -6,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
-use trellis_catalog::store::{apply_read, ApplySummary};
+use trellis_catalog::store::{apply_read, list_locations, sync_config_locations, ApplySummary};
 use trellis_catalog::{read_locations, ReadOptions};
 use trellis_store::jobs::Outcome;
 
@@ -18,7 +19,12 @@ pub const JOB: &str = "catalog-refresh";
 /// Reads and applies all locations once; serialized with any other refresh of this replica.
 pub async fn run(state: &AppState) -> anyhow::Result<ApplySummary> {
     let _one_at_a_time = state.refresh_lock.lock().await;
-    let locations = state.config.catalog.locations.clone();
+    sync_config_locations(&state.db, &state.config.catalog.locations, Utc::now()).await?;
+    let locations: Vec<_> = list_locations(&state.db)
+        .await?
+        .iter()
+        .map(|l| l.spec())
+        .collect();
     let registered: BTreeSet<String> = locations.iter().map(|l| l.key()).collect();
     let options = ReadOptions {
         max_file_bytes: state.config.catalog.max_file_bytes,

@@ -7,7 +7,7 @@ use crate::common::TestApp;
 
 on_both!(serves_backstage_examples_by_name_and_uid);
 
-fn examples() -> String {
+pub fn examples() -> String {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/fixtures/backstage-examples");
     assert!(

@@ -75,6 +75,19 @@ impl TestApp {
             .await
     }
 
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> TestResponse {
+        let request = Request::post(path)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        self.send(request).await
+    }
+
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        self.send(Request::delete(path).body(Body::empty()).expect("request"))
+            .await
+    }
+
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self
             .router

@@ -13,19 +13,31 @@ use trellis_shared::catalog::Entity;
 use trellis_store::{Db, DbOptions};
 use trellis_test_kit::{on_both, TestBackend, TestDatabase};
 
-on_both!(filters_match_the_entities, pages_walk_both_ways, facets_count_entities);
+on_both!(
+    filters_match_the_entities,
+    pages_walk_both_ways,
+    facets_count_entities
+);
 
 async fn fixture_db(backend: TestBackend) -> (TestDatabase, Db, CatalogRead) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/fixtures/backstage-examples/all.yaml");
-    assert!(dir.is_file(), "Backstage's example catalog is absent at {}", dir.display());
+    assert!(
+        dir.is_file(),
+        "Backstage's example catalog is absent at {}",
+        dir.display()
+    );
     let spec = LocationSpec::file(dir.display().to_string());
     let read = read_locations(std::slice::from_ref(&spec), &ReadOptions::default());
     let test_db = TestDatabase::new(backend).await;
-    let db = Db::connect(&test_db.url, &DbOptions::default()).await.expect("connect");
+    let db = Db::connect(&test_db.url, &DbOptions::default())
+        .await
+        .expect("connect");
     db.migrate().await.expect("migrate");
     let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
-    apply_read(&db, &read, &registered, Utc::now()).await.expect("apply");
+    apply_read(&db, &read, &registered, Utc::now())
+        .await
+        .expect("apply");
     (test_db, db, read)
 }
 
@@ -38,13 +50,22 @@ fn refs_where(read: &CatalogRead, pred: impl Fn(&Entity) -> bool) -> BTreeSet<St
 }
 
 async fn all_refs(db: &Db, query: &EntityQuery) -> (BTreeSet<String>, u64) {
-    let page = query_entities(db, query, 10_000, None).await.expect("query");
-    let refs = page.entities.iter().map(|e| e.entity_ref().canonical()).collect();
+    let page = query_entities(db, query, 10_000, None)
+        .await
+        .expect("query");
+    let refs = page
+        .entities
+        .iter()
+        .map(|e| e.entity_ref().canonical())
+        .collect();
     (refs, page.total)
 }
 
 fn filter(params: &[&str]) -> EntityQuery {
-    EntityQuery { filter: Filter::parse(params).expect("filter"), ..EntityQuery::default() }
+    EntityQuery {
+        filter: Filter::parse(params).expect("filter"),
+        ..EntityQuery::default()
+    }
 }
 
 async fn filters_match_the_entities(backend: TestBackend) {
@@ -59,22 +80,38 @@ async fn filters_match_the_entities(backend: TestBackend) {
             vec!["kind=api", "kind=system"],
             Box::new(|e| e.kind == "API" || e.kind == "System"),
         ),
-        (vec!["kind=user,kind=group"], Box::new(|e| e.kind == "User" || e.kind == "Group")),
+        (
+            vec!["kind=resource,kind=domain"],
+            Box::new(|e| e.kind == "Resource" || e.kind == "Domain"),
+        ),
         (
             vec!["spec.lifecycle=experimental"],
             Box::new(|e| e.spec_str("lifecycle") == Some("experimental")),
         ),
-        (vec!["metadata.tags=java"], Box::new(|e| e.metadata.tags.iter().any(|t| t == "java"))),
-        (vec!["metadata.tags.java"], Box::new(|e| e.metadata.tags.iter().any(|t| t == "java"))),
-        (vec!["spec.system"], Box::new(|e| e.spec_str("system").is_some())),
+        (
+            vec!["metadata.tags=java"],
+            Box::new(|e| e.metadata.tags.iter().any(|t| t == "java")),
+        ),
+        (
+            vec!["metadata.tags.java"],
+            Box::new(|e| e.metadata.tags.iter().any(|t| t == "java")),
+        ),
+        (
+            vec!["spec.system"],
+            Box::new(|e| e.spec_str("system").is_some()),
+        ),
         (
             vec!["relations.ownedBy=group:default/team-a"],
             Box::new(|e| {
                 e.kind != "Group"
-                    && e.spec_str("owner").is_some_and(|o| o.trim_start_matches("group:") == "team-a")
+                    && e.spec_str("owner")
+                        .is_some_and(|o| o.trim_start_matches("group:") == "team-a")
             }),
         ),
-        (vec!["kind=component,metadata.name=does-not-exist"], Box::new(|_| false)),
+        (
+            vec!["kind=component,metadata.name=does-not-exist"],
+            Box::new(|_| false),
+        ),
     ];
     for (params, pred) in cases {
         let expected = refs_where(&read, pred);
@@ -89,28 +126,47 @@ async fn filters_match_the_entities(backend: TestBackend) {
     assert!(!refs_where(&read, |e| e.kind == "Component").is_empty());
 
     let text = EntityQuery {
-        full_text: Some(FullText { term: "PLAYBACK".to_lowercase(), fields: vec![] }),
+        full_text: Some(FullText {
+            term: "PLAYBACK".to_lowercase(),
+            fields: vec![],
+        }),
         ..EntityQuery::default()
     };
     let expected = refs_where(&read, |e| {
         e.metadata.name.to_lowercase().contains("playback")
-            || e.metadata.title.as_deref().is_some_and(|t| t.to_lowercase().contains("playback"))
+            || e.metadata
+                .title
+                .as_deref()
+                .is_some_and(|t| t.to_lowercase().contains("playback"))
     });
     assert!(!expected.is_empty());
     assert_eq!(all_refs(&db, &text).await.0, expected);
     let literal = EntityQuery {
-        full_text: Some(FullText { term: "%".into(), fields: vec!["metadata.name".into()] }),
+        full_text: Some(FullText {
+            term: "%".into(),
+            fields: vec!["metadata.name".into()],
+        }),
         ..EntityQuery::default()
     };
-    assert!(all_refs(&db, &literal).await.0.is_empty(), "% is matched literally");
+    assert!(
+        all_refs(&db, &literal).await.0.is_empty(),
+        "% is matched literally"
+    );
 }
 
 async fn pages_walk_both_ways(backend: TestBackend) {
     let (_guard, db, read) = fixture_db(backend).await;
-    for order in [vec![], vec!["metadata.name,desc"], vec!["spec.type,asc", "metadata.name"]] {
+    for order in [
+        vec![],
+        vec!["metadata.name,desc"],
+        vec!["spec.type,asc", "metadata.name"],
+    ] {
         let query = EntityQuery {
             filter: Filter::default(),
-            order: order.iter().map(|o| OrderField::parse(o).expect("order")).collect(),
+            order: order
+                .iter()
+                .map(|o| OrderField::parse(o).expect("order"))
+                .collect(),
             full_text: None,
         };
         let whole: Vec<String> = query_entities(&db, &query, 10_000, None)
@@ -128,7 +184,9 @@ async fn pages_walk_both_ways(backend: TestBackend) {
         walked.extend(page.entities.iter().map(|e| e.entity_ref().canonical()));
         while let Some(next) = page.next.clone() {
             let cursor = Cursor::decode(&next.encode()).expect("round trip");
-            page = query_entities(&db, &query, 7, Some(&cursor)).await.expect("next");
+            page = query_entities(&db, &query, 7, Some(&cursor))
+                .await
+                .expect("next");
             assert_eq!(page.total as usize, whole.len());
             pages.push(page.entities.len());
             walked.extend(page.entities.iter().map(|e| e.entity_ref().canonical()));
@@ -136,17 +194,31 @@ async fn pages_walk_both_ways(backend: TestBackend) {
         assert_eq!(walked, whole, "forward walk in {order:?}");
         let mut back: Vec<Vec<String>> = Vec::new();
         while let Some(prev) = page.prev.clone() {
-            page = query_entities(&db, &query, 7, Some(&prev)).await.expect("prev");
-            back.push(page.entities.iter().map(|e| e.entity_ref().canonical()).collect());
+            page = query_entities(&db, &query, 7, Some(&prev))
+                .await
+                .expect("prev");
+            back.push(
+                page.entities
+                    .iter()
+                    .map(|e| e.entity_ref().canonical())
+                    .collect(),
+            );
         }
         back.reverse();
         let back: Vec<String> = back.into_iter().flatten().collect();
-        assert_eq!(back, whole[..back.len()].to_vec(), "backward walk in {order:?}");
+        assert_eq!(
+            back,
+            whole[..back.len()].to_vec(),
+            "backward walk in {order:?}"
+        );
         assert_eq!(back.len() + pages.last().copied().unwrap_or(0), whole.len());
     }
     if let [first, .., last] = query_entities(
         &db,
-        &EntityQuery { order: vec![OrderField::parse("metadata.name,desc").expect("o")], ..Default::default() },
+        &EntityQuery {
+            order: vec![OrderField::parse("metadata.name,desc").expect("o")],
+            ..Default::default()
+        },
         10_000,
         None,
     )
@@ -163,23 +235,53 @@ async fn pages_walk_both_ways(backend: TestBackend) {
 
 async fn facets_count_entities(backend: TestBackend) {
     let (_guard, db, read) = fixture_db(backend).await;
-    let got = facets(&db, &["kind".into(), "spec.lifecycle".into()], &EntityQuery::default())
-        .await
-        .expect("facets");
-    let components = read.entities.iter().filter(|e| e.entity.kind == "Component").count() as u64;
+    let got = facets(
+        &db,
+        &["kind".into(), "spec.lifecycle".into()],
+        &EntityQuery::default(),
+    )
+    .await
+    .expect("facets");
+    let components = read
+        .entities
+        .iter()
+        .filter(|e| e.entity.kind == "Component")
+        .count() as u64;
     let kind = &got["kind"];
-    assert!(kind.iter().any(|f| f.value == "Component" && f.count == components), "{kind:?}");
+    assert!(
+        kind.iter()
+            .any(|f| f.value == "Component" && f.count == components),
+        "{kind:?}"
+    );
     let total: u64 = kind.iter().map(|f| f.count).sum();
     assert_eq!(total as usize, read.entities.len());
-    let filtered = facets(&db, &["spec.type".into()], &filter(&["kind=component"])).await.expect("facets");
-    let websites =
-        read.entities.iter().filter(|e| e.entity.kind == "Component" && e.entity.spec_str("type") == Some("website")).count();
-    assert!(filtered["spec.type"].iter().any(|f| f.value == "website" && f.count as usize == websites));
-    let owners = facets(&db, &["relations.ownedBy".into()], &filter(&["kind=component"])).await.expect("facets");
+    let filtered = facets(&db, &["spec.type".into()], &filter(&["kind=component"]))
+        .await
+        .expect("facets");
+    let websites = read
+        .entities
+        .iter()
+        .filter(|e| e.entity.kind == "Component" && e.entity.spec_str("type") == Some("website"))
+        .count();
+    assert!(filtered["spec.type"]
+        .iter()
+        .any(|f| f.value == "website" && f.count as usize == websites));
+    let owners = facets(
+        &db,
+        &["relations.ownedBy".into()],
+        &filter(&["kind=component"]),
+    )
+    .await
+    .expect("facets");
     let owned_by_a = read
         .entities
         .iter()
-        .filter(|e| e.entity.kind == "Component" && e.entity.spec_str("owner").is_some_and(|o| o.ends_with("team-a")))
+        .filter(|e| {
+            e.entity.kind == "Component"
+                && e.entity
+                    .spec_str("owner")
+                    .is_some_and(|o| o.ends_with("team-a"))
+        })
         .count();
     assert!(owners["relations.ownedBy"]
         .iter()

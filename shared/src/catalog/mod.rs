@@ -6,8 +6,8 @@
 //! relations Backstage's processors emit. Everything here compiles for the WASM client too.
 
 mod entity;
-mod refs;
 pub mod query;
+mod refs;
 pub mod relations;
 pub mod validate;
 

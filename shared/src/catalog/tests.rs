@@ -56,14 +56,25 @@ fn name_rules_match_backstage() {
 }
 
 #[test]
-fn tags_follow_backstage_dns_label_rule() {
+fn tags_follow_backstage_tag_rule() {
     let mut v = component();
     assert!(validate_entity(&v).is_ok());
-    v["metadata"]["tags"] = json!(["Rest", "c++", 3]);
+    v["metadata"]["tags"] = json!(["c++", "c#", "lang:rust", "web-ui"]);
+    assert!(
+        validate_entity(&v).is_ok(),
+        "[a-z0-9:+#] groups joined by '-'"
+    );
+    v["metadata"]["tags"] = json!(["Rest", "a--b", 3, "-x", "x".repeat(64)]);
     let problems = validate_entity(&v).expect_err("bad tags");
     assert_eq!(
         fields(&problems),
-        vec!["metadata.tags[0]", "metadata.tags[1]", "metadata.tags[2]"]
+        vec![
+            "metadata.tags[0]",
+            "metadata.tags[1]",
+            "metadata.tags[2]",
+            "metadata.tags[3]",
+            "metadata.tags[4]"
+        ]
     );
 }
 

@@ -7,6 +7,18 @@ use serde_json::{Map, Value};
 
 use super::entity::Entity;
 
+/// A tag as Backstage's default validators accept it: `^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$`, at
+/// most 63 characters (so `c++` and `c#` are tags).
+pub fn is_tag(s: &str) -> bool {
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, ':' | '+' | '#')
+            })
+    };
+    !s.is_empty() && s.len() <= 63 && s.split('-').all(part)
+}
+
 /// One thing wrong with a descriptor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -394,8 +406,8 @@ fn check_metadata(c: &mut Check, meta: &Map<String, Value>) {
         None | Some(Value::Null) => {}
         Some(Value::Array(tags)) => {
             for (i, tag) in tags.iter().enumerate() {
-                if !tag.as_str().is_some_and(is_dns_label) {
-                    c.fail(format!("metadata.tags[{i}]"), format!("{} is not a valid tag; expected 1-63 characters of [a-z0-9] separated by '-'", describe(tag)));
+                if !tag.as_str().is_some_and(is_tag) {
+                    c.fail(format!("metadata.tags[{i}]"), format!("{} is not a valid tag; expected 1-63 characters of [a-z0-9:+#] separated by '-'", describe(tag)));
                 }
             }
         }

@@ -1,10 +1,20 @@
-//! `GET /entities/by-name/{kind}/{namespace}/{name}` and `GET /entities/by-uid/{uid}`.
+//! Single entities: `GET /entities/by-name/{kind}/{namespace}/{name}`,
+//! `GET`/`DELETE /entities/by-uid/{uid}`, and `POST /entities/by-refs`.
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
-use trellis_catalog::store::{get_entity, get_entity_by_uid};
+use serde::Deserialize;
+use serde_json::Value;
+use trellis_catalog::store::{
+    delete_entity_by_uid, get_entity, get_entity_by_uid, load_entities, query_entities,
+};
+use trellis_shared::catalog::query::{project, EntityQuery};
 use trellis_shared::catalog::{Entity, EntityRef};
 
+use super::params::Params;
+use super::query::to_value;
+use crate::api::JsonBody;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -33,4 +43,93 @@ pub async fn get_entity_by_uid_handler(
         .await?
         .map(Json)
         .ok_or_else(|| AppError::NotFound(format!("No entity with uid {uid}")))
+}
+
+/// Removes an entity (204, also when no entity has the uid, as in Backstage). If its location
+/// still defines it, the next refresh brings it back.
+pub async fn delete_entity_by_uid_handler(
+    State(state): State<AppState>,
+    Path(uid): Path<String>,
+) -> AppResult<StatusCode> {
+    if let Some(entity_ref) = delete_entity_by_uid(&state.db, &uid).await? {
+        tracing::info!(entity_ref, uid, "entity deleted");
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Body of `POST /entities/by-refs`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ByRefsRequest {
+    /// Refs to look up, `kind:namespace/name`.
+    pub entity_refs: Vec<String>,
+    /// Optional projection.
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+/// Response of `POST /entities/by-refs`: one item per requested ref, `null` for misses.
+#[derive(Debug, serde::Serialize)]
+pub struct ByRefsResponse {
+    /// Entities in request order.
+    pub items: Vec<Option<Value>>,
+}
+
+/// Entities for a list of refs, in the request's order, `null` where there is none (or where
+/// the `filter` query parameter excludes it).
+pub async fn post_by_refs(
+    State(state): State<AppState>,
+    params: Params,
+    JsonBody(body): JsonBody<ByRefsRequest>,
+) -> AppResult<Json<ByRefsResponse>> {
+    params.only(&["filter", "fields"])?;
+    let mut fields = params.fields()?;
+    fields.extend(
+        body.fields
+            .iter()
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty()),
+    );
+    if body.entity_refs.len() > 10_000 {
+        return Err(AppError::Input(
+            "entityRefs: at most 10000 refs per request".into(),
+        ));
+    }
+    let keys: Vec<String> = body
+        .entity_refs
+        .iter()
+        .map(|r| r.trim().to_lowercase())
+        .collect();
+    let mut found = load_entities(&state.db, &keys).await?;
+    let filter = params.filter()?;
+    if !filter.0.is_empty() && !found.is_empty() {
+        // Keep only refs that also match the filter: one query restricted to the found refs.
+        let mut query = EntityQuery {
+            filter,
+            ..EntityQuery::default()
+        };
+        for conj in &mut query.filter.0 {
+            conj.0.insert(
+                "metadata.uid".into(),
+                trellis_shared::catalog::query::Condition::AnyOf(
+                    found
+                        .values()
+                        .filter_map(|e| e.metadata.uid.clone())
+                        .collect(),
+                ),
+            );
+        }
+        let matching = query_entities(&state.db, &query, 10_000, None).await?;
+        let keep: std::collections::HashSet<String> = matching
+            .entities
+            .iter()
+            .map(|e| e.entity_ref().canonical())
+            .collect();
+        found.retain(|k, _| keep.contains(k));
+    }
+    let items = keys
+        .iter()
+        .map(|k| found.get(k).cloned().map(|e| project(to_value(e), &fields)))
+        .collect();
+    Ok(Json(ByRefsResponse { items }))
 }

@@ -1,5 +1,11 @@
 //! Backstage's catalog API under `/api/catalog`: same paths, parameters and shapes, so existing
-//! Backstage clients and tools work against Trellis unchanged.
+//! Backstage clients and tools work against Trellis unchanged. `openapi.json` documents it.
 
 pub mod entities;
+pub mod facets;
+pub mod locations;
+pub mod openapi;
+pub mod params;
+pub mod query;
 pub mod refresh;
+pub mod validate;

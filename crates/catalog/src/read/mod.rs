@@ -74,6 +74,7 @@ pub enum Level {
 
 /// A problem found while reading, located as precisely as possible.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Issue {
     /// Error or warning.
     pub level: Level,

@@ -25,10 +25,7 @@ pub struct StoredIssue {
 }
 
 /// All issues, or those of one entity (its own and those of its file that name no entity).
-pub async fn issues(
-    db: &Db,
-    entity: Option<(&str, &str)>,
-) -> StoreResult<Vec<StoredIssue>> {
+pub async fn issues(db: &Db, entity: Option<(&str, &str)>) -> StoreResult<Vec<StoredIssue>> {
     const COLUMNS: &str =
         "SELECT level, location, file, document, entity_ref, message, found_at FROM catalog.issues";
     let rows = with_pool!(db, pool => match entity {

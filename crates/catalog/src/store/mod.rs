@@ -25,7 +25,9 @@ pub use locations::{
     add_location, delete_location, get_location, list_locations, sync_config_locations,
     StoredLocation,
 };
-pub use query::{count, query_entities, Cursor, QueryPage, DEFAULT_LIMIT, MAX_LIMIT};
+pub use query::{
+    count, query_entities, query_entities_from, Cursor, QueryPage, DEFAULT_LIMIT, MAX_LIMIT,
+};
 
 /// The entity stored under `entity_ref` (canonical form), with uid, etag and relations.
 pub async fn get_entity(db: &Db, entity_ref: &str) -> StoreResult<Option<Entity>> {

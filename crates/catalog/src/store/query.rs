@@ -88,13 +88,26 @@ impl Part<'_> {
     }
 }
 
-/// Runs `query` (or continues `cursor`), returning at most `limit` entities.
+/// Runs `query` (or continues `cursor`), returning at most `limit` entities, skipping `offset`
+/// first (without a cursor only).
 pub async fn query_entities(
     db: &Db,
     query: &EntityQuery,
     limit: usize,
     cursor: Option<&Cursor>,
 ) -> StoreResult<QueryPage> {
+    query_entities_from(db, query, limit, 0, cursor).await
+}
+
+/// [`query_entities`] starting `offset` items into the results (ignored with a cursor).
+pub async fn query_entities_from(
+    db: &Db,
+    query: &EntityQuery,
+    limit: usize,
+    offset: usize,
+    cursor: Option<&Cursor>,
+) -> StoreResult<QueryPage> {
+    let offset = if cursor.is_some() { 0 } else { offset };
     let query = cursor.map(|c| &c.query).unwrap_or(query);
     if limit == 0 {
         let total = match cursor {
@@ -111,8 +124,14 @@ pub async fn query_entities(
     let parts: Vec<Part> = columns
         .iter()
         .flat_map(|c| {
-            let flag = c.nullable.then_some(Part { column: c, flag: true });
-            flag.into_iter().chain([Part { column: c, flag: false }])
+            let flag = c.nullable.then_some(Part {
+                column: c,
+                flag: true,
+            });
+            flag.into_iter().chain([Part {
+                column: c,
+                flag: false,
+            }])
         })
         .collect();
     if let Some(c) = cursor {
@@ -171,7 +190,7 @@ pub async fn query_entities(
         let asc = part.descending() == backwards;
         q.push(&format!("c{i} {}", if asc { "ASC" } else { "DESC" }));
     }
-    q.push(&format!(" LIMIT {}", limit + 1));
+    q.push(&format!(" LIMIT {} OFFSET {offset}", limit + 1));
 
     let mut rows: Vec<Vec<Key>> = with_pool!(db, pool => {
         let stmt = bind_all!(sqlx::query(&q.text), &q.binds);
@@ -201,7 +220,11 @@ pub async fn query_entities(
     let (next, prev) = match (rows.first(), rows.last()) {
         (Some(first), Some(last)) => {
             let has_next = if backwards { true } else { more };
-            let has_prev = if backwards { more } else { cursor.is_some() };
+            let has_prev = if backwards {
+                more
+            } else {
+                cursor.is_some() || offset > 0
+            };
             (
                 has_next.then(|| cursor_at(last, false)),
                 has_prev.then(|| cursor_at(first, true)),

@@ -5,7 +5,11 @@ use trellis_shared::catalog::query::{Condition, Filter, FullText, Order, OrderFi
 use trellis_shared::catalog::relations::types;
 
 /// Fields searched by a full-text term that names none.
-pub const DEFAULT_FULL_TEXT_FIELDS: &[&str] = &["metadata.name", "metadata.title", "spec.profile.displayname"];
+pub const DEFAULT_FULL_TEXT_FIELDS: &[&str] = &[
+    "metadata.name",
+    "metadata.title",
+    "spec.profile.displayname",
+];
 
 /// A bound parameter.
 #[derive(Debug, Clone, PartialEq)]
