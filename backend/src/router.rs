@@ -64,15 +64,20 @@ fn catalog_routes() -> Router<AppState> {
 pub fn build(state: AppState) -> Router {
     let pages = generate_route_list(trellis_frontend::App);
     let leptos = state.leptos.clone();
+    // What the pages' server functions reach the store through (same for SSR and /_sf calls).
+    let portal = state.portal.clone();
     Router::new()
         // Probes at the root, where Kubernetes and load balancers look for them.
         .route("/healthz", get(health::get_health))
         .route("/readyz", get(health::get_readiness))
         .nest("/api", api_routes())
         .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))
-        .leptos_routes(&state, pages, move || {
-            trellis_frontend::shell(leptos.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            pages,
+            move || leptos::context::provide_context(portal.clone()),
+            move || trellis_frontend::shell(leptos.clone()),
+        )
         .fallback(web::fallback())
         // Innermost first: headers, compression, limits; then the error envelope; outermost the
         // request id, so every layer below (and every log line) sees it.

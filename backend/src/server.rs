@@ -32,11 +32,16 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         );
     }
     let leptos = crate::web::leptos_options(&config.server);
+    if config.demo.enabled {
+        tracing::warn!(user = %config.demo.user, catalog = %config.demo.catalog, "DEMO MODE: demo catalog loaded and every visitor acts as the demo user; set demo.enabled=false in production");
+    }
+    let portal = trellis_frontend::api::Portal::new(db.clone(), config.default_user());
     Ok(AppState::new(App {
         config,
         db,
         leptos,
         refresh_lock: tokio::sync::Mutex::new(()),
+        portal,
     }))
 }
 

@@ -20,6 +20,8 @@ pub struct App {
     pub leptos: LeptosOptions,
     /// Serializes catalog refreshes of this replica (scheduled and on demand).
     pub refresh_lock: tokio::sync::Mutex<()>,
+    /// The pages' server functions' view of the server (store, default user, caches).
+    pub portal: trellis_frontend::api::Portal,
 }
 
 /// Handle extracted by handlers with `State<AppState>`.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy,
+    path, Lazy, SsrMode,
 };
 
 use crate::components::layout::{ErrorPage, Shell};
@@ -54,8 +54,9 @@ pub fn App() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view={Lazy::<HomeView>::new()}/>
-                        <Route path=path!("/catalog") view={Lazy::<CatalogView>::new()}/>
-                        <Route path=path!("/catalog/:kind/:namespace/:name") view={Lazy::<EntityView>::new()}/>
+                        // Data pages render completely on the server (status codes, no spinners).
+                        <Route path=path!("/catalog") view={Lazy::<CatalogView>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/catalog/:namespace/:kind/:name") view={Lazy::<EntityView>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/compute") view={Lazy::<ComputeView>::new()}/>
                     </Routes>
                 </ErrorBoundary>

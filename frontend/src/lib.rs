@@ -5,6 +5,7 @@
 //! compute) is a lazy route, so the client downloads a view's code only when the view is opened.
 //! Nothing here may depend on a server-only crate: server-only code stays behind `feature = "ssr"`.
 
+pub mod api;
 pub mod app;
 pub mod components;
 pub mod pages;

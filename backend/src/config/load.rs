@@ -84,7 +84,10 @@ pub fn load(
                 }
             }
         }
-        None => Value::Mapping(Mapping::new()),
+        // The embedded default is the demo: without a config file, demo mode is on (the
+        // environment can still turn it off with TRELLIS__DEMO__ENABLED=false).
+        None => serde_yaml_ng::from_str("demo: {enabled: true}")
+            .unwrap_or_else(|_| Value::Mapping(Mapping::new())),
     };
     substitute(&mut value, "", &env)?;
     apply_env_overrides(&mut value, &env)?;

@@ -31,6 +31,8 @@ pub struct Config {
     pub log: LogConfig,
     /// Software catalog.
     pub catalog: CatalogConfig,
+    /// Demo mode: the demo catalog and org, and a demo signed-in user.
+    pub demo: DemoConfig,
 }
 
 /// `app.*`: how the portal presents itself.
@@ -41,6 +43,47 @@ pub struct AppConfig {
     pub title: String,
     /// Public URL users reach the portal at (Backstage's `app.baseUrl`).
     pub base_url: String,
+}
+
+/// `demo.*`: the embedded default's demo content. On when Trellis starts without `--config`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DemoConfig {
+    /// Load the demo catalog and act as the demo user.
+    pub enabled: bool,
+    /// The demo catalog's entry file (a `Location`), registered like a config location.
+    pub catalog: String,
+    /// The user the portal treats as signed in until identity is configured.
+    pub user: String,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            catalog: "demo/catalog/all.yaml".into(),
+            user: "user:default/demo.user".into(),
+        }
+    }
+}
+
+impl Config {
+    /// The locations the catalog reads: `catalog.locations`, plus the demo catalog in demo mode.
+    pub fn catalog_locations(&self) -> Vec<trellis_catalog::LocationSpec> {
+        let mut out = self.catalog.locations.clone();
+        if self.demo.enabled {
+            let demo = trellis_catalog::LocationSpec::file(self.demo.catalog.clone());
+            if !out.contains(&demo) {
+                out.push(demo);
+            }
+        }
+        out
+    }
+
+    /// The user treated as signed in when no identity is configured (demo mode only).
+    pub fn default_user(&self) -> Option<String> {
+        self.demo.enabled.then(|| self.demo.user.to_lowercase())
+    }
 }
 
 /// `server.*`: the HTTP listener and the static site.

@@ -28,10 +28,25 @@ fn key_error(yaml: &str, vars: &[(&str, &str)]) -> (String, String) {
 #[test]
 fn no_file_gives_embedded_defaults() {
     let loaded = load(None, env(&[])).expect("defaults load");
-    assert_eq!(loaded.config, Config::default());
+    let mut expected = Config::default();
+    expected.demo.enabled = true;
+    assert_eq!(loaded.config, expected, "the embedded default is the demo");
     assert_eq!(loaded.config.database.url, "sqlite:data/trellis.db");
     assert_eq!(loaded.config.server.listen.to_string(), "127.0.0.1:3000");
     assert!(loaded.unknown_keys.is_empty());
+    let locations = loaded.config.catalog_locations();
+    assert_eq!(locations.len(), 1);
+    assert_eq!(locations[0].target, "demo/catalog/all.yaml");
+    assert_eq!(loaded.config.default_user().as_deref(), Some("user:default/demo.user"));
+
+    let off = load(None, env(&[("TRELLIS__DEMO__ENABLED", "false")])).expect("load");
+    assert!(!off.config.demo.enabled);
+    assert!(off.config.catalog_locations().is_empty());
+    assert_eq!(off.config.default_user(), None);
+
+    let with_file = file("log:\n  level: info\n");
+    let from_file = load(Some(with_file.path()), env(&[])).expect("load");
+    assert!(!from_file.config.demo.enabled, "a config file opts in to demo mode explicitly");
 }
 
 #[test]

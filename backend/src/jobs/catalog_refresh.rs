@@ -19,7 +19,7 @@ pub const JOB: &str = "catalog-refresh";
 /// Reads and applies all locations once; serialized with any other refresh of this replica.
 pub async fn run(state: &AppState) -> anyhow::Result<ApplySummary> {
     let _one_at_a_time = state.refresh_lock.lock().await;
-    sync_config_locations(&state.db, &state.config.catalog.locations, Utc::now()).await?;
+    sync_config_locations(&state.db, &state.config.catalog_locations(), Utc::now()).await?;
     let locations: Vec<_> = list_locations(&state.db)
         .await?
         .iter()

@@ -1,6 +1,7 @@
 //! Integration tests of the server through its real router on real databases.
 
 mod catalog;
+mod catalog_pages;
 mod catalog_query;
 mod cli;
 mod common;

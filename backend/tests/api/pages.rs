@@ -44,15 +44,13 @@ async fn each_section_is_rendered_on_the_server() {
 }
 
 #[tokio::test]
-async fn entity_pages_render_their_reference() {
+async fn unknown_entity_pages_say_so_with_404() {
     let app = TestApp::new(TestBackend::Sqlite).await;
-    let res = app.get("/catalog/component/default/petstore").await;
-    assert_eq!(res.status, 200);
-    assert!(
-        res.text().contains("<h1>component:default/petstore</h1>"),
-        "{}",
-        res.text()
-    );
+    let res = app.get("/catalog/default/component/petstore").await;
+    assert_eq!(res.status, 404);
+    let html = res.text();
+    assert!(html.contains("<h1>component:default/petstore</h1>"), "{html}");
+    assert!(html.contains("Not in the catalog"), "{html}");
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 //! relations Backstage's processors emit. Everything here compiles for the WASM client too.
 
 mod entity;
+pub mod graph;
 pub mod query;
 mod refs;
 pub mod relations;

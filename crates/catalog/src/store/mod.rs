@@ -7,6 +7,7 @@
 
 mod apply;
 mod facets;
+mod graph;
 mod issues;
 mod locations;
 mod query;
@@ -20,6 +21,7 @@ use trellis_store::{with_pool, Db, StoreError, StoreResult};
 
 pub use apply::{apply_read, ApplySummary};
 pub use facets::facets;
+pub use graph::{existing, impact, neighborhood, MAX_IMPACT};
 pub use issues::{issues, StoredIssue};
 pub use locations::{
     add_location, delete_location, get_location, list_locations, sync_config_locations,

@@ -88,6 +88,10 @@ fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
         "metadata.uid" => Some("e.uid"),
         _ => None,
     };
+    if matches!(cond, Condition::AnyOf(values) if values.is_empty()) {
+        sql.push("1 = 0");
+        return;
+    }
     if let Some(relation) = key.strip_prefix("relations.") {
         let relation = types::canonical(relation).unwrap_or(relation);
         sql.push("e.entity_ref IN (SELECT r.source_ref FROM catalog.relations r WHERE r.type = ")

@@ -1,0 +1,163 @@
+//! The catalog list: filters from the URL, one page of rows, filter options with counts.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use trellis_shared::catalog::query::FacetCount;
+
+/// Rows per page of the catalog list.
+pub const PAGE_SIZE: usize = 25;
+
+/// The list's filters, as they appear in the URL (`/catalog?kind=component&owner=...`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListParams {
+    /// Entity kind.
+    pub kind: Option<String>,
+    /// Owner ref (`group:default/team-a`).
+    pub owner: Option<String>,
+    /// `spec.lifecycle`.
+    pub lifecycle: Option<String>,
+    /// `spec.type`.
+    pub spec_type: Option<String>,
+    /// One tag.
+    pub tag: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Full-text term.
+    pub q: Option<String>,
+    /// Only what the signed-in user's teams own.
+    pub mine: bool,
+    /// Page cursor.
+    pub cursor: Option<String>,
+}
+
+/// URL query keys of [`ListParams`], in display order.
+pub const FILTER_KEYS: &[&str] = &["kind", "type", "owner", "lifecycle", "tag", "namespace"];
+
+impl ListParams {
+    /// Reads the filters from URL query pairs (empty values count as absent).
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> Self {
+        let opt = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        ListParams {
+            kind: opt("kind"),
+            owner: opt("owner"),
+            lifecycle: opt("lifecycle"),
+            spec_type: opt("type"),
+            tag: opt("tag"),
+            namespace: opt("namespace"),
+            q: opt("q"),
+            mine: opt("mine").is_some_and(|v| v != "0" && v != "false"),
+            cursor: opt("cursor"),
+        }
+    }
+
+    /// The value of one URL filter key.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        match key {
+            "kind" => self.kind.as_deref(),
+            "type" => self.spec_type.as_deref(),
+            "owner" => self.owner.as_deref(),
+            "lifecycle" => self.lifecycle.as_deref(),
+            "tag" => self.tag.as_deref(),
+            "namespace" => self.namespace.as_deref(),
+            "q" => self.q.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `/catalog?...` for these filters and the given cursor.
+    pub fn href(&self, cursor: Option<&str>) -> String {
+        let mut pairs: Vec<(String, String)> = FILTER_KEYS
+            .iter()
+            .chain(["q"].iter())
+            .filter_map(|k| self.get(k).map(|v| (k.to_string(), v.to_string())))
+            .collect();
+        if self.mine {
+            pairs.push(("mine".into(), "1".into()));
+        }
+        if let Some(c) = cursor {
+            pairs.push(("cursor".into(), c.into()));
+        }
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        if query.is_empty() {
+            "/catalog".into()
+        } else {
+            format!("/catalog?{}", query.join("&"))
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b':' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One row of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityRow {
+    /// Canonical ref.
+    pub entity_ref: String,
+    /// Kind as written.
+    pub kind: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Name as written.
+    pub name: String,
+    /// Title, if any.
+    pub title: Option<String>,
+    /// Description, if any.
+    pub description: Option<String>,
+    /// Owner refs (from `ownedBy`).
+    pub owners: Vec<String>,
+    /// `spec.type`.
+    pub spec_type: Option<String>,
+    /// `spec.lifecycle`.
+    pub lifecycle: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// A page of the list with everything the filter bar needs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListPage {
+    /// Rows.
+    pub rows: Vec<EntityRow>,
+    /// Matching entities in total.
+    pub total: u64,
+    /// Cursor of the next page.
+    pub next: Option<String>,
+    /// Cursor of the previous page.
+    pub prev: Option<String>,
+    /// Filter options: facet name to value counts over the whole catalog.
+    pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
+    /// The signed-in (or demo) user, if any.
+    pub viewer: Option<String>,
+    /// Teams whose ownership "mine" covers (the viewer and its groups).
+    pub my_refs: Vec<String>,
+}
+
+/// Facet names behind the filter bar, keyed like the URL.
+pub const FACETS: &[(&str, &str)] = &[
+    ("kind", "kind"),
+    ("type", "spec.type"),
+    ("owner", "relations.ownedBy"),
+    ("lifecycle", "spec.lifecycle"),
+    ("tag", "metadata.tags"),
+    ("namespace", "metadata.namespace"),
+];
+
+/// One page of the catalog list.
+#[server(prefix = "/_sf", endpoint = "catalog/list")]
+pub async fn catalog_list(params: ListParams) -> Result<ListPage, ServerFnError> {
+    crate::api::server_catalog::list(params).await
+}

@@ -1,0 +1,63 @@
+//! Data the pages load, as Leptos server functions: called directly during server rendering and
+//! over HTTP (`/_sf/...`) after hydration. Bodies compile only into the server (`ssr`), where
+//! they reach the store through the [`Portal`] context the backend provides; the WASM client
+//! gets just the calls and the types.
+
+pub mod catalog;
+pub mod entity;
+#[cfg(feature = "ssr")]
+mod server_catalog;
+#[cfg(feature = "ssr")]
+mod server_entity;
+
+#[cfg(feature = "ssr")]
+pub use server::Portal;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use leptos::prelude::*;
+    use trellis_shared::catalog::query::FacetCount;
+
+    /// What server functions need from the backend: the database and, until identity is
+    /// configured, the user treated as signed in (demo mode).
+    #[derive(Clone, Debug)]
+    pub struct Portal {
+        /// The store.
+        pub db: trellis_store::Db,
+        /// Canonical ref of the user to act as, if any.
+        pub default_user: Option<String>,
+        /// Filter options of the catalog list, cached briefly (they change with refreshes only).
+        pub facet_cache: Arc<Mutex<Option<(Instant, FacetMap)>>>,
+    }
+
+    /// Facet name to value counts.
+    pub type FacetMap = std::collections::BTreeMap<String, Vec<FacetCount>>;
+
+    /// How long cached facets are served.
+    pub const FACET_TTL: Duration = Duration::from_secs(30);
+
+    impl Portal {
+        /// A portal context over `db`.
+        pub fn new(db: trellis_store::Db, default_user: Option<String>) -> Self {
+            Portal {
+                db,
+                default_user,
+                facet_cache: Arc::new(Mutex::new(None)),
+            }
+        }
+    }
+
+    /// The context, or an error a page can show.
+    pub fn portal() -> Result<Portal, ServerFnError> {
+        use_context::<Portal>()
+            .ok_or_else(|| ServerFnError::new("server context missing: the portal is not set up"))
+    }
+
+    /// A store error as a server function error (the message names what failed).
+    pub fn store_error(e: trellis_store::StoreError) -> ServerFnError {
+        ServerFnError::new(e.to_string())
+    }
+}

@@ -1,0 +1,107 @@
+//! Server side of the catalog server functions (compiled into the server only).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use leptos::prelude::ServerFnError;
+use trellis_catalog::store::{self, Cursor};
+use trellis_shared::catalog::query::{Condition, Conjunction, EntityQuery, Filter, FullText, OrderField};
+use trellis_shared::catalog::relations::types;
+use trellis_shared::catalog::Entity;
+
+use super::catalog::{EntityRow, ListPage, ListParams, FACETS, PAGE_SIZE};
+use super::server::{portal, store_error, FacetMap, Portal, FACET_TTL};
+
+/// The list page for `params`.
+pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
+    let portal = portal()?;
+    let my_refs = match (&portal.default_user, params.mine) {
+        (Some(user), _) => my_refs(&portal, user).await?,
+        (None, _) => Vec::new(),
+    };
+    let mut conj: BTreeMap<String, Condition> = BTreeMap::new();
+    let mut put = |key: &str, value: &Option<String>| {
+        if let Some(v) = value {
+            conj.insert(key.into(), Condition::AnyOf(vec![v.to_lowercase()]));
+        }
+    };
+    put("kind", &params.kind);
+    put("spec.type", &params.spec_type);
+    put("spec.lifecycle", &params.lifecycle);
+    put("metadata.tags", &params.tag);
+    put("metadata.namespace", &params.namespace);
+    let mut owners: Option<Vec<String>> = params.owner.as_ref().map(|o| vec![o.to_lowercase()]);
+    if params.mine {
+        owners = Some(match owners {
+            Some(o) => o.into_iter().filter(|r| my_refs.contains(r)).collect(),
+            None => my_refs.clone(),
+        });
+    }
+    if let Some(o) = owners {
+        conj.insert("relations.ownedby".into(), Condition::AnyOf(o));
+    }
+    let query = EntityQuery {
+        filter: Filter(if conj.is_empty() { vec![] } else { vec![Conjunction(conj)] }),
+        order: vec![OrderField::parse("metadata.name,asc").map_err(ServerFnError::new)?],
+        full_text: params.q.as_ref().map(|q| FullText { term: q.to_lowercase(), fields: vec![] }),
+    };
+    // A cursor from another query (edited URL) is ignored rather than mixing two queries.
+    let cursor = params.cursor.as_deref().and_then(|c| Cursor::decode(c).ok()).filter(|c| c.query == query);
+    let page = store::query_entities(&portal.db, &query, PAGE_SIZE, cursor.as_ref()).await.map_err(store_error)?;
+    Ok(ListPage {
+        rows: page.entities.iter().map(row).collect(),
+        total: page.total,
+        next: page.next.as_ref().map(Cursor::encode),
+        prev: page.prev.as_ref().map(Cursor::encode),
+        facets: facets(&portal).await?,
+        viewer: portal.default_user.clone(),
+        my_refs,
+    })
+}
+
+/// The user and every group it is a member of.
+pub async fn my_refs(portal: &Portal, user: &str) -> Result<Vec<String>, ServerFnError> {
+    let mut out = vec![user.to_string()];
+    if let Some(entity) = store::get_entity(&portal.db, user).await.map_err(store_error)? {
+        out.extend(
+            entity.relations.iter().filter(|r| r.relation_type == types::MEMBER_OF).map(|r| r.target_ref.clone()),
+        );
+    }
+    Ok(out)
+}
+
+async fn facets(portal: &Portal) -> Result<FacetMap, ServerFnError> {
+    if let Ok(cache) = portal.facet_cache.lock() {
+        if let Some((at, map)) = cache.as_ref() {
+            if at.elapsed() < FACET_TTL {
+                return Ok(map.clone());
+            }
+        }
+    }
+    let names: Vec<String> = FACETS.iter().map(|(_, f)| f.to_string()).collect();
+    let computed = store::facets(&portal.db, &names, &EntityQuery::default()).await.map_err(store_error)?;
+    let map: FacetMap = FACETS
+        .iter()
+        .filter_map(|(key, facet)| computed.get(*facet).map(|v| (key.to_string(), v.clone())))
+        .collect();
+    if let Ok(mut cache) = portal.facet_cache.lock() {
+        *cache = Some((Instant::now(), map.clone()));
+    }
+    Ok(map)
+}
+
+/// The list row of an entity.
+pub fn row(e: &Entity) -> EntityRow {
+    EntityRow {
+        entity_ref: e.entity_ref().canonical(),
+        kind: e.kind.clone(),
+        namespace: e.namespace().to_string(),
+        name: e.metadata.name.clone(),
+        title: e.metadata.title.clone(),
+        description: e.metadata.description.clone(),
+        owners: e.relations.iter().filter(|r| r.relation_type == types::OWNED_BY).map(|r| r.target_ref.clone()).collect(),
+        spec_type: e.spec_str("type").map(str::to_string),
+        lifecycle: e.spec_str("lifecycle").map(str::to_string),
+        tags: e.metadata.tags.clone(),
+    }
+}

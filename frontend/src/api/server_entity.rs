@@ -1,0 +1,97 @@
+//! Server side of the entity page's server functions.
+
+use std::collections::{BTreeSet, HashMap};
+
+use leptos::prelude::ServerFnError;
+use trellis_catalog::store;
+use trellis_shared::catalog::graph::Impact;
+use trellis_shared::catalog::query::{Condition, Conjunction, EntityQuery, Filter, OrderField};
+use trellis_shared::catalog::relations::types;
+use trellis_shared::catalog::{Entity, ANNOTATION_LOCATION};
+
+use super::catalog::EntityRow;
+use super::entity::{EntityPageData, IssueRow, TeamView};
+use super::server::{portal, store_error, Portal};
+use super::server_catalog::row;
+
+/// Most nodes drawn in a graph.
+const MAX_GRAPH_NODES: usize = 60;
+/// Most owned entities listed on a team page.
+const MAX_OWNED: usize = 500;
+
+/// The entity page's data.
+pub async fn detail(entity_ref: String, depth: u32) -> Result<Option<EntityPageData>, ServerFnError> {
+    let portal = portal()?;
+    let key = entity_ref.to_lowercase();
+    let Some(entity) = store::get_entity(&portal.db, &key).await.map_err(store_error)? else {
+        return Ok(None);
+    };
+    let file = entity
+        .metadata
+        .annotations
+        .get(ANNOTATION_LOCATION)
+        .map(|l| l.strip_prefix("file:").unwrap_or(l).to_string())
+        .unwrap_or_default();
+    let issues = store::issues(&portal.db, Some((&key, &file)))
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|i| IssueRow { level: i.level, file: i.file, message: i.message })
+        .collect();
+    let graph = store::neighborhood(&portal.db, &key, depth.clamp(1, 3), MAX_GRAPH_NODES).await.map_err(store_error)?;
+    let team = if entity.kind.eq_ignore_ascii_case("group") { Some(team(&portal, &entity).await?) } else { None };
+    let yaml = serde_yaml_ng::to_string(&entity).unwrap_or_else(|e| format!("# cannot show as YAML: {e}"));
+    Ok(Some(EntityPageData { entity, yaml, issues, graph, team }))
+}
+
+/// Impact analysis of one entity.
+pub async fn impact(entity_ref: String) -> Result<Impact, ServerFnError> {
+    let portal = portal()?;
+    store::impact(&portal.db, &entity_ref).await.map_err(store_error)
+}
+
+fn targets(entity: &Entity, relation: &str) -> Vec<String> {
+    entity.relations.iter().filter(|r| r.relation_type == relation).map(|r| r.target_ref.clone()).collect()
+}
+
+async fn team(portal: &Portal, group: &Entity) -> Result<TeamView, ServerFnError> {
+    let me = group.entity_ref().canonical();
+    // Sub-teams at any depth, following parentOf one level per query.
+    let mut descendants: BTreeSet<String> = BTreeSet::new();
+    let mut frontier = targets(group, types::PARENT_OF);
+    while !frontier.is_empty() && descendants.len() < 1000 {
+        let fresh: Vec<String> = frontier.into_iter().filter(|g| *g != me && descendants.insert(g.clone())).collect();
+        let rels = store::relations_of(&portal.db, &fresh).await.map_err(store_error)?;
+        frontier = rels
+            .values()
+            .flatten()
+            .filter(|r| r.relation_type == types::PARENT_OF)
+            .map(|r| r.target_ref.clone())
+            .collect();
+    }
+    let sub: Vec<String> = descendants.into_iter().collect();
+    Ok(TeamView {
+        members: targets(group, types::HAS_MEMBER),
+        children: targets(group, types::PARENT_OF),
+        parent: targets(group, types::CHILD_OF).into_iter().next(),
+        owned: owned_by(portal, vec![me]).await?,
+        owned_by_subteams: owned_by(portal, sub).await?,
+    })
+}
+
+async fn owned_by(portal: &Portal, owners: Vec<String>) -> Result<Vec<EntityRow>, ServerFnError> {
+    if owners.is_empty() {
+        return Ok(Vec::new());
+    }
+    let conj = HashMap::from([("relations.ownedby".to_string(), Condition::AnyOf(owners))]);
+    let query = EntityQuery {
+        filter: Filter(vec![Conjunction(conj.into_iter().collect())]),
+        order: vec![
+            OrderField::parse("kind,asc").map_err(ServerFnError::new)?,
+            OrderField::parse("metadata.name,asc").map_err(ServerFnError::new)?,
+        ],
+        full_text: None,
+    };
+    let page = store::query_entities(&portal.db, &query, MAX_OWNED, None).await.map_err(store_error)?;
+    Ok(page.entities.iter().map(row).collect())
+}
