@@ -4,12 +4,14 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const BIN = process.env.TRELLIS_BIN;
 const SITE_ROOT = process.env.TRELLIS_SITE_ROOT;
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -33,6 +35,8 @@ export async function startServer({ pollMs = 100 } = {}) {
       TRELLIS_LISTEN: `127.0.0.1:${port}`,
       TRELLIS__DATABASE__URL: `sqlite:${join(dir, "trellis.db")}`,
       TRELLIS__SERVER__SITE_ROOT: SITE_ROOT,
+      // The embedded default runs in demo mode; point it at this checkout's demo catalog.
+      TRELLIS__DEMO__CATALOG: join(ROOT, "demo", "catalog", "all.yaml"),
       RUST_LOG: "warn",
     },
     stdio: ["ignore", "inherit", "inherit"],
@@ -45,6 +49,13 @@ export async function startServer({ pollMs = 100 } = {}) {
       if (res.status === 200) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) throw new Error("trellis did not become ready within 30 s");
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  // The first catalog refresh runs right after start; wait for the demo catalog to be in.
+  for (;;) {
+    const res = await fetch(`${base}/api/catalog/entities/by-query?limit=0`);
+    if (res.status === 200 && (await res.json()).totalItems > 0) break;
+    if (Date.now() > deadline) throw new Error("the demo catalog was not loaded within 30 s");
     await new Promise((r) => setTimeout(r, pollMs));
   }
   return {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, Lazy,
 };
 
 use crate::components::layout::{ErrorPage, Shell};
@@ -25,6 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/theme.js"></script>
                 <HashedStylesheet options=options.clone() id="trellis"/>
                 <HydrationScripts options/>
+                <crate::preload::RoutePreloads/>
                 <MetaTags/>
             </head>
             <body>
@@ -54,9 +55,8 @@ pub fn App() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view={Lazy::<HomeView>::new()}/>
-                        // Data pages render completely on the server (status codes, no spinners).
-                        <Route path=path!("/catalog") view={Lazy::<CatalogView>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/catalog/:namespace/:kind/:name") view={Lazy::<EntityView>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/catalog") view={Lazy::<CatalogView>::new()}/>
+                        <Route path=path!("/catalog/:namespace/:kind/:name") view={Lazy::<EntityView>::new()}/>
                         <Route path=path!("/compute") view={Lazy::<ComputeView>::new()}/>
                     </Routes>
                 </ErrorBoundary>

@@ -9,5 +9,6 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod pages;
+mod preload;
 
 pub use app::{shell, App};

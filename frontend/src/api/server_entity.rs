@@ -24,6 +24,7 @@ pub async fn detail(entity_ref: String, depth: u32) -> Result<Option<EntityPageD
     let portal = portal()?;
     let key = entity_ref.to_lowercase();
     let Some(entity) = store::get_entity(&portal.db, &key).await.map_err(store_error)? else {
+        not_found_status();
         return Ok(None);
     };
     let file = entity
@@ -42,6 +43,19 @@ pub async fn detail(entity_ref: String, depth: u32) -> Result<Option<EntityPageD
     let team = if entity.kind.eq_ignore_ascii_case("group") { Some(team(&portal, &entity).await?) } else { None };
     let yaml = serde_yaml_ng::to_string(&entity).unwrap_or_else(|e| format!("# cannot show as YAML: {e}"));
     Ok(Some(EntityPageData { entity, yaml, issues, graph, team }))
+}
+
+/// While server-rendering an entity page (not answering a `/_sf` call), a missing entity makes
+/// the page a 404. Set here, in the blocking resource the response waits for, so the status is
+/// in place before the response head is written.
+fn not_found_status() {
+    use leptos::prelude::use_context;
+    let rendering_page = use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/catalog/"));
+    if rendering_page {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
 }
 
 /// Impact analysis of one entity.

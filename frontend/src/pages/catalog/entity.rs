@@ -38,7 +38,8 @@ impl LazyRoute for EntityView {
         let depth = Memo::new(move |_| {
             query.with(|q| q.get("depth").and_then(|d| d.parse::<u32>().ok()).unwrap_or(1).clamp(1, 3))
         });
-        let detail = Resource::new(move || (entity_ref.get(), depth.get()), |(r, d)| entity_detail(r, d));
+        // Blocking: the server sends the page (and its status) once the data is in.
+        let detail = Resource::new_blocking(move || (entity_ref.get(), depth.get()), |(r, d)| entity_detail(r, d));
         view! {
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -57,11 +58,8 @@ impl LazyRoute for EntityView {
     }
 }
 
+/// The page for a ref with no entity (the server sets status 404 while loading the data).
 fn not_found(entity_ref: String) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
     view! {
         <PageHeader title=entity_ref summary="Catalog entity"/>
         <Card title="Not in the catalog">

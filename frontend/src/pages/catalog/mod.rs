@@ -29,7 +29,8 @@ impl LazyRoute for CatalogView {
         let here = super::section("/catalog");
         let query = use_query_map();
         let params = Memo::new(move |_| query.with(|q| ListParams::from_pairs(|k| q.get(k))));
-        let page = Resource::new(move || params.get(), catalog_list);
+        // Blocking: the server sends the page (and its status) once the data is in.
+        let page = Resource::new_blocking(move || params.get(), catalog_list);
         view! {
             <PageHeader title=here.label summary=here.summary/>
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the catalog…"</p> }>

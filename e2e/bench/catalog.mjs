@@ -1,0 +1,130 @@
+// Catalog at scale: generates a catalog of N entities (default 100,000) as YAML files, then for
+// SQLite and PostgreSQL starts the release server on it and measures ingest time, server RSS,
+// and latencies of by-query (kind + owner, page of 20), next page, full text, facets and a no-op
+// refresh, over HTTP on loopback, sequentially. Needs TRELLIS_BIN, TRELLIS_SITE_ROOT; PostgreSQL
+// at TRELLIS_TEST_POSTGRES_URL (scripts/test-services.sh). Usage: node catalog.mjs [N]
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const N = Number(process.argv[2] || 100_000);
+const ADMIN_URL = process.env.TRELLIS_TEST_POSTGRES_URL || "postgres://trellis:trellis@127.0.0.1:5432/postgres";
+const TEAMS = Math.max(10, Math.round(N / 500));
+
+// Deterministic pseudo-random numbers, so every run measures the same catalog.
+let seed = 42;
+const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+const pick = (xs) => xs[rand(xs.length)];
+const WORDS = ["search", "feed", "ads", "pay", "auth", "media", "graph", "rank", "index", "store", "cache", "edge", "notify", "ml", "data", "sync"];
+const TAGS = ["java", "go", "rust", "python", "kafka", "grpc", "react", "postgres", "redis", "spark"];
+
+function generate(dir) {
+  const docs = [];
+  const team = (i) => `team-${String(i).padStart(4, "0")}`;
+  for (let t = 0; t < TEAMS; t++) {
+    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${team(t)}\nspec:\n  type: team\n  children: []\n`);
+  }
+  const users = Math.round(N * 0.02);
+  for (let u = 0; u < users; u++) {
+    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: user-${u}\nspec:\n  profile:\n    displayName: User ${u}\n    email: user-${u}@example.com\n  memberOf: [${team(u % TEAMS)}]\n`);
+  }
+  const systems = Math.round(N * 0.005);
+  for (let s = 0; s < systems; s++) {
+    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: system-${s}\nspec:\n  owner: ${team(s % TEAMS)}\n`);
+  }
+  const apis = Math.round(N * 0.15);
+  for (let a = 0; a < apis; a++) {
+    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: api-${a}\n  description: The ${pick(WORDS)} ${pick(WORDS)} API\nspec:\n  type: openapi\n  lifecycle: production\n  owner: ${team(rand(TEAMS))}\n  system: system-${rand(systems)}\n  definition: "openapi: 3.0.0"\n`);
+  }
+  const resources = Math.round(N * 0.2);
+  for (let r = 0; r < resources; r++) {
+    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: db-${r}\nspec:\n  type: database\n  owner: ${team(rand(TEAMS))}\n  system: system-${rand(systems)}\n`);
+  }
+  const components = N - docs.length;
+  for (let c = 0; c < components; c++) {
+    const name = `${pick(WORDS)}-${pick(WORDS)}-${c}`;
+    const deps = c > 0 ? `\n  dependsOn: [component:comp-${rand(c)}, resource:db-${rand(resources)}]` : "";
+    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: comp-${c}\n  title: ${name}\n  description: Service ${name} of the ${pick(WORDS)} platform\n  tags: [${pick(TAGS)}, ${pick(TAGS)}]\n  annotations:\n    github.com/project-slug: example/${name}\nspec:\n  type: ${pick(["service", "service", "website", "library"])}\n  lifecycle: ${pick(["production", "production", "experimental", "deprecated"])}\n  owner: ${team(rand(TEAMS))}\n  system: system-${rand(systems)}${deps}\n  providesApis: [api-${rand(apis)}]\n`);
+  }
+  for (let f = 0; f * 100 < docs.length; f++) {
+    writeFileSync(join(dir, `part-${f}.yaml`), docs.slice(f * 100, f * 100 + 100).join("---\n"));
+  }
+  return docs.length;
+}
+
+function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return `p50 ${q(0.5).toFixed(2)} ms  p99 ${q(0.99).toFixed(2)} ms  max ${s[s.length - 1].toFixed(2)} ms`;
+}
+
+async function timed(url, init) {
+  const t = performance.now();
+  const res = await fetch(url, init);
+  const body = await res.json();
+  const ms = performance.now() - t;
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
+  return { ms, body };
+}
+
+async function measure(label, dbUrl, catalogDir, port) {
+  const dir = mkdtempSync(join(tmpdir(), "trellis-bench-"));
+  const config = join(dir, "config.yaml");
+  writeFileSync(config, `server:\n  listen: 127.0.0.1:${port}\n  site_root: ${process.env.TRELLIS_SITE_ROOT}\ndatabase:\n  url: ${dbUrl}\ncatalog:\n  refresh_interval_secs: 86400\n  locations:\n    - type: file\n      target: ${catalogDir}\n`);
+  const start = performance.now();
+  const child = spawn(process.env.TRELLIS_BIN, ["--config", config, "serve"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
+  const base = `http://127.0.0.1:${port}`;
+  let total = 0;
+  for (;;) {
+    try {
+      total = (await (await fetch(`${base}/api/catalog/entities/by-query?limit=0`)).json()).totalItems ?? 0;
+    } catch { /* starting */ }
+    if (total >= N) break;
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const ingest = (performance.now() - start) / 1000;
+  const rss = () => Number(readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+  console.log(`\n[${label}] ${total} entities ingested (start to visible) in ${ingest.toFixed(1)} s; RSS after ingest ${rss().toFixed(0)} MB`);
+  const runs = 200;
+  const series = async (name, url) => {
+    const samples = [];
+    for (let i = 0; i < runs; i++) samples.push((await timed(typeof url === "function" ? url(i) : url)).ms);
+    console.log(`[${label}] ${name.padEnd(44)} ${stats(samples)}`);
+  };
+  const team = (i) => `group:default/team-${String(i % TEAMS).padStart(4, "0")}`;
+  await series("by-query kind+owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,relations.ownedBy=${team(i)}&limit=20`);
+  await series("by-query kind+spec.owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,spec.owner=${team(i).split("/")[1]}&limit=20`);
+  const first = await timed(`${base}/api/catalog/entities/by-query?filter=kind=component&limit=20`);
+  const cursor = first.body.pageInfo.nextCursor;
+  await series("by-query next page (cursor), limit 20", `${base}/api/catalog/entities/by-query?cursor=${cursor}&limit=20`);
+  await series("by-query ordered by metadata.name, limit 20", `${base}/api/catalog/entities/by-query?filter=kind=component&orderField=metadata.name,asc&limit=20`);
+  await series("full text (name/title), limit 20", (i) => `${base}/api/catalog/entities/by-query?fullTextFilterTerm=${pick(WORDS)}-${pick(WORDS)}-${i}&limit=20`);
+  await series("facets: kind over all entities", `${base}/api/catalog/entity-facets?facet=kind`);
+  await series("facets: spec.type, kind=component", `${base}/api/catalog/entity-facets?facet=spec.type&filter=kind=component`);
+  await series("facets: the list page's 6 facets", `${base}/api/catalog/entity-facets?facet=kind&facet=spec.type&facet=relations.ownedBy&facet=spec.lifecycle&facet=metadata.tags&facet=metadata.namespace`);
+  const noop = await timed(`${base}/api/catalog/refresh`, { method: "POST" });
+  console.log(`[${label}] no-op refresh of ${total} entities: ${(noop.ms / 1000).toFixed(1)} s (${JSON.stringify(noop.body)})`);
+  console.log(`[${label}] RSS after queries ${rss().toFixed(0)} MB`);
+  child.kill("SIGTERM");
+  await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const catalogDir = mkdtempSync(join(tmpdir(), "trellis-catalog-"));
+const t = performance.now();
+const count = generate(catalogDir);
+console.log(`generated ${count} entities (${TEAMS} teams) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+try {
+  const sqliteDir = mkdtempSync(join(tmpdir(), "trellis-bench-db-"));
+  await measure("sqlite", `sqlite:${join(sqliteDir, "trellis.db")}`, catalogDir, 3901);
+  rmSync(sqliteDir, { recursive: true, force: true });
+  execFileSync("psql", [ADMIN_URL, "-qc", "DROP DATABASE IF EXISTS trellis_bench"]);
+  execFileSync("psql", [ADMIN_URL, "-qc", "CREATE DATABASE trellis_bench"]);
+  const pgUrl = ADMIN_URL.replace(/\/[^/]*$/, "/trellis_bench");
+  await measure("postgres", pgUrl, catalogDir, 3902);
+  execFileSync("psql", [ADMIN_URL, "-qc", "DROP DATABASE IF EXISTS trellis_bench"]);
+} finally {
+  rmSync(catalogDir, { recursive: true, force: true });
+}
