@@ -48,7 +48,7 @@ describe("catalog in Chromium", () => {
     await page.selectOption('select[name="lifecycle"]', "experimental");
     await page.click('button[type="submit"]');
     await page.waitForURL(/kind=Component/);
-    await page.waitForFunction(() => document.querySelectorAll("table.entities tbody tr").length < 25);
+    await page.waitForFunction(() => { const n = document.querySelectorAll("table.entities tbody tr").length; return n > 0 && n < 25; });
     const url = new URL(page.url());
     assert.equal(url.searchParams.get("lifecycle"), "experimental");
     const filtered = await rowCount(page);

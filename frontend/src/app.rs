@@ -24,8 +24,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Applies the stored theme before first paint, so dark mode never flashes light.
                 <script src="/theme.js"></script>
                 <HashedStylesheet options=options.clone() id="trellis"/>
+                <crate::preload::RoutePreloads options=options.clone()/>
                 <HydrationScripts options/>
-                <crate::preload::RoutePreloads/>
                 <MetaTags/>
             </head>
             <body>

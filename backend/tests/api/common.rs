@@ -13,7 +13,7 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     _db: TestDatabase,
-    _site: tempfile::TempDir,
+    pub site: tempfile::TempDir,
 }
 
 /// A response read to the end.
@@ -61,7 +61,7 @@ impl TestApp {
             router,
             state,
             _db: db,
-            _site: site,
+            site,
         }
     }
 

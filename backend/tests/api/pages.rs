@@ -54,6 +54,26 @@ async fn unknown_entity_pages_say_so_with_404() {
 }
 
 #[tokio::test]
+async fn direct_loads_preload_their_route_chunk() {
+    let app = TestApp::new(TestBackend::Sqlite).await;
+    let pkg = app.site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg");
+    std::fs::write(
+        pkg.join("__wasm_split_manifest.abc.json"),
+        r#"{"__catalog_view_view_1":["chunk_1.x","split___catalog_view_view_1.y"],"__entity_view_view_2":["chunk_1.x","split___entity.z"],"__compute_view_view_3":["c.q"]}"#,
+    )
+    .expect("manifest");
+    let list = app.get("/catalog").await.text();
+    assert!(list.contains(r#"href="/pkg/split___catalog_view_view_1.y.wasm""#), "{list}");
+    assert!(list.contains(r#"href="/pkg/chunk_1.x.wasm""#));
+    assert!(!list.contains("split___entity.z"));
+    let entity = app.get("/catalog/default/component/x").await.text();
+    assert!(entity.contains("split___entity.z.wasm"));
+    let home = app.get("/").await.text();
+    assert!(!home.contains("chunk_1.x"), "the home page preloads no catalog chunk");
+}
+
+#[tokio::test]
 async fn unknown_pages_get_the_404_page_with_status_404() {
     let app = TestApp::new(TestBackend::Sqlite).await;
     let res = app.get("/no/such/page").await;

@@ -33,14 +33,15 @@ impl LazyRoute for CatalogView {
         let page = Resource::new_blocking(move || params.get(), catalog_list);
         view! {
             <PageHeader title=here.label summary=here.summary/>
-            <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the catalog…"</p> }>
+            // A transition keeps the current page on screen while the next one loads.
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the catalog…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(data) => view! { <ListBody data params=params.get_untracked()/> }.into_any(),
                         Err(e) => view! { <Card title="The catalog could not be loaded"><p role="alert">{e.to_string()}</p></Card> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         }
         .into_any()
     }
