@@ -22,7 +22,9 @@ fn chunk_prefixes(path: &str) -> &'static [&'static str] {
 
 /// The split manifest of a site, read once per site root (and again while it is missing).
 #[cfg(feature = "ssr")]
-fn manifest(options: &LeptosOptions) -> std::sync::Arc<std::collections::HashMap<String, Vec<String>>> {
+fn manifest(
+    options: &LeptosOptions,
+) -> std::sync::Arc<std::collections::HashMap<String, Vec<String>>> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
     type Cache = Mutex<HashMap<String, Arc<HashMap<String, Vec<String>>>>>;
@@ -34,15 +36,15 @@ fn manifest(options: &LeptosOptions) -> std::sync::Arc<std::collections::HashMap
     }
     let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let read: Option<HashMap<String, Vec<String>>> = std::fs::read_dir(&dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .find(|e| {
-                let name = e.file_name().to_string_lossy().to_string();
-                name.starts_with("__wasm_split_manifest") && name.ends_with(".json")
-            })
-            .and_then(|e| std::fs::read_to_string(e.path()).ok())
-            .and_then(|text| serde_json::from_str(&text).ok());
+        .into_iter()
+        .flatten()
+        .flatten()
+        .find(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.starts_with("__wasm_split_manifest") && name.ends_with(".json")
+        })
+        .and_then(|e| std::fs::read_to_string(e.path()).ok())
+        .and_then(|text| serde_json::from_str(&text).ok());
     match read {
         Some(map) => {
             let map = Arc::new(map);
@@ -64,12 +66,18 @@ pub fn RoutePreloads(
 ) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
-        let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string()).unwrap_or_default();
+        let path = use_context::<http::request::Parts>()
+            .map(|p| p.uri.path().to_string())
+            .unwrap_or_default();
         let prefixes = chunk_prefixes(&path);
         let pkg = format!("/{}", options.site_pkg_dir);
         let mut modules: Vec<String> = manifest(&options)
             .iter()
-            .filter(|(key, _)| prefixes.iter().any(|p| key.trim_start_matches('_').starts_with(p)))
+            .filter(|(key, _)| {
+                prefixes
+                    .iter()
+                    .any(|p| key.trim_start_matches('_').starts_with(p))
+            })
             .flat_map(|(_, modules)| modules.iter().map(|m| format!("{pkg}/{m}.wasm")))
             .collect();
         modules.sort();

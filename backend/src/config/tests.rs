@@ -37,7 +37,10 @@ fn no_file_gives_embedded_defaults() {
     let locations = loaded.config.catalog_locations();
     assert_eq!(locations.len(), 1);
     assert_eq!(locations[0].target, "demo/catalog/all.yaml");
-    assert_eq!(loaded.config.default_user().as_deref(), Some("user:default/demo.user"));
+    assert_eq!(
+        loaded.config.default_user().as_deref(),
+        Some("user:default/demo.user")
+    );
 
     let off = load(None, env(&[("TRELLIS__DEMO__ENABLED", "false")])).expect("load");
     assert!(!off.config.demo.enabled);
@@ -46,7 +49,10 @@ fn no_file_gives_embedded_defaults() {
 
     let with_file = file("log:\n  level: info\n");
     let from_file = load(Some(with_file.path()), env(&[])).expect("load");
-    assert!(!from_file.config.demo.enabled, "a config file opts in to demo mode explicitly");
+    assert!(
+        !from_file.config.demo.enabled,
+        "a config file opts in to demo mode explicitly"
+    );
 }
 
 #[test]

@@ -31,17 +31,31 @@ pub async fn run(state: &AppState) -> anyhow::Result<ApplySummary> {
         ..ReadOptions::default()
     };
     let run_id = state.db.start_job_run(JOB, Utc::now()).await?;
+    let started = std::time::Instant::now();
     let read = tokio::task::spawn_blocking(move || read_locations(&locations, &options))
         .await
         .context("catalog read task")?;
+    let read_ms = started.elapsed().as_millis();
     let errors = read
         .issues
         .iter()
         .filter(|i| i.level == trellis_catalog::Level::Error)
         .count();
-    match apply_read(&state.db, &read, &registered, Utc::now()).await {
+    let issues = read.issues.len();
+    let applied = apply_read(&state.db, &read, &registered, Utc::now()).await;
+    tracing::info!(
+        job = JOB,
+        entities = read.entities.len(),
+        read_ms,
+        apply_ms = started.elapsed().as_millis() - read_ms,
+        "catalog refresh timing"
+    );
+    drop(read);
+    match applied {
         Ok(summary) => {
-            let detail = serde_json::json!({ "summary": summary, "errors": errors, "issues": read.issues.len() }).to_string();
+            let detail =
+                serde_json::json!({ "summary": summary, "errors": errors, "issues": issues })
+                    .to_string();
             state
                 .db
                 .finish_job_run(run_id, Outcome::Success, Some(&detail), Utc::now())

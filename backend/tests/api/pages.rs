@@ -49,7 +49,10 @@ async fn unknown_entity_pages_say_so_with_404() {
     let res = app.get("/catalog/default/component/petstore").await;
     assert_eq!(res.status, 404);
     let html = res.text();
-    assert!(html.contains("<h1>component:default/petstore</h1>"), "{html}");
+    assert!(
+        html.contains("<h1>component:default/petstore</h1>"),
+        "{html}"
+    );
     assert!(html.contains("Not in the catalog"), "{html}");
 }
 
@@ -64,13 +67,19 @@ async fn direct_loads_preload_their_route_chunk() {
     )
     .expect("manifest");
     let list = app.get("/catalog").await.text();
-    assert!(list.contains(r#"href="/pkg/split___catalog_view_view_1.y.wasm""#), "{list}");
+    assert!(
+        list.contains(r#"href="/pkg/split___catalog_view_view_1.y.wasm""#),
+        "{list}"
+    );
     assert!(list.contains(r#"href="/pkg/chunk_1.x.wasm""#));
     assert!(!list.contains("split___entity.z"));
     let entity = app.get("/catalog/default/component/x").await.text();
     assert!(entity.contains("split___entity.z.wasm"));
     let home = app.get("/").await.text();
-    assert!(!home.contains("chunk_1.x"), "the home page preloads no catalog chunk");
+    assert!(
+        !home.contains("chunk_1.x"),
+        "the home page preloads no catalog chunk"
+    );
 }
 
 #[tokio::test]

@@ -17,13 +17,21 @@ async fn demo_db(backend: TestBackend) -> (TestDatabase, Db, CatalogRead) {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/catalog/all.yaml");
     let spec = LocationSpec::file(file.display().to_string());
     let read = read_locations(std::slice::from_ref(&spec), &ReadOptions::default());
-    assert!(read.issues.is_empty(), "the demo catalog reads cleanly: {:?}", read.issues);
+    assert!(
+        read.issues.is_empty(),
+        "the demo catalog reads cleanly: {:?}",
+        read.issues
+    );
     assert!(read.entities.len() > 250, "a few hundred entities");
     let test_db = TestDatabase::new(backend).await;
-    let db = Db::connect(&test_db.url, &DbOptions::default()).await.expect("connect");
+    let db = Db::connect(&test_db.url, &DbOptions::default())
+        .await
+        .expect("connect");
     db.migrate().await.expect("migrate");
     let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
-    apply_read(&db, &read, &registered, Utc::now()).await.expect("apply");
+    apply_read(&db, &read, &registered, Utc::now())
+        .await
+        .expect("apply");
     (test_db, db, read)
 }
 
@@ -60,7 +68,11 @@ fn dependents(read: &CatalogRead) -> BTreeMap<String, BTreeSet<String>> {
 async fn impact_matches_the_descriptors(backend: TestBackend) {
     let (_guard, db, read) = demo_db(backend).await;
     let graph = dependents(&read);
-    for center in ["component:default/config-service", "component:default/auth-service", "resource:default/feature-store-db"] {
+    for center in [
+        "component:default/config-service",
+        "component:default/auth-service",
+        "resource:default/feature-store-db",
+    ] {
         let mut expected: BTreeMap<String, u32> = BTreeMap::new();
         let mut queue = VecDeque::from([(center.to_string(), 0u32)]);
         while let Some((node, depth)) = queue.pop_front() {
@@ -72,20 +84,35 @@ async fn impact_matches_the_descriptors(backend: TestBackend) {
             }
         }
         let got = impact(&db, center).await.expect("impact");
-        let got_map: BTreeMap<String, u32> = got.impacted.iter().map(|i| (i.entity_ref.clone(), i.depth)).collect();
+        let got_map: BTreeMap<String, u32> = got
+            .impacted
+            .iter()
+            .map(|i| (i.entity_ref.clone(), i.depth))
+            .collect();
         assert_eq!(got_map, expected, "impact of {center}");
         if center.ends_with("config-service") {
-            assert!(expected.len() > 20, "config-service is widely used: {}", expected.len());
+            assert!(
+                expected.len() > 20,
+                "config-service is widely used: {}",
+                expected.len()
+            );
         }
         let owned: u32 = got.owners.iter().map(|(_, n)| n).sum();
         let with_owner = got.impacted.iter().filter(|i| !i.owners.is_empty()).count();
         assert!(with_owner > 0 || expected.is_empty());
         assert!(owned as usize >= with_owner);
         for item in &got.impacted {
-            assert!(item.via == center || got_map.contains_key(&item.via), "{item:?} reached through a known node");
+            assert!(
+                item.via == center || got_map.contains_key(&item.via),
+                "{item:?} reached through a known node"
+            );
         }
     }
-    assert!(impact(&db, "component:default/no-such-thing").await.expect("impact").impacted.is_empty());
+    assert!(impact(&db, "component:default/no-such-thing")
+        .await
+        .expect("impact")
+        .impacted
+        .is_empty());
 }
 
 async fn neighborhood_has_both_sides(backend: TestBackend) {
@@ -93,17 +120,36 @@ async fn neighborhood_has_both_sides(backend: TestBackend) {
     let center = "component:default/config-service";
     let graph = dependents(&read);
     let hood = neighborhood(&db, center, 1, 200).await.expect("graph");
-    let left: BTreeSet<String> = hood.nodes.iter().filter(|n| n.column == -1).map(|n| n.entity_ref.clone()).collect();
+    let left: BTreeSet<String> = hood
+        .nodes
+        .iter()
+        .filter(|n| n.column == -1)
+        .map(|n| n.entity_ref.clone())
+        .collect();
     let expected_left: BTreeSet<String> = graph.get(center).cloned().unwrap_or_default();
     assert_eq!(left, expected_left, "direct dependents on the left");
-    let right: BTreeSet<String> = hood.nodes.iter().filter(|n| n.column == 1).map(|n| n.entity_ref.clone()).collect();
-    let entity = read.entities.iter().find(|e| e.entity.entity_ref().canonical() == center).expect("centre");
-    let mut expected_right: BTreeSet<String> = refs(&entity.entity, "dependsOn", "component").into_iter().collect();
+    let right: BTreeSet<String> = hood
+        .nodes
+        .iter()
+        .filter(|n| n.column == 1)
+        .map(|n| n.entity_ref.clone())
+        .collect();
+    let entity = read
+        .entities
+        .iter()
+        .find(|e| e.entity.entity_ref().canonical() == center)
+        .expect("centre");
+    let mut expected_right: BTreeSet<String> = refs(&entity.entity, "dependsOn", "component")
+        .into_iter()
+        .collect();
     expected_right.extend(refs(&entity.entity, "consumesApis", "api"));
     expected_right.extend(refs(&entity.entity, "system", "system"));
     assert_eq!(right, expected_right, "what it needs on the right");
     assert!(hood.edges.iter().all(|e| e.from != e.to));
-    assert!(hood.nodes.iter().all(|n| n.known), "every demo reference resolves");
+    assert!(
+        hood.nodes.iter().all(|n| n.known),
+        "every demo reference resolves"
+    );
     let small = neighborhood(&db, center, 2, 5).await.expect("graph");
     assert_eq!(small.nodes.len(), 5);
     assert!(small.truncated > 0);

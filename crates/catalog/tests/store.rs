@@ -127,3 +127,90 @@ async fn stores_changes_exactly_and_keeps_what_broken_sources_held(backend: Test
     );
     assert_eq!(count_entities(&db).await.expect("count"), 0);
 }
+
+on_both!(bulk_loads_rebuild_indexes_and_answer_the_same);
+
+/// A first ingest big enough for bulk mode drops and rebuilds the search and relations indexes
+/// inside its transaction; afterwards every index is back and queries see every row.
+async fn bulk_loads_rebuild_indexes_and_answer_the_same(backend: TestBackend) {
+    use trellis_catalog::store::{count, query_entities};
+    use trellis_shared::catalog::query::{EntityQuery, Filter};
+    let test_db = TestDatabase::new(backend).await;
+    let db = Db::connect(&test_db.url, &DbOptions::default())
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    let dir = tempfile::tempdir().expect("dir");
+    let n = 6000;
+    let docs: Vec<String> = (0..n)
+        .map(|i| {
+            let owner = format!("team-{}", i % 7);
+            ENTITY
+                .replace("NAME", &format!("svc-{i}"))
+                .replace("team-a", &owner)
+                + &format!("  dependsOn: [component:svc-{}]\n", (i + 1) % n)
+        })
+        .collect();
+    for (i, part) in docs.chunks(1000).enumerate() {
+        std::fs::write(
+            dir.path().join(format!("part-{i}.yaml")),
+            part.join("---\n"),
+        )
+        .expect("write");
+    }
+    let spec = LocationSpec::file(dir.path().display().to_string());
+    let read = read_locations(std::slice::from_ref(&spec), &ReadOptions::default());
+    assert_eq!(read.entities.len(), n);
+    let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
+    let summary = apply_read(&db, &read, &registered, Utc::now())
+        .await
+        .expect("apply");
+    assert_eq!(summary.added, n);
+    let indexes: Vec<String> = match &db {
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT name FROM catalog.sqlite_master WHERE type = 'index'")
+                .fetch_all(pool)
+                .await
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_scalar(
+                "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'catalog'",
+            )
+            .fetch_all(pool)
+            .await
+        }
+    }
+    .expect("indexes");
+    for name in [
+        "search_key_value",
+        "search_entity",
+        "relations_source",
+        "relations_target",
+        "relations_emitted_by",
+        "relations_type_target",
+    ] {
+        assert!(
+            indexes.iter().any(|i| i == name),
+            "{name} rebuilt: {indexes:?}"
+        );
+    }
+    let owned = EntityQuery {
+        filter: Filter::parse(&["relations.ownedBy=group:default/team-3"]).expect("f"),
+        ..Default::default()
+    };
+    let expected = (0..n).filter(|i| i % 7 == 3).count() as u64;
+    assert_eq!(count(&db, &owned).await.expect("count"), expected);
+    let deps = EntityQuery {
+        filter: Filter::parse(&["relations.dependencyOf=component:default/svc-0"]).expect("f"),
+        ..Default::default()
+    };
+    let page = query_entities(&db, &deps, 10, None).await.expect("query");
+    assert_eq!(page.entities.len(), 1, "svc-1 is a dependency of svc-0");
+    let again = apply_read(&db, &read, &registered, Utc::now())
+        .await
+        .expect("apply");
+    assert_eq!(
+        again.unchanged, n,
+        "a no-op refresh after a bulk load writes nothing"
+    );
+}

@@ -36,7 +36,11 @@ pub const FILTER_KEYS: &[&str] = &["kind", "type", "owner", "lifecycle", "tag", 
 impl ListParams {
     /// Reads the filters from URL query pairs (empty values count as absent).
     pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> Self {
-        let opt = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let opt = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         ListParams {
             kind: opt("kind"),
             owner: opt("owner"),

@@ -5,7 +5,9 @@ use std::time::Instant;
 
 use leptos::prelude::ServerFnError;
 use trellis_catalog::store::{self, Cursor};
-use trellis_shared::catalog::query::{Condition, Conjunction, EntityQuery, Filter, FullText, OrderField};
+use trellis_shared::catalog::query::{
+    Condition, Conjunction, EntityQuery, Filter, FullText, OrderField,
+};
 use trellis_shared::catalog::relations::types;
 use trellis_shared::catalog::Entity;
 
@@ -41,13 +43,26 @@ pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
         conj.insert("relations.ownedby".into(), Condition::AnyOf(o));
     }
     let query = EntityQuery {
-        filter: Filter(if conj.is_empty() { vec![] } else { vec![Conjunction(conj)] }),
+        filter: Filter(if conj.is_empty() {
+            vec![]
+        } else {
+            vec![Conjunction(conj)]
+        }),
         order: vec![OrderField::parse("metadata.name,asc").map_err(ServerFnError::new)?],
-        full_text: params.q.as_ref().map(|q| FullText { term: q.to_lowercase(), fields: vec![] }),
+        full_text: params.q.as_ref().map(|q| FullText {
+            term: q.to_lowercase(),
+            fields: vec![],
+        }),
     };
     // A cursor from another query (edited URL) is ignored rather than mixing two queries.
-    let cursor = params.cursor.as_deref().and_then(|c| Cursor::decode(c).ok()).filter(|c| c.query == query);
-    let page = store::query_entities(&portal.db, &query, PAGE_SIZE, cursor.as_ref()).await.map_err(store_error)?;
+    let cursor = params
+        .cursor
+        .as_deref()
+        .and_then(|c| Cursor::decode(c).ok())
+        .filter(|c| c.query == query);
+    let page = store::query_entities(&portal.db, &query, PAGE_SIZE, cursor.as_ref())
+        .await
+        .map_err(store_error)?;
     Ok(ListPage {
         rows: page.entities.iter().map(row).collect(),
         total: page.total,
@@ -62,9 +77,16 @@ pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
 /// The user and every group it is a member of.
 pub async fn my_refs(portal: &Portal, user: &str) -> Result<Vec<String>, ServerFnError> {
     let mut out = vec![user.to_string()];
-    if let Some(entity) = store::get_entity(&portal.db, user).await.map_err(store_error)? {
+    if let Some(entity) = store::get_entity(&portal.db, user)
+        .await
+        .map_err(store_error)?
+    {
         out.extend(
-            entity.relations.iter().filter(|r| r.relation_type == types::MEMBER_OF).map(|r| r.target_ref.clone()),
+            entity
+                .relations
+                .iter()
+                .filter(|r| r.relation_type == types::MEMBER_OF)
+                .map(|r| r.target_ref.clone()),
         );
     }
     Ok(out)
@@ -79,7 +101,9 @@ async fn facets(portal: &Portal) -> Result<FacetMap, ServerFnError> {
         }
     }
     let names: Vec<String> = FACETS.iter().map(|(_, f)| f.to_string()).collect();
-    let computed = store::facets(&portal.db, &names, &EntityQuery::default()).await.map_err(store_error)?;
+    let computed = store::facets(&portal.db, &names, &EntityQuery::default())
+        .await
+        .map_err(store_error)?;
     let map: FacetMap = FACETS
         .iter()
         .filter_map(|(key, facet)| computed.get(*facet).map(|v| (key.to_string(), v.clone())))
@@ -99,7 +123,12 @@ pub fn row(e: &Entity) -> EntityRow {
         name: e.metadata.name.clone(),
         title: e.metadata.title.clone(),
         description: e.metadata.description.clone(),
-        owners: e.relations.iter().filter(|r| r.relation_type == types::OWNED_BY).map(|r| r.target_ref.clone()).collect(),
+        owners: e
+            .relations
+            .iter()
+            .filter(|r| r.relation_type == types::OWNED_BY)
+            .map(|r| r.target_ref.clone())
+            .collect(),
         spec_type: e.spec_str("type").map(str::to_string),
         lifecycle: e.spec_str("lifecycle").map(str::to_string),
         tags: e.metadata.tags.clone(),

@@ -20,10 +20,16 @@ const MAX_GRAPH_NODES: usize = 60;
 const MAX_OWNED: usize = 500;
 
 /// The entity page's data.
-pub async fn detail(entity_ref: String, depth: u32) -> Result<Option<EntityPageData>, ServerFnError> {
+pub async fn detail(
+    entity_ref: String,
+    depth: u32,
+) -> Result<Option<EntityPageData>, ServerFnError> {
     let portal = portal()?;
     let key = entity_ref.to_lowercase();
-    let Some(entity) = store::get_entity(&portal.db, &key).await.map_err(store_error)? else {
+    let Some(entity) = store::get_entity(&portal.db, &key)
+        .await
+        .map_err(store_error)?
+    else {
         not_found_status();
         return Ok(None);
     };
@@ -37,12 +43,29 @@ pub async fn detail(entity_ref: String, depth: u32) -> Result<Option<EntityPageD
         .await
         .map_err(store_error)?
         .into_iter()
-        .map(|i| IssueRow { level: i.level, file: i.file, message: i.message })
+        .map(|i| IssueRow {
+            level: i.level,
+            file: i.file,
+            message: i.message,
+        })
         .collect();
-    let graph = store::neighborhood(&portal.db, &key, depth.clamp(1, 3), MAX_GRAPH_NODES).await.map_err(store_error)?;
-    let team = if entity.kind.eq_ignore_ascii_case("group") { Some(team(&portal, &entity).await?) } else { None };
-    let yaml = serde_yaml_ng::to_string(&entity).unwrap_or_else(|e| format!("# cannot show as YAML: {e}"));
-    Ok(Some(EntityPageData { entity, yaml, issues, graph, team }))
+    let graph = store::neighborhood(&portal.db, &key, depth.clamp(1, 3), MAX_GRAPH_NODES)
+        .await
+        .map_err(store_error)?;
+    let team = if entity.kind.eq_ignore_ascii_case("group") {
+        Some(team(&portal, &entity).await?)
+    } else {
+        None
+    };
+    let yaml =
+        serde_yaml_ng::to_string(&entity).unwrap_or_else(|e| format!("# cannot show as YAML: {e}"));
+    Ok(Some(EntityPageData {
+        entity,
+        yaml,
+        issues,
+        graph,
+        team,
+    }))
 }
 
 /// While server-rendering an entity page (not answering a `/_sf` call), a missing entity makes
@@ -50,7 +73,8 @@ pub async fn detail(entity_ref: String, depth: u32) -> Result<Option<EntityPageD
 /// in place before the response head is written.
 fn not_found_status() {
     use leptos::prelude::use_context;
-    let rendering_page = use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/catalog/"));
+    let rendering_page = use_context::<http::request::Parts>()
+        .is_some_and(|p| p.uri.path().starts_with("/catalog/"));
     if rendering_page {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(http::StatusCode::NOT_FOUND);
@@ -61,11 +85,18 @@ fn not_found_status() {
 /// Impact analysis of one entity.
 pub async fn impact(entity_ref: String) -> Result<Impact, ServerFnError> {
     let portal = portal()?;
-    store::impact(&portal.db, &entity_ref).await.map_err(store_error)
+    store::impact(&portal.db, &entity_ref)
+        .await
+        .map_err(store_error)
 }
 
 fn targets(entity: &Entity, relation: &str) -> Vec<String> {
-    entity.relations.iter().filter(|r| r.relation_type == relation).map(|r| r.target_ref.clone()).collect()
+    entity
+        .relations
+        .iter()
+        .filter(|r| r.relation_type == relation)
+        .map(|r| r.target_ref.clone())
+        .collect()
 }
 
 async fn team(portal: &Portal, group: &Entity) -> Result<TeamView, ServerFnError> {
@@ -74,8 +105,13 @@ async fn team(portal: &Portal, group: &Entity) -> Result<TeamView, ServerFnError
     let mut descendants: BTreeSet<String> = BTreeSet::new();
     let mut frontier = targets(group, types::PARENT_OF);
     while !frontier.is_empty() && descendants.len() < 1000 {
-        let fresh: Vec<String> = frontier.into_iter().filter(|g| *g != me && descendants.insert(g.clone())).collect();
-        let rels = store::relations_of(&portal.db, &fresh).await.map_err(store_error)?;
+        let fresh: Vec<String> = frontier
+            .into_iter()
+            .filter(|g| *g != me && descendants.insert(g.clone()))
+            .collect();
+        let rels = store::relations_of(&portal.db, &fresh)
+            .await
+            .map_err(store_error)?;
         frontier = rels
             .values()
             .flatten()
@@ -106,6 +142,8 @@ async fn owned_by(portal: &Portal, owners: Vec<String>) -> Result<Vec<EntityRow>
         ],
         full_text: None,
     };
-    let page = store::query_entities(&portal.db, &query, MAX_OWNED, None).await.map_err(store_error)?;
+    let page = store::query_entities(&portal.db, &query, MAX_OWNED, None)
+        .await
+        .map_err(store_error)?;
     Ok(page.entities.iter().map(row).collect())
 }

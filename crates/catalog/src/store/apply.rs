@@ -12,7 +12,8 @@ use serde::Serialize;
 use trellis_shared::catalog::relations::emitted_by;
 use trellis_store::{with_pool, Db, StoreError, StoreResult};
 
-use super::search;
+use super::load::{Load, TextRow};
+use super::{bulk, search};
 use crate::read::CatalogRead;
 
 /// What an apply changed.
@@ -40,8 +41,8 @@ struct Row {
     file: String,
     etag: String,
     body: String,
-    search: Vec<search::SearchRow>,
-    relations: Vec<(String, &'static str, String)>,
+    /// Index into the read's entities (search rows and relations are built per write batch).
+    index: usize,
 }
 
 /// Stores `read` as the catalog's content for the locations in `registered` (location keys).
@@ -62,11 +63,8 @@ pub async fn apply_read(
     let mut summary = ApplySummary::default();
     let mut writes = Vec::new();
     let mut seen = HashSet::new();
-    for item in &read.entities {
-        let mut entity = item.entity.clone();
-        entity.relations.clear();
-        entity.metadata.uid = None;
-        entity.metadata.etag = None;
+    for (index, item) in read.entities.iter().enumerate() {
+        let entity = stored_form(&item.entity);
         let own = entity.entity_ref();
         let entity_ref = own.canonical();
         let body = serde_json::to_string(&entity).map_err(|e| StoreError::Invalid {
@@ -89,13 +87,8 @@ pub async fn apply_read(
                 uuid::Uuid::new_v4().to_string()
             }
         };
-        let relations = emitted_by(&entity)
-            .0
-            .into_iter()
-            .map(|r| (r.source.canonical(), r.relation_type, r.target.canonical()))
-            .collect();
         writes.push(Row {
-            search: search::rows(&entity),
+            index,
             kind: own.kind.to_lowercase(),
             namespace: own.namespace.to_lowercase(),
             name: own.name.to_lowercase(),
@@ -105,7 +98,6 @@ pub async fn apply_read(
             file: item.file.clone(),
             etag,
             body,
-            relations,
         });
     }
     let mut removals = Vec::new();
@@ -127,17 +119,18 @@ pub async fn apply_read(
         .filter(|w| existing.contains_key(&w.entity_ref))
         .map(|w| &w.entity_ref)
         .collect();
-    let search_rows: Vec<(&String, &search::SearchRow)> = writes
-        .iter()
-        .flat_map(|w| w.search.iter().map(move |r| (&w.entity_ref, r)))
-        .collect();
-    let relation_rows: Vec<(&String, &(String, &'static str, String))> = writes
-        .iter()
-        .flat_map(|w| w.relations.iter().map(move |r| (&w.entity_ref, r)))
-        .collect();
-
+    let bulk_mode = bulk::worth_it(writes.len(), existing.len());
+    let analyze = writes.len() + removals.len() > 1000;
+    let (drop_indexes, create_indexes) = if bulk_mode {
+        (bulk::drop_statements(db), bulk::create_statements(db))
+    } else {
+        (Vec::new(), Vec::new())
+    };
     with_pool!(db, pool => {
         let mut tx = pool.begin().await?;
+        for sql in &drop_indexes {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
         for chunk in rewritten.chunks(500) {
             for table in ["search", "relations"] {
                 let column = if table == "search" { "entity_ref" } else { "emitted_by" };
@@ -150,34 +143,44 @@ pub async fn apply_read(
                 qb.build().execute(&mut *tx).await?;
             }
         }
-        for chunk in writes.chunks(200) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO catalog.entities (entity_ref, uid, kind, namespace, name, origin, file, etag, body, updated_at) ",
-            );
-            qb.push_values(chunk, |mut b, row| {
-                b.push_bind(&row.entity_ref).push_bind(&row.uid).push_bind(&row.kind).push_bind(&row.namespace)
-                    .push_bind(&row.name).push_bind(&row.origin).push_bind(&row.file).push_bind(&row.etag)
-                    .push_bind(&row.body).push_bind(now);
-            });
-            qb.push(
-                " ON CONFLICT (entity_ref) DO UPDATE SET origin = excluded.origin, file = excluded.file, \
-                 etag = excluded.etag, body = excluded.body, updated_at = excluded.updated_at",
-            );
-            qb.build().execute(&mut *tx).await?;
-        }
-        for chunk in search_rows.chunks(1000) {
-            let mut qb = sqlx::QueryBuilder::new("INSERT INTO catalog.search (entity_ref, key, value, original_value) ");
-            qb.push_values(chunk, |mut b, (entity_ref, (key, value, original))| {
-                b.push_bind(*entity_ref).push_bind(key).push_bind(value).push_bind(original);
-            });
-            qb.build().execute(&mut *tx).await?;
-        }
-        for chunk in relation_rows.chunks(1000) {
-            let mut qb = sqlx::QueryBuilder::new("INSERT INTO catalog.relations (source_ref, type, target_ref, emitted_by) ");
-            qb.push_values(chunk, |mut b, (emitter, (source, relation_type, target))| {
-                b.push_bind(source).push_bind(*relation_type).push_bind(target).push_bind(*emitter);
-            });
-            qb.build().execute(&mut *tx).await?;
+        for chunk in writes.chunks(500) {
+            // Search rows and relations of this batch only, so a big ingest never holds them all.
+            let mut search_rows: Vec<(&String, search::SearchRow)> = Vec::new();
+            let mut relation_rows: Vec<(&String, (String, &'static str, String))> = Vec::new();
+            for row in chunk {
+                let entity = stored_form(&read.entities[row.index].entity);
+                search_rows.extend(search::rows(&entity).into_iter().map(|r| (&row.entity_ref, r)));
+                relation_rows.extend(emitted_by(&entity).0.into_iter().map(|r| {
+                    (&row.entity_ref, (r.source.canonical(), r.relation_type, r.target.canonical()))
+                }));
+            }
+            for rows in chunk.chunks(200) {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO catalog.entities (entity_ref, uid, kind, namespace, name, origin, file, etag, body, updated_at) ",
+                );
+                qb.push_values(rows, |mut b, row| {
+                    b.push_bind(&row.entity_ref).push_bind(&row.uid).push_bind(&row.kind).push_bind(&row.namespace)
+                        .push_bind(&row.name).push_bind(&row.origin).push_bind(&row.file).push_bind(&row.etag)
+                        .push_bind(&row.body).push_bind(now);
+                });
+                qb.push(
+                    " ON CONFLICT (entity_ref) DO UPDATE SET origin = excluded.origin, file = excluded.file, \
+                     etag = excluded.etag, body = excluded.body, updated_at = excluded.updated_at",
+                );
+                qb.build().execute(&mut *tx).await?;
+            }
+            let search: Vec<TextRow> = search_rows
+                .iter()
+                .map(|(r, (key, value, original))| vec![Some(r.as_str()), Some(key.as_str()), value.as_deref(), original.as_deref()])
+                .collect();
+            tx.load("search", &["entity_ref", "key", "value", "original_value"], &search).await?;
+            let relations: Vec<TextRow> = relation_rows
+                .iter()
+                .map(|(emitter, (source, relation_type, target))| {
+                    vec![Some(source.as_str()), Some(*relation_type), Some(target.as_str()), Some(emitter.as_str())]
+                })
+                .collect();
+            tx.load("relations", &["source_ref", "type", "target_ref", "emitted_by"], &relations).await?;
         }
         for chunk in removals.chunks(500) {
             for (table, column) in [("relations", "emitted_by"), ("search", "entity_ref"), ("entities", "entity_ref")] {
@@ -200,6 +203,18 @@ pub async fn apply_read(
             .bind(&issue.entity_ref).bind(&issue.message).bind(now)
             .execute(&mut *tx).await?;
         }
+        for sql in &create_indexes {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+        if analyze {
+            // Large changes shift the planner's picture of the tables: refresh its statistics
+            // before the new rows become visible, so the first queries on them plan well.
+            let sql = match db {
+                Db::Sqlite(_) => "ANALYZE catalog",
+                Db::Postgres(_) => "ANALYZE catalog.entities, catalog.search, catalog.relations",
+            };
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
         tx.commit().await
     })?;
     tracing::info!(
@@ -210,6 +225,15 @@ pub async fn apply_read(
         "catalog applied"
     );
     Ok(summary)
+}
+
+/// The entity as stored: relations, uid and etag are the catalog's, not part of the body.
+fn stored_form(entity: &trellis_shared::catalog::Entity) -> trellis_shared::catalog::Entity {
+    let mut entity = entity.clone();
+    entity.relations.clear();
+    entity.metadata.uid = None;
+    entity.metadata.etag = None;
+    entity
 }
 
 /// Version of the stored form (body, search rows, relations): bumping it rewrites every entity

@@ -34,13 +34,18 @@ pub async fn facets(
             }
             q.push(" GROUP BY r.target_ref");
         } else {
-            q.push("SELECT s.original_value, COUNT(*) FROM catalog.search s WHERE s.key = ")
+            // Filtered facets join the entities (the planner drives from the facet's index range
+            // and checks each row's entity) instead of building the set of matching entities.
+            q.push("SELECT s.original_value, COUNT(*) FROM catalog.search s");
+            if filtered {
+                q.push(" JOIN catalog.entities e ON e.entity_ref = s.entity_ref");
+            }
+            q.push(" WHERE s.key = ")
                 .text(&key)
                 .push(" AND s.value IS NOT NULL");
             if filtered {
-                q.push(" AND s.entity_ref IN (SELECT e.entity_ref FROM catalog.entities e WHERE ");
+                q.push(" AND ");
                 push_where(&mut q, query);
-                q.push(")");
             }
             q.push(" GROUP BY s.value, s.original_value");
         }

@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
-use trellis_shared::catalog::graph::{self, GraphEdge, GraphNode, Impact, Impacted, Neighborhood, IMPACT};
+use trellis_shared::catalog::graph::{
+    self, GraphEdge, GraphNode, Impact, Impacted, Neighborhood, IMPACT,
+};
 use trellis_shared::catalog::relations::types;
 use trellis_store::{with_pool, Db, StoreResult};
 
@@ -39,7 +41,11 @@ pub async fn neighborhood(
                         continue;
                     };
                     // Right side follows edges out of the node, left side edges into it.
-                    let (here, other) = if side > 0 { (&e.from, &e.to) } else { (&e.to, &e.from) };
+                    let (here, other) = if side > 0 {
+                        (&e.from, &e.to)
+                    } else {
+                        (&e.to, &e.from)
+                    };
                     if here != source {
                         continue;
                     }
@@ -88,15 +94,29 @@ pub async fn impact(db: &Db, center: &str) -> StoreResult<Impact> {
         let rels = relations_of(db, &refs).await?;
         for (source, list) in &rels {
             let depth = depth_of.get(source).copied().unwrap_or(0) + 1;
-            for r in list.iter().filter(|r| IMPACT.contains(&r.relation_type.as_str())) {
+            for r in list
+                .iter()
+                .filter(|r| IMPACT.contains(&r.relation_type.as_str()))
+            {
                 let dependent = &r.target_ref;
-                if *dependent == center || found.contains_key(dependent) || found.len() >= MAX_IMPACT {
+                if *dependent == center
+                    || found.contains_key(dependent)
+                    || found.len() >= MAX_IMPACT
+                {
                     continue;
                 }
-                let relation = graph::edge(source, &r.relation_type, dependent).map(|e| e.relation).unwrap_or_default();
+                let relation = graph::edge(source, &r.relation_type, dependent)
+                    .map(|e| e.relation)
+                    .unwrap_or_default();
                 found.insert(
                     dependent.clone(),
-                    Impacted { entity_ref: dependent.clone(), depth, via: source.clone(), relation, owners: Vec::new() },
+                    Impacted {
+                        entity_ref: dependent.clone(),
+                        depth,
+                        via: source.clone(),
+                        relation,
+                        owners: Vec::new(),
+                    },
                 );
                 queue.push_back((dependent.clone(), depth));
             }
@@ -108,17 +128,30 @@ pub async fn impact(db: &Db, center: &str) -> StoreResult<Impact> {
     for (entity_ref, item) in found.iter_mut() {
         item.owners = rels
             .get(entity_ref)
-            .map(|list| list.iter().filter(|r| r.relation_type == types::OWNED_BY).map(|r| r.target_ref.clone()).collect())
+            .map(|list| {
+                list.iter()
+                    .filter(|r| r.relation_type == types::OWNED_BY)
+                    .map(|r| r.target_ref.clone())
+                    .collect()
+            })
             .unwrap_or_default();
         for owner in &item.owners {
             *per_owner.entry(owner.clone()).or_default() += 1;
         }
     }
     let mut impacted: Vec<Impacted> = found.into_values().collect();
-    impacted.sort_by(|a, b| a.depth.cmp(&b.depth).then_with(|| a.entity_ref.cmp(&b.entity_ref)));
+    impacted.sort_by(|a, b| {
+        a.depth
+            .cmp(&b.depth)
+            .then_with(|| a.entity_ref.cmp(&b.entity_ref))
+    });
     let mut owners: Vec<(String, u32)> = per_owner.into_iter().collect();
     owners.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(Impact { center, impacted, owners })
+    Ok(Impact {
+        center,
+        impacted,
+        owners,
+    })
 }
 
 /// Which of `refs` are stored entities.

@@ -6,9 +6,11 @@
 //! goes, exactly its rows change or go, and both directions stay consistent.
 
 mod apply;
+mod bulk;
 mod facets;
 mod graph;
 mod issues;
+mod load;
 mod locations;
 mod query;
 mod search;

@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::{hooks::{use_params_map, use_query_map}, lazy_route, LazyRoute};
+use leptos_router::{
+    hooks::{use_params_map, use_query_map},
+    lazy_route, LazyRoute,
+};
 use trellis_shared::catalog::{Entity, ANNOTATION_LOCATION};
 
 use super::graph::{DependencyGraph, ImpactPanel};
@@ -36,10 +39,18 @@ impl LazyRoute for EntityView {
             })
         });
         let depth = Memo::new(move |_| {
-            query.with(|q| q.get("depth").and_then(|d| d.parse::<u32>().ok()).unwrap_or(1).clamp(1, 3))
+            query.with(|q| {
+                q.get("depth")
+                    .and_then(|d| d.parse::<u32>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 3)
+            })
         });
         // Blocking: the server sends the page (and its status) once the data is in.
-        let detail = Resource::new_blocking(move || (entity_ref.get(), depth.get()), |(r, d)| entity_detail(r, d));
+        let detail = Resource::new_blocking(
+            move || (entity_ref.get(), depth.get()),
+            |(r, d)| entity_detail(r, d),
+        );
         view! {
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -70,14 +81,28 @@ fn not_found(entity_ref: String) -> impl IntoView {
 
 #[component]
 fn EntityBody(data: EntityPageData, depth: u32) -> impl IntoView {
-    let EntityPageData { entity, yaml, issues, graph, team } = data;
+    let EntityPageData {
+        entity,
+        yaml,
+        issues,
+        graph,
+        team,
+    } = data;
     let me = entity.entity_ref().canonical();
-    let title = entity.metadata.title.clone().unwrap_or_else(|| entity.metadata.name.clone());
-    let summary = [Some(entity.kind.clone()), entity.spec_str("type").map(str::to_string), entity.spec_str("lifecycle").map(str::to_string)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let title = entity
+        .metadata
+        .title
+        .clone()
+        .unwrap_or_else(|| entity.metadata.name.clone());
+    let summary = [
+        Some(entity.kind.clone()),
+        entity.spec_str("type").map(str::to_string),
+        entity.spec_str("lifecycle").map(str::to_string),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
     let has_issues = !issues.is_empty();
     view! {
         <PageHeader title=title summary=summary/>
@@ -107,12 +132,28 @@ fn EntityBody(data: EntityPageData, depth: u32) -> impl IntoView {
 
 #[component]
 fn Overview(entity: Entity) -> impl IntoView {
-    let rel = |t: &str| entity.relations.iter().filter(|r| r.relation_type == t).map(|r| r.target_ref.clone()).collect::<Vec<_>>();
+    let rel = |t: &str| {
+        entity
+            .relations
+            .iter()
+            .filter(|r| r.relation_type == t)
+            .map(|r| r.target_ref.clone())
+            .collect::<Vec<_>>()
+    };
     let owners = rel("ownedBy");
     let part_of = rel("partOf");
-    let source = entity.metadata.annotations.get(ANNOTATION_LOCATION).cloned().unwrap_or_default();
+    let source = entity
+        .metadata
+        .annotations
+        .get(ANNOTATION_LOCATION)
+        .cloned()
+        .unwrap_or_default();
     let profile = entity.spec.as_ref().and_then(|s| s.get("profile")).cloned();
-    let email = profile.as_ref().and_then(|p| p.get("email")).and_then(|v| v.as_str()).map(str::to_string);
+    let email = profile
+        .as_ref()
+        .and_then(|p| p.get("email"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
     view! {
         <Card title="Overview">
             <p>{entity.metadata.description.clone().unwrap_or_else(|| "No description.".into())}</p>
@@ -132,7 +173,10 @@ fn Overview(entity: Entity) -> impl IntoView {
 fn Relations(entity: Entity) -> impl IntoView {
     let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in &entity.relations {
-        by_type.entry(r.relation_type.clone()).or_default().push(r.target_ref.clone());
+        by_type
+            .entry(r.relation_type.clone())
+            .or_default()
+            .push(r.target_ref.clone());
     }
     view! {
         <Card title="Relations">

@@ -18,7 +18,12 @@ const PAD: u32 = 10;
 #[component]
 pub fn DependencyGraph(graph: Neighborhood, depth: u32) -> impl IntoView {
     let (positions, width, height) = layout(&graph, COLUMN, ROW);
-    let at = |r: &str| positions.iter().find(|(p, ..)| p == r).map(|(_, x, y)| (*x + PAD, *y + PAD));
+    let at = |r: &str| {
+        positions
+            .iter()
+            .find(|(p, ..)| p == r)
+            .map(|(_, x, y)| (*x + PAD, *y + PAD))
+    };
     let edges = graph
         .edges
         .iter()
@@ -39,9 +44,21 @@ pub fn DependencyGraph(graph: Neighborhood, depth: u32) -> impl IntoView {
         .filter_map(|n| {
             let (x, y) = at(&n.entity_ref)?;
             let (kind, ..) = links::parts(&n.entity_ref);
-            let class = format!("node{}{}", if n.entity_ref == graph.center { " center" } else { "" }, if n.known { "" } else { " missing" });
+            let class = format!(
+                "node{}{}",
+                if n.entity_ref == graph.center {
+                    " center"
+                } else {
+                    ""
+                },
+                if n.known { "" } else { " missing" }
+            );
             let text = format!("{kind}: {}", links::label(&n.entity_ref));
-            let shown: String = if text.chars().count() > 28 { format!("{}…", text.chars().take(27).collect::<String>()) } else { text.clone() };
+            let shown: String = if text.chars().count() > 28 {
+                format!("{}…", text.chars().take(27).collect::<String>())
+            } else {
+                text.clone()
+            };
             Some(view! {
                 <a href=links::href(&n.entity_ref)>
                     <g class=class>
@@ -53,7 +70,11 @@ pub fn DependencyGraph(graph: Neighborhood, depth: u32) -> impl IntoView {
             })
         })
         .collect_view();
-    let view_box = format!("0 0 {} {}", width + 2 * PAD - (COLUMN - NODE_W), height + 2 * PAD);
+    let view_box = format!(
+        "0 0 {} {}",
+        width + 2 * PAD - (COLUMN - NODE_W),
+        height + 2 * PAD
+    );
     let count = graph.nodes.len();
     let truncated = graph.truncated;
     view! {

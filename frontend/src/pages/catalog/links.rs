@@ -32,7 +32,10 @@ pub fn label(entity_ref: &str) -> String {
 
 /// A link to an entity, showing its kind when `with_kind`.
 #[component]
-pub fn EntityLink(#[prop(into)] entity_ref: String, #[prop(optional)] with_kind: bool) -> impl IntoView {
+pub fn EntityLink(
+    #[prop(into)] entity_ref: String,
+    #[prop(optional)] with_kind: bool,
+) -> impl IntoView {
     let (kind, ..) = parts(&entity_ref);
     let kind = kind.to_string();
     view! {

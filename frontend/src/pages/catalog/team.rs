@@ -10,7 +10,13 @@ use crate::api::entity::TeamView;
 /// Members, sub-teams and ownership of a group.
 #[component]
 pub fn TeamPanel(team: TeamView) -> impl IntoView {
-    let TeamView { members, children, parent, owned, owned_by_subteams } = team;
+    let TeamView {
+        members,
+        children,
+        parent,
+        owned,
+        owned_by_subteams,
+    } = team;
     let owned_count = owned.len();
     let sub_count = owned_by_subteams.len();
     view! {
