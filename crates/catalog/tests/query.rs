@@ -70,7 +70,8 @@ fn filter(params: &[&str]) -> EntityQuery {
 
 async fn filters_match_the_entities(backend: TestBackend) {
     let (_guard, db, read) = fixture_db(backend).await;
-    let cases: Vec<(Vec<&str>, Box<dyn Fn(&Entity) -> bool>)> = vec![
+    type Case = (Vec<&'static str>, Box<dyn Fn(&Entity) -> bool>);
+    let cases: Vec<Case> = vec![
         (vec!["kind=component"], Box::new(|e| e.kind == "Component")),
         (
             vec!["kind=Component,spec.type=website"],

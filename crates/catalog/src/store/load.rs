@@ -19,6 +19,9 @@ pub(super) trait Load {
     ) -> impl Future<Output = Result<(), sqlx::Error>> + Send + 'a;
 }
 
+// The trait spells out `+ Send` on the returned future (the refresh runs on a spawned task), so
+// the impls keep the explicit form.
+#[allow(clippy::manual_async_fn)]
 impl Load for Transaction<'_, Sqlite> {
     fn load<'a>(
         &'a mut self,
@@ -45,6 +48,7 @@ impl Load for Transaction<'_, Sqlite> {
     }
 }
 
+#[allow(clippy::manual_async_fn)]
 impl Load for Transaction<'_, Postgres> {
     fn load<'a>(
         &'a mut self,

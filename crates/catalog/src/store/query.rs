@@ -168,16 +168,16 @@ pub async fn query_entities_from(
     q.push(") q");
     if let Some(c) = cursor {
         q.push(" WHERE (");
-        for i in 0..parts.len() {
+        for (i, (part, bound)) in parts.iter().zip(&c.boundary).enumerate() {
             q.push(if i == 0 { "(" } else { " OR (" });
             for (j, key) in c.boundary.iter().enumerate().take(i) {
                 q.push(&format!("c{j} = "));
                 q.bind(to_bind(key));
                 q.push(" AND ");
             }
-            let greater = parts[i].descending() == backwards;
+            let greater = part.descending() == backwards;
             q.push(&format!("c{i} {} ", if greater { ">" } else { "<" }));
-            q.bind(to_bind(&c.boundary[i]));
+            q.bind(to_bind(bound));
             q.push(")");
         }
         q.push(")");
