@@ -132,8 +132,8 @@ pub async fn apply_read(
             sqlx::query(sql).execute(&mut *tx).await?;
         }
         for chunk in rewritten.chunks(500) {
-            for table in ["search", "relations"] {
-                let column = if table == "search" { "entity_ref" } else { "emitted_by" };
+            for table in ["search", "relations", "entity_text"] {
+                let column = if table == "relations" { "emitted_by" } else { "entity_ref" };
                 let mut qb = sqlx::QueryBuilder::new(format!("DELETE FROM catalog.{table} WHERE {column} IN ("));
                 let mut list = qb.separated(", ");
                 for r in chunk {
@@ -147,8 +147,10 @@ pub async fn apply_read(
             // Search rows and relations of this batch only, so a big ingest never holds them all.
             let mut search_rows: Vec<(&String, search::SearchRow)> = Vec::new();
             let mut relation_rows: Vec<(&String, (String, &'static str, String))> = Vec::new();
+            let mut texts: Vec<(&String, String)> = Vec::new();
             for row in chunk {
                 let entity = stored_form(&read.entities[row.index].entity);
+                texts.push((&row.entity_ref, super::sql::entity_text(&entity)));
                 search_rows.extend(search::rows(&entity).into_iter().map(|r| (&row.entity_ref, r)));
                 relation_rows.extend(emitted_by(&entity).0.into_iter().map(|r| {
                     (&row.entity_ref, (r.source.canonical(), r.relation_type, r.target.canonical()))
@@ -181,9 +183,11 @@ pub async fn apply_read(
                 })
                 .collect();
             tx.load("relations", &["source_ref", "type", "target_ref", "emitted_by"], &relations).await?;
+            let texts: Vec<TextRow> = texts.iter().map(|(r, t)| vec![Some(r.as_str()), Some(t.as_str())]).collect();
+            tx.load("entity_text", &["entity_ref", "text"], &texts).await?;
         }
         for chunk in removals.chunks(500) {
-            for (table, column) in [("relations", "emitted_by"), ("search", "entity_ref"), ("entities", "entity_ref")] {
+            for (table, column) in [("relations", "emitted_by"), ("search", "entity_ref"), ("entity_text", "entity_ref"), ("entities", "entity_ref")] {
                 let mut qb = sqlx::QueryBuilder::new(format!("DELETE FROM catalog.{table} WHERE {column} IN ("));
                 let mut list = qb.separated(", ");
                 for r in chunk {
@@ -238,7 +242,7 @@ fn stored_form(entity: &trellis_shared::catalog::Entity) -> trellis_shared::cata
 
 /// Version of the stored form (body, search rows, relations): bumping it rewrites every entity
 /// on the next refresh, e.g. after a migration adds a search column.
-const STORED_FORM: &str = "2";
+const STORED_FORM: &str = "3";
 
 /// A stable fingerprint of the stored form; equal inputs give equal etags on every replica.
 fn etag_of(parts: &[&str]) -> String {

@@ -83,6 +83,7 @@ pub async fn delete_entity_by_uid(db: &Db, uid: &str) -> StoreResult<Option<Stri
             for sql in [
                 "DELETE FROM catalog.relations WHERE emitted_by = $1",
                 "DELETE FROM catalog.search WHERE entity_ref = $1",
+                "DELETE FROM catalog.entity_text WHERE entity_ref = $1",
                 "DELETE FROM catalog.entities WHERE entity_ref = $1",
             ] {
                 sqlx::query(sql).bind(entity_ref).execute(&mut *tx).await?;

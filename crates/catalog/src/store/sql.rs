@@ -120,8 +120,40 @@ fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
     }
 }
 
+/// The text an entity is found by when a full-text query names no fields: its name, title and
+/// display name, lower case, one per line (kept in `catalog.entity_text`).
+pub fn entity_text(entity: &trellis_shared::catalog::Entity) -> String {
+    let display = entity
+        .spec
+        .as_ref()
+        .and_then(|s| s.get("profile"))
+        .and_then(|p| p.get("displayName"))
+        .and_then(|d| d.as_str());
+    [
+        Some(entity.metadata.name.as_str()),
+        entity.metadata.title.as_deref(),
+        display,
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::to_lowercase)
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
 /// Appends "entity `e` has `term` in one of the full-text fields".
 pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
+    let plain =
+        full_text.term.chars().count() >= 3 && !full_text.term.contains(['%', '_', '\\', '\n']);
+    if full_text.fields.is_empty() && plain {
+        // The default fields through the trigram index (FTS5 or pg_trgm).
+        sql.push(
+            "e.entity_ref IN (SELECT t.entity_ref FROM catalog.entity_text t WHERE t.text LIKE ",
+        )
+        .text(&format!("%{}%", full_text.term))
+        .push(")");
+        return;
+    }
     let fields: Vec<String> = if full_text.fields.is_empty() {
         DEFAULT_FULL_TEXT_FIELDS
             .iter()
