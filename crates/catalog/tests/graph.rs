@@ -1,14 +1,15 @@
 //! Dependency graph and impact analysis over the demo catalog, on SQLite and PostgreSQL, checked
 //! against the same walk done directly over the descriptors' `spec` fields.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
 
-use chrono::Utc;
-use trellis_catalog::store::{apply_read, impact, neighborhood};
-use trellis_catalog::{read_locations, CatalogRead, LocationSpec, ReadOptions};
+use trellis_catalog::store::{impact, neighborhood};
+use trellis_catalog::{CatalogRead, LocationSpec};
 use trellis_shared::catalog::{Entity, EntityRef};
-use trellis_store::{Db, DbOptions};
+use trellis_store::Db;
 use trellis_test_kit::{on_both, TestBackend, TestDatabase};
 
 on_both!(impact_matches_the_descriptors, neighborhood_has_both_sides);
@@ -16,22 +17,13 @@ on_both!(impact_matches_the_descriptors, neighborhood_has_both_sides);
 async fn demo_db(backend: TestBackend) -> (TestDatabase, Db, CatalogRead) {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/catalog/all.yaml");
     let spec = LocationSpec::file(file.display().to_string());
-    let read = read_locations(std::slice::from_ref(&spec), &ReadOptions::default());
+    let (test_db, db, read) = common::stored(backend, &spec).await;
     assert!(
         read.issues.is_empty(),
         "the demo catalog reads cleanly: {:?}",
         read.issues
     );
     assert!(read.entities.len() > 250, "a few hundred entities");
-    let test_db = TestDatabase::new(backend).await;
-    let db = Db::connect(&test_db.url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
-    let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
-    apply_read(&db, &read, &registered, Utc::now())
-        .await
-        .expect("apply");
     (test_db, db, read)
 }
 

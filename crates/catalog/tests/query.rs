@@ -2,15 +2,16 @@
 //! text, cursors both ways and facets agree with the same questions answered directly over the
 //! entities that were read.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use chrono::Utc;
-use trellis_catalog::store::{apply_read, facets, query_entities, Cursor};
-use trellis_catalog::{read_locations, CatalogRead, LocationSpec, ReadOptions};
+use trellis_catalog::store::{facets, query_entities, Cursor};
+use trellis_catalog::{CatalogRead, LocationSpec};
 use trellis_shared::catalog::query::{EntityQuery, Filter, FullText, OrderField};
 use trellis_shared::catalog::Entity;
-use trellis_store::{Db, DbOptions};
+use trellis_store::Db;
 use trellis_test_kit::{on_both, TestBackend, TestDatabase};
 
 on_both!(
@@ -28,16 +29,7 @@ async fn fixture_db(backend: TestBackend) -> (TestDatabase, Db, CatalogRead) {
         dir.display()
     );
     let spec = LocationSpec::file(dir.display().to_string());
-    let read = read_locations(std::slice::from_ref(&spec), &ReadOptions::default());
-    let test_db = TestDatabase::new(backend).await;
-    let db = Db::connect(&test_db.url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
-    let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
-    apply_read(&db, &read, &registered, Utc::now())
-        .await
-        .expect("apply");
+    let (test_db, db, read) = common::stored(backend, &spec).await;
     (test_db, db, read)
 }
 

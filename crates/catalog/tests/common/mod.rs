@@ -1,0 +1,25 @@
+//! Shared setup of the catalog's integration tests: a fresh migrated database on the engine
+//! asked for, holding what one location reads.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use trellis_catalog::store::apply_read;
+use trellis_catalog::{read_locations, CatalogRead, LocationSpec, ReadOptions};
+use trellis_store::{Db, DbOptions};
+use trellis_test_kit::{TestBackend, TestDatabase};
+
+/// Reads `spec`, stores it in a new database and returns the guard, the handle and the read.
+pub async fn stored(backend: TestBackend, spec: &LocationSpec) -> (TestDatabase, Db, CatalogRead) {
+    let read = read_locations(std::slice::from_ref(spec), &ReadOptions::default());
+    let test_db = TestDatabase::new(backend).await;
+    let db = Db::connect(&test_db.url, &DbOptions::default())
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
+    apply_read(&db, &read, &registered, Utc::now())
+        .await
+        .expect("apply");
+    (test_db, db, read)
+}
