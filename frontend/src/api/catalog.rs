@@ -146,8 +146,6 @@ pub struct ListPage {
     pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
     /// The signed-in (or demo) user, if any.
     pub viewer: Option<String>,
-    /// Teams whose ownership "mine" covers (the viewer and its groups).
-    pub my_refs: Vec<String>,
 }
 
 /// Facet names behind the filter bar, keyed like the URL.

@@ -17,9 +17,10 @@ use super::server::{portal, store_error, FacetMap, Portal, FACET_TTL};
 /// The list page for `params`.
 pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
     let portal = portal()?;
+    // Only "owned by my teams" needs the viewer's groups.
     let my_refs = match (&portal.default_user, params.mine) {
-        (Some(user), _) => my_refs(&portal, user).await?,
-        (None, _) => Vec::new(),
+        (Some(user), true) => my_refs(&portal, user).await?,
+        _ => Vec::new(),
     };
     let mut conj: BTreeMap<String, Condition> = BTreeMap::new();
     let mut put = |key: &str, value: &Option<String>| {
@@ -70,7 +71,6 @@ pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
         prev: page.prev.as_ref().map(Cursor::encode),
         facets: facets(&portal).await?,
         viewer: portal.default_user.clone(),
-        my_refs,
     })
 }
 

@@ -132,8 +132,7 @@ pub async fn apply_read(
             sqlx::query(sql).execute(&mut *tx).await?;
         }
         for chunk in rewritten.chunks(500) {
-            for table in ["search", "relations", "entity_text"] {
-                let column = if table == "relations" { "emitted_by" } else { "entity_ref" };
+            for (table, column) in super::DERIVED_ROWS {
                 let mut qb = sqlx::QueryBuilder::new(format!("DELETE FROM catalog.{table} WHERE {column} IN ("));
                 let mut list = qb.separated(", ");
                 for r in chunk {
@@ -187,7 +186,7 @@ pub async fn apply_read(
             tx.load("entity_text", &["entity_ref", "text"], &texts).await?;
         }
         for chunk in removals.chunks(500) {
-            for (table, column) in [("relations", "emitted_by"), ("search", "entity_ref"), ("entity_text", "entity_ref"), ("entities", "entity_ref")] {
+            for (table, column) in super::DERIVED_ROWS.iter().chain(&[("entities", "entity_ref")]) {
                 let mut qb = sqlx::QueryBuilder::new(format!("DELETE FROM catalog.{table} WHERE {column} IN ("));
                 let mut list = qb.separated(", ");
                 for r in chunk {

@@ -33,6 +33,14 @@ pub use query::{
     count, query_entities, query_entities_from, Cursor, QueryPage, DEFAULT_LIMIT, MAX_LIMIT,
 };
 
+/// Tables holding rows derived from a stored entity, and the column naming that entity: when an
+/// entity is rewritten or removed, exactly these rows go with it.
+pub(crate) const DERIVED_ROWS: [(&str, &str); 3] = [
+    ("relations", "emitted_by"),
+    ("search", "entity_ref"),
+    ("entity_text", "entity_ref"),
+];
+
 /// The entity stored under `entity_ref` (canonical form), with uid, etag and relations.
 pub async fn get_entity(db: &Db, entity_ref: &str) -> StoreResult<Option<Entity>> {
     let key = entity_ref.to_lowercase();
@@ -80,13 +88,9 @@ pub async fn delete_entity_by_uid(db: &Db, uid: &str) -> StoreResult<Option<Stri
         let found = sqlx::query_scalar::<_, String>("SELECT entity_ref FROM catalog.entities WHERE uid = $1")
             .bind(uid).fetch_optional(&mut *tx).await?;
         if let Some(entity_ref) = &found {
-            for sql in [
-                "DELETE FROM catalog.relations WHERE emitted_by = $1",
-                "DELETE FROM catalog.search WHERE entity_ref = $1",
-                "DELETE FROM catalog.entity_text WHERE entity_ref = $1",
-                "DELETE FROM catalog.entities WHERE entity_ref = $1",
-            ] {
-                sqlx::query(sql).bind(entity_ref).execute(&mut *tx).await?;
+            for (table, column) in DERIVED_ROWS.iter().chain(&[("entities", "entity_ref")]) {
+                sqlx::query(&format!("DELETE FROM catalog.{table} WHERE {column} = $1"))
+                    .bind(entity_ref).execute(&mut *tx).await?;
             }
         }
         tx.commit().await?;
