@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
-use trellis_catalog::store::{apply_read, list_locations, sync_config_locations, ApplySummary};
-use trellis_catalog::{read_locations, ReadOptions};
+use trellis_catalog::store::{
+    apply_stream, list_locations, stream_locations, sync_config_locations, ApplySummary, Scope,
+};
+use trellis_catalog::ReadOptions;
 use trellis_store::jobs::Outcome;
 
 use crate::state::AppState;
@@ -32,30 +34,18 @@ pub async fn run(state: &AppState) -> anyhow::Result<ApplySummary> {
     };
     let run_id = state.db.start_job_run(JOB, Utc::now()).await?;
     let started = std::time::Instant::now();
-    let read = tokio::task::spawn_blocking(move || read_locations(&locations, &options))
-        .await
-        .context("catalog read task")?;
-    let read_ms = started.elapsed().as_millis();
-    let errors = read
-        .issues
-        .iter()
-        .filter(|i| i.level == trellis_catalog::Level::Error)
-        .count();
-    let issues = read.issues.len();
-    let applied = apply_read(&state.db, &read, &registered, Utc::now()).await;
+    // The read streams into the apply: reading and writing overlap, and the catalog is never
+    // held in memory as a whole.
+    let read = stream_locations(locations, options);
+    let applied = apply_stream(&state.db, read, &Scope::Locations(registered), Utc::now()).await;
     tracing::info!(
         job = JOB,
-        entities = read.entities.len(),
-        read_ms,
-        apply_ms = started.elapsed().as_millis() - read_ms,
+        ms = started.elapsed().as_millis(),
         "catalog refresh timing"
     );
-    drop(read);
     match applied {
         Ok(summary) => {
-            let detail =
-                serde_json::json!({ "summary": summary, "errors": errors, "issues": issues })
-                    .to_string();
+            let detail = serde_json::json!({ "summary": summary }).to_string();
             state
                 .db
                 .finish_job_run(run_id, Outcome::Success, Some(&detail), Utc::now())

@@ -7,5 +7,8 @@
 
 pub mod read;
 
-pub use read::{read_locations, CatalogRead, Issue, Level, LocationSpec, ReadEntity, ReadOptions};
+pub use read::{
+    read_locations, read_locations_into, CatalogRead, Issue, Level, LocationSpec, ReadEntity,
+    ReadOptions,
+};
 pub mod store;

@@ -118,9 +118,24 @@ pub struct CatalogRead {
 
 /// Reads every location, following `Location` entities.
 pub fn read_locations(locations: &[LocationSpec], options: &ReadOptions) -> CatalogRead {
+    let mut entities = Vec::new();
+    let mut read = read_locations_into(locations, options, &mut |e| entities.push(e));
+    read.entities = entities;
+    read
+}
+
+/// Reads every location like [`read_locations`], handing each valid entity to `sink` as soon as
+/// it is read instead of collecting them (the returned read has no `entities`): a large catalog
+/// is never held in memory as a whole.
+pub fn read_locations_into(
+    locations: &[LocationSpec],
+    options: &ReadOptions,
+    sink: &mut dyn FnMut(ReadEntity),
+) -> CatalogRead {
     let mut walk = Walk {
         options,
         out: CatalogRead::default(),
+        sink,
         seen_files: BTreeSet::new(),
         defined: BTreeMap::new(),
     };
@@ -133,6 +148,7 @@ pub fn read_locations(locations: &[LocationSpec], options: &ReadOptions) -> Cata
 struct Walk<'o> {
     options: &'o ReadOptions,
     out: CatalogRead,
+    sink: &'o mut dyn FnMut(ReadEntity),
     seen_files: BTreeSet<PathBuf>,
     /// canonical ref → file that defined it first
     defined: BTreeMap<String, String>,
@@ -272,7 +288,7 @@ impl Walk<'_> {
                     self.location(&spec, origin, Some(&dir), depth + 1);
                 }
             }
-            self.out.entities.push(ReadEntity {
+            (self.sink)(ReadEntity {
                 entity,
                 origin: origin.to_string(),
                 file: shown.clone(),

@@ -1,20 +1,29 @@
-//! Applying a full read of the registered locations to the stored catalog, in one transaction:
-//! new and changed entities are written (with their search rows and the relations they emit),
-//! unchanged ones are left alone, and stored entities their source really dropped are removed.
-//! Entities from a file that could not be read, or from a location whose target could not be
-//! listed, are kept: a broken file must not empty the catalog.
+//! Applying a read to the stored catalog, in one transaction: new and changed entities are
+//! written (with their search rows and the relations they emit), unchanged ones are left alone,
+//! and stored entities their source really dropped are removed. Entities from a file that could
+//! not be read, or from a location whose target could not be listed, are kept: a broken file
+//! must not empty the catalog.
+//!
+//! The read arrives as a stream of batches ([`ReadMessage`]) and each batch is written as it
+//! comes, so a catalog of any size is never held in memory as a whole, and reading overlaps
+//! writing. An apply owns one [`Scope`] of the catalog (the registered locations, or one
+//! provider such as the LDAP org sync) and never touches entities or issues of another scope.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use trellis_shared::catalog::relations::emitted_by;
+use tokio::sync::mpsc;
 use trellis_store::{with_pool, Db, StoreError, StoreResult};
 
-use super::load::{Load, TextRow};
-use super::{bulk, search};
-use crate::read::CatalogRead;
+use super::bulk;
+use super::load::Load;
+use super::write::{remove, write_batch, write_issues, Batch, Stage, Stored};
+use crate::read::{read_locations_into, CatalogRead, Level, LocationSpec, ReadEntity, ReadOptions};
+
+/// Origins of entities written by providers start with this (`provider:ldap-org:default`).
+pub const PROVIDER_ORIGIN: &str = "provider:";
 
 /// What an apply changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -29,223 +38,266 @@ pub struct ApplySummary {
     pub removed: usize,
     /// Entities kept although not read this time, because their file or location failed.
     pub kept: usize,
+    /// Errors found while reading (entities or files not taken).
+    pub errors: usize,
+    /// Warnings found while reading.
+    pub warnings: usize,
 }
 
-struct Row {
-    entity_ref: String,
-    uid: String,
-    kind: String,
-    namespace: String,
-    name: String,
-    origin: String,
-    file: String,
-    etag: String,
-    body: String,
-    /// Index into the read's entities (search rows and relations are built per write batch).
-    index: usize,
+/// The part of the catalog an apply owns.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Everything read from locations; the set holds the registered location keys (entities of
+    /// a registered location whose read failed are kept).
+    Locations(BTreeSet<String>),
+    /// Everything one provider wrote: its origin, `provider:<name>`.
+    Provider(String),
 }
 
-/// Stores `read` as the catalog's content for the locations in `registered` (location keys).
+impl Scope {
+    /// Whether stored entities and issues with this origin belong to the scope.
+    pub fn owns(&self, origin: &str) -> bool {
+        match self {
+            Scope::Locations(_) => !origin.starts_with(PROVIDER_ORIGIN),
+            Scope::Provider(own) => origin == own,
+        }
+    }
+
+    /// SQL condition on `catalog.issues.location` selecting this scope's issues, and its binds.
+    pub(super) fn issue_condition(&self) -> (&'static str, Vec<String>) {
+        match self {
+            Scope::Locations(_) => ("location NOT LIKE $1", vec![format!("{PROVIDER_ORIGIN}%")]),
+            Scope::Provider(own) => ("location = $1", vec![own.clone()]),
+        }
+    }
+}
+
+/// One message of a streamed read.
+#[derive(Debug)]
+pub enum ReadMessage {
+    /// The next entities read.
+    Entities(Vec<ReadEntity>),
+    /// The read is complete: its issues, unreadable files and incomplete origins (`entities`
+    /// is not used). A stream that ends without this is a failed read and applies nothing.
+    Done(CatalogRead),
+}
+
+/// Entities per streamed batch.
+const BATCH: usize = 500;
+
+/// Reads `locations` on a blocking thread, streaming what it reads (for [`apply_stream`]).
+pub fn stream_locations(
+    locations: Vec<LocationSpec>,
+    options: ReadOptions,
+) -> mpsc::Receiver<ReadMessage> {
+    let (tx, rx) = mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut open = true;
+        let mut read = read_locations_into(&locations, &options, &mut |entity| {
+            batch.push(entity);
+            if batch.len() == BATCH && open {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                open = tx.blocking_send(ReadMessage::Entities(full)).is_ok();
+            }
+        });
+        read.entities.clear();
+        if open && tx.blocking_send(ReadMessage::Entities(batch)).is_ok() {
+            let _ = tx.blocking_send(ReadMessage::Done(read));
+        }
+    });
+    rx
+}
+
+/// Stores a complete read of `registered` locations (see [`apply_stream`]).
 pub async fn apply_read(
     db: &Db,
     read: &CatalogRead,
     registered: &BTreeSet<String>,
     now: DateTime<Utc>,
 ) -> StoreResult<ApplySummary> {
-    let existing: Vec<(String, String, String, String, String)> = with_pool!(db, pool => {
+    let (tx, rx) = mpsc::channel(1);
+    let mut tail = read.clone();
+    let entities = std::mem::take(&mut tail.entities);
+    tokio::spawn(async move {
+        if tx.send(ReadMessage::Entities(entities)).await.is_ok() {
+            let _ = tx.send(ReadMessage::Done(tail)).await;
+        }
+    });
+    apply_stream(db, rx, &Scope::Locations(registered.clone()), now).await
+}
+
+/// Stores the streamed read as the content of `scope`, in one transaction.
+pub async fn apply_stream(
+    db: &Db,
+    read: mpsc::Receiver<ReadMessage>,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> StoreResult<ApplySummary> {
+    let rows: Vec<(String, String, String, String, String)> = with_pool!(db, pool => {
         sqlx::query_as("SELECT entity_ref, uid, etag, origin, file FROM catalog.entities").fetch_all(pool).await
     })?;
-    let existing: HashMap<String, (String, String, String, String)> = existing
+    let stored: HashMap<String, Stored> = rows
         .into_iter()
-        .map(|(r, uid, etag, origin, file)| (r, (uid, etag, origin, file)))
+        .map(|(r, uid, etag, origin, file)| {
+            (
+                r,
+                Stored {
+                    uid,
+                    etag,
+                    origin,
+                    file,
+                },
+            )
+        })
         .collect();
-
-    let mut summary = ApplySummary::default();
-    let mut writes = Vec::new();
-    let mut seen = HashSet::new();
-    for (index, item) in read.entities.iter().enumerate() {
-        let entity = stored_form(&item.entity);
-        let own = entity.entity_ref();
-        let entity_ref = own.canonical();
-        let body = serde_json::to_string(&entity).map_err(|e| StoreError::Invalid {
-            field: "entity",
-            reason: format!("{entity_ref} cannot be stored: {e}"),
-        })?;
-        let etag = etag_of(&[STORED_FORM, &body, &item.origin, &item.file]);
-        seen.insert(entity_ref.clone());
-        let uid = match existing.get(&entity_ref) {
-            Some((_, old_etag, _, _)) if *old_etag == etag => {
-                summary.unchanged += 1;
-                continue;
-            }
-            Some((uid, ..)) => {
-                summary.changed += 1;
-                uid.clone()
-            }
-            None => {
-                summary.added += 1;
-                uuid::Uuid::new_v4().to_string()
+    let in_scope = stored.values().filter(|s| scope.owns(&s.origin)).count();
+    let stored = Arc::new(stored);
+    let now_text = now.to_rfc3339_opts(SecondsFormat::Micros, false);
+    let mut prepared = prepare(
+        Stage {
+            stored: stored.clone(),
+            scope: scope.clone(),
+            seen: Default::default(),
+            summary: ApplySummary::default(),
+            conflicts: Vec::new(),
+        },
+        read,
+    );
+    let (stage, bulk_mode) = with_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let mut bulk_mode = false;
+        let (mut stage, tail) = loop {
+            match prepared.recv().await {
+                Some(Prepared::Batch(batch, writes)) => {
+                    if !bulk_mode && bulk::worth_it(writes, in_scope) {
+                        // Most of the catalog is being written: stop maintaining the secondary
+                        // indexes row by row and build them once at the end.
+                        bulk_mode = true;
+                        for sql in bulk::drop_statements(db) {
+                            tx.exec(&sql, &[]).await?;
+                        }
+                    }
+                    write_batch(&mut tx, &batch, &now_text).await?;
+                }
+                Some(Prepared::Done(stage, tail)) => break (*stage, tail),
+                Some(Prepared::Failed(e)) => return Err(e),
+                None => {
+                    return Err(StoreError::Invalid {
+                        field: "read",
+                        reason: "the read stopped before its end; nothing was changed".into(),
+                    })
+                }
             }
         };
-        writes.push(Row {
-            index,
-            kind: own.kind.to_lowercase(),
-            namespace: own.namespace.to_lowercase(),
-            name: own.name.to_lowercase(),
-            entity_ref,
-            uid,
-            origin: item.origin.clone(),
-            file: item.file.clone(),
-            etag,
-            body,
-        });
-    }
-    let mut removals = Vec::new();
-    for (entity_ref, (_, _, origin, file)) in &existing {
-        if seen.contains(entity_ref) {
-            continue;
-        }
-        let source_failed =
-            read.incomplete_origins.contains(origin) || read.unreadable_files.contains(file);
-        if registered.contains(origin) && source_failed {
-            summary.kept += 1;
-        } else {
-            removals.push(entity_ref.clone());
-        }
-    }
-    summary.removed = removals.len();
-    let rewritten: Vec<&String> = writes
-        .iter()
-        .filter(|w| existing.contains_key(&w.entity_ref))
-        .map(|w| &w.entity_ref)
-        .collect();
-    let bulk_mode = bulk::worth_it(writes.len(), existing.len());
-    let analyze = writes.len() + removals.len() > 1000;
-    let (drop_indexes, create_indexes) = if bulk_mode {
-        (bulk::drop_statements(db), bulk::create_statements(db))
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
-        for sql in &drop_indexes {
-            sqlx::query(sql).execute(&mut *tx).await?;
-        }
-        for chunk in rewritten.chunks(500) {
-            for (table, column) in super::DERIVED_ROWS {
-                let mut qb = sqlx::QueryBuilder::new(format!("DELETE FROM catalog.{table} WHERE {column} IN ("));
-                let mut list = qb.separated(", ");
-                for r in chunk {
-                    list.push_bind(r.as_str());
-                }
-                qb.push(")");
-                qb.build().execute(&mut *tx).await?;
+        let removals = removals(&stored, &stage, &tail);
+        stage.summary.kept = in_scope
+            .saturating_sub(stage.summary.unchanged + stage.summary.changed + removals.len());
+        stage.summary.removed = removals.len();
+        remove(&mut tx, &removals).await?;
+        let mut issues = tail.issues;
+        issues.append(&mut stage.conflicts);
+        stage.summary.errors = issues.iter().filter(|i| i.level == Level::Error).count();
+        stage.summary.warnings = issues.len() - stage.summary.errors;
+        write_issues(&mut tx, scope, &issues, &now_text).await?;
+        if bulk_mode {
+            for sql in bulk::create_statements(db) {
+                tx.exec(&sql, &[]).await?;
             }
         }
-        for chunk in writes.chunks(500) {
-            // Search rows and relations of this batch only, so a big ingest never holds them all.
-            let mut search_rows: Vec<(&String, search::SearchRow)> = Vec::new();
-            let mut relation_rows: Vec<(&String, (String, &'static str, String))> = Vec::new();
-            let mut texts: Vec<(&String, String)> = Vec::new();
-            for row in chunk {
-                let entity = stored_form(&read.entities[row.index].entity);
-                texts.push((&row.entity_ref, super::sql::entity_text(&entity)));
-                search_rows.extend(search::rows(&entity).into_iter().map(|r| (&row.entity_ref, r)));
-                relation_rows.extend(emitted_by(&entity).0.into_iter().map(|r| {
-                    (&row.entity_ref, (r.source.canonical(), r.relation_type, r.target.canonical()))
-                }));
-            }
-            for rows in chunk.chunks(200) {
-                let mut qb = sqlx::QueryBuilder::new(
-                    "INSERT INTO catalog.entities (entity_ref, uid, kind, namespace, name, origin, file, etag, body, updated_at) ",
-                );
-                qb.push_values(rows, |mut b, row| {
-                    b.push_bind(&row.entity_ref).push_bind(&row.uid).push_bind(&row.kind).push_bind(&row.namespace)
-                        .push_bind(&row.name).push_bind(&row.origin).push_bind(&row.file).push_bind(&row.etag)
-                        .push_bind(&row.body).push_bind(now);
-                });
-                qb.push(
-                    " ON CONFLICT (entity_ref) DO UPDATE SET origin = excluded.origin, file = excluded.file, \
-                     etag = excluded.etag, body = excluded.body, updated_at = excluded.updated_at",
-                );
-                qb.build().execute(&mut *tx).await?;
-            }
-            let search: Vec<TextRow> = search_rows
-                .iter()
-                .map(|(r, (key, value, original))| vec![Some(r.as_str()), Some(key.as_str()), value.as_deref(), original.as_deref()])
-                .collect();
-            tx.load("search", &["entity_ref", "key", "value", "original_value"], &search).await?;
-            let relations: Vec<TextRow> = relation_rows
-                .iter()
-                .map(|(emitter, (source, relation_type, target))| {
-                    vec![Some(source.as_str()), Some(*relation_type), Some(target.as_str()), Some(emitter.as_str())]
-                })
-                .collect();
-            tx.load("relations", &["source_ref", "type", "target_ref", "emitted_by"], &relations).await?;
-            let texts: Vec<TextRow> = texts.iter().map(|(r, t)| vec![Some(r.as_str()), Some(t.as_str())]).collect();
-            tx.load("entity_text", &["entity_ref", "text"], &texts).await?;
-        }
-        for chunk in removals.chunks(500) {
-            for (table, column) in super::DERIVED_ROWS.iter().chain(&[("entities", "entity_ref")]) {
-                let mut qb = sqlx::QueryBuilder::new(format!("DELETE FROM catalog.{table} WHERE {column} IN ("));
-                let mut list = qb.separated(", ");
-                for r in chunk {
-                    list.push_bind(r.as_str());
-                }
-                qb.push(")");
-                qb.build().execute(&mut *tx).await?;
-            }
-        }
-        sqlx::query("DELETE FROM catalog.issues").execute(&mut *tx).await?;
-        for issue in &read.issues {
-            sqlx::query(
-                "INSERT INTO catalog.issues (level, location, file, document, entity_ref, message, found_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(if issue.level == crate::read::Level::Error { "error" } else { "warning" })
-            .bind(&issue.location).bind(&issue.file).bind(issue.document.map(|d| i32::try_from(d).unwrap_or(i32::MAX)))
-            .bind(&issue.entity_ref).bind(&issue.message).bind(now)
-            .execute(&mut *tx).await?;
-        }
-        for sql in &create_indexes {
-            sqlx::query(sql).execute(&mut *tx).await?;
-        }
-        if analyze {
+        if stage.writes() + removals.len() > 1000 {
             // Large changes shift the planner's picture of the tables: refresh its statistics
             // before the new rows become visible, so the first queries on them plan well.
-            let sql = match db {
-                Db::Sqlite(_) => "ANALYZE catalog",
-                Db::Postgres(_) => "ANALYZE catalog.entities, catalog.search, catalog.relations",
-            };
-            sqlx::query(sql).execute(&mut *tx).await?;
+            for sql in analyze_statements(db) {
+                tx.exec(sql, &[]).await?;
+            }
         }
-        tx.commit().await
-    })?;
+        tx.commit().await?;
+        (stage, bulk_mode)
+    });
+    if let (true, Db::Postgres(pool)) = (bulk_mode, db) {
+        // Mark the freshly loaded pages all-visible, so the first queries can answer from
+        // indexes alone (index-only scans) instead of waiting for autovacuum to get there.
+        sqlx::query(
+            "VACUUM catalog.entities, catalog.search, catalog.relations, catalog.entity_text",
+        )
+        .execute(pool)
+        .await?;
+    }
+    let summary = stage.summary;
     tracing::info!(
         added = summary.added,
         changed = summary.changed,
         removed = summary.removed,
         kept = summary.kept,
+        errors = summary.errors,
         "catalog applied"
     );
     Ok(summary)
 }
 
-/// The entity as stored: relations, uid and etag are the catalog's, not part of the body.
-fn stored_form(entity: &trellis_shared::catalog::Entity) -> trellis_shared::catalog::Entity {
-    let mut entity = entity.clone();
-    entity.relations.clear();
-    entity.metadata.uid = None;
-    entity.metadata.etag = None;
-    entity
+/// What the preparing thread hands to the writer.
+enum Prepared {
+    /// Rows of one batch, and the entities to write so far.
+    Batch(Batch, usize),
+    /// The read ended: the stage's totals and the read's tail.
+    Done(Box<Stage>, CatalogRead),
+    /// An entity could not be prepared.
+    Failed(StoreError),
 }
 
-/// Version of the stored form (body, search rows, relations): bumping it rewrites every entity
-/// on the next refresh, e.g. after a migration adds a search column.
-const STORED_FORM: &str = "3";
+/// Turns read batches into rows on a blocking thread, while the previous batch is written.
+fn prepare(mut stage: Stage, mut read: mpsc::Receiver<ReadMessage>) -> mpsc::Receiver<Prepared> {
+    let (tx, rx) = mpsc::channel(2);
+    tokio::task::spawn_blocking(move || {
+        while let Some(message) = read.blocking_recv() {
+            let next = match message {
+                ReadMessage::Entities(batch) => match stage.prepare(batch) {
+                    Ok(batch) => Prepared::Batch(batch, stage.writes()),
+                    Err(e) => Prepared::Failed(e),
+                },
+                ReadMessage::Done(tail) => {
+                    let _ = tx.blocking_send(Prepared::Done(Box::new(stage), tail));
+                    return;
+                }
+            };
+            if tx.blocking_send(next).is_err() {
+                return;
+            }
+        }
+        // The read ended without its `Done`: dropping `tx` tells the writer so.
+    });
+    rx
+}
 
-/// A stable fingerprint of the stored form; equal inputs give equal etags on every replica.
-fn etag_of(parts: &[&str]) -> String {
-    let mut hasher = std::hash::DefaultHasher::new();
-    parts.hash(&mut hasher);
-    format!("{:016x}", hasher.finish())
+/// Statements refreshing the planner's statistics of the catalog tables.
+fn analyze_statements(db: &Db) -> &'static [&'static str] {
+    match db {
+        // A sample is enough for the planner and much faster than reading every row.
+        Db::Sqlite(_) => &["PRAGMA analysis_limit = 1000", "ANALYZE catalog"],
+        Db::Postgres(_) => &["ANALYZE catalog.entities, catalog.search, catalog.relations"],
+    }
+}
+
+/// Stored entities of the scope that the read did not produce and whose source did not fail.
+fn removals<'a>(
+    stored: &'a HashMap<String, Stored>,
+    stage: &Stage,
+    tail: &CatalogRead,
+) -> Vec<&'a str> {
+    let registered = match &stage.scope {
+        Scope::Locations(registered) => Some(registered),
+        Scope::Provider(_) => None,
+    };
+    stored
+        .iter()
+        .filter(|(entity_ref, s)| stage.scope.owns(&s.origin) && !stage.seen.contains(*entity_ref))
+        .filter(|(_, s)| {
+            let failed = tail.incomplete_origins.contains(&s.origin)
+                || tail.unreadable_files.contains(&s.file);
+            let registered = registered.is_none_or(|r| r.contains(&s.origin));
+            !(registered && failed)
+        })
+        .map(|(entity_ref, _)| entity_ref.as_str())
+        .collect()
 }

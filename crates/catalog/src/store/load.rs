@@ -1,5 +1,6 @@
 //! Loading many text rows into a table inside a transaction: multi-row `INSERT`s on SQLite,
-//! `COPY ... FROM STDIN` on PostgreSQL (several times faster there than bound inserts).
+//! `COPY ... FROM STDIN` on PostgreSQL (several times faster there than bound inserts); and
+//! running plain statements with text binds, so the apply is written once for both backends.
 
 use std::future::Future;
 
@@ -17,12 +18,64 @@ pub(super) trait Load {
         columns: &'a [&'a str],
         rows: &'a [TextRow<'a>],
     ) -> impl Future<Output = Result<(), sqlx::Error>> + Send + 'a;
+
+    /// Runs `sql` with `binds` (text parameters `$1`, `$2`, ... in order).
+    fn exec<'a>(
+        &'a mut self,
+        sql: &'a str,
+        binds: &'a [&'a str],
+    ) -> impl Future<Output = Result<u64, sqlx::Error>> + Send + 'a;
+
+    /// Deletes from `catalog.<table>` the rows whose `column` is one of `values`.
+    fn delete_in<'a>(
+        &'a mut self,
+        table: &'a str,
+        column: &'a str,
+        values: &'a [&'a str],
+    ) -> impl Future<Output = Result<u64, sqlx::Error>> + Send + 'a
+    where
+        Self: Send,
+    {
+        async move {
+            let mut deleted = 0;
+            for chunk in values.chunks(500) {
+                let list = (1..=chunk.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!("DELETE FROM catalog.{table} WHERE {column} IN ({list})");
+                deleted += self.exec(&sql, chunk).await?;
+            }
+            Ok(deleted)
+        }
+    }
+}
+
+/// Implements [`Load::exec`] for one backend's transaction.
+macro_rules! exec_impl {
+    () => {
+        fn exec<'a>(
+            &'a mut self,
+            sql: &'a str,
+            binds: &'a [&'a str],
+        ) -> impl Future<Output = Result<u64, sqlx::Error>> + Send + 'a {
+            async move {
+                let mut query = sqlx::query(sql);
+                for value in binds {
+                    query = query.bind(*value);
+                }
+                Ok(query.execute(&mut **self).await?.rows_affected())
+            }
+        }
+    };
 }
 
 // The trait spells out `+ Send` on the returned future (the refresh runs on a spawned task), so
 // the impls keep the explicit form.
 #[allow(clippy::manual_async_fn)]
 impl Load for Transaction<'_, Sqlite> {
+    exec_impl!();
+
     fn load<'a>(
         &'a mut self,
         table: &'a str,
@@ -50,6 +103,8 @@ impl Load for Transaction<'_, Sqlite> {
 
 #[allow(clippy::manual_async_fn)]
 impl Load for Transaction<'_, Postgres> {
+    exec_impl!();
+
     fn load<'a>(
         &'a mut self,
         table: &'a str,

@@ -7,6 +7,7 @@
 
 mod apply;
 mod bulk;
+mod count;
 mod facets;
 mod graph;
 mod issues;
@@ -15,13 +16,16 @@ mod locations;
 mod query;
 mod search;
 pub(crate) mod sql;
+mod write;
 
 use std::collections::{BTreeMap, HashMap};
 
 use trellis_shared::catalog::{Entity, EntityRelation, RelationTarget};
 use trellis_store::{with_pool, Db, StoreError, StoreResult};
 
-pub use apply::{apply_read, ApplySummary};
+pub use apply::{
+    apply_read, apply_stream, stream_locations, ApplySummary, ReadMessage, Scope, PROVIDER_ORIGIN,
+};
 pub use facets::facets;
 pub use graph::{existing, impact, neighborhood, MAX_IMPACT};
 pub use issues::{issues, StoredIssue};

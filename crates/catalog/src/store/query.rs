@@ -13,6 +13,7 @@ use trellis_shared::catalog::query::{EntityQuery, Order};
 use trellis_shared::catalog::Entity;
 use trellis_store::{with_pool, Db, StoreError, StoreResult};
 
+pub use super::count::count;
 use super::sql::{self, bind_all, Bind, SortColumn, Sql};
 
 /// Items per page when the request names no limit (Backstage's default).
@@ -247,18 +248,6 @@ pub async fn query_entities_from(
         next,
         prev,
     })
-}
-
-/// Number of entities matching `query`.
-pub async fn count(db: &Db, query: &EntityQuery) -> StoreResult<u64> {
-    let mut q = Sql::default();
-    q.push("SELECT COUNT(*) FROM catalog.entities e WHERE ");
-    push_where(&mut q, query);
-    let n: i64 = with_pool!(db, pool => {
-        let stmt = bind_all!(sqlx::query_scalar::<_, i64>(&q.text), &q.binds);
-        stmt.fetch_one(pool).await
-    })?;
-    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// Filter and full-text conditions on `e`.

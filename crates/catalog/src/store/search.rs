@@ -15,18 +15,30 @@ const MAX_LEN: usize = 200;
 pub(super) type SearchRow = (String, Option<String>, Option<String>);
 
 /// The search rows of one entity.
-pub(super) fn rows(entity: &Entity) -> Vec<SearchRow> {
+#[cfg(test)]
+fn rows(entity: &Entity) -> Vec<SearchRow> {
+    rows_of(&serde_json::to_value(entity).unwrap_or(Value::Null), entity)
+}
+
+/// The search rows of `entity`, given as `value` (its JSON form).
+pub(super) fn rows_of(value: &Value, entity: &Entity) -> Vec<SearchRow> {
+    const SKIPPED: [&str; 2] = ["relations", "status"];
+    const SKIPPED_META: [&str; 2] = ["uid", "etag"];
     let mut out = Vec::new();
-    let mut value = serde_json::to_value(entity).unwrap_or(Value::Null);
-    if let Some(obj) = value.as_object_mut() {
-        obj.remove("relations");
-        obj.remove("status");
-        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.remove("uid");
-            meta.remove("etag");
+    for (key, child) in value.as_object().into_iter().flatten() {
+        if SKIPPED.contains(&key.as_str()) {
+            continue;
+        }
+        if key == "metadata" {
+            for (k, v) in child.as_object().into_iter().flatten() {
+                if !SKIPPED_META.contains(&k.as_str()) {
+                    flatten(v, &format!("metadata.{}", k.to_lowercase()), &mut out);
+                }
+            }
+        } else {
+            flatten(child, &key.to_lowercase(), &mut out);
         }
     }
-    flatten(&value, "", &mut out);
     // Backstage adds the namespace even when the descriptor leaves it out.
     if !out.iter().any(|(k, ..)| k == "metadata.namespace") {
         out.push((

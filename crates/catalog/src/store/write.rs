@@ -1,0 +1,312 @@
+//! One batch of an apply: deciding per read entity whether it is new, changed or unchanged
+//! (by etag), and writing the new and changed ones with the rows derived from them (search
+//! rows, relations, full-text), through [`Load`] so the same code serves both backends.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use trellis_shared::catalog::relations::emitted_by;
+use trellis_shared::catalog::Entity;
+use trellis_store::{StoreError, StoreResult};
+
+use super::apply::{ApplySummary, Scope};
+use super::load::{Load, TextRow};
+use super::search;
+use crate::read::{Issue, Level, ReadEntity};
+
+/// What is stored of an entity before the apply, by canonical ref.
+pub(super) struct Stored {
+    pub uid: String,
+    pub etag: String,
+    pub origin: String,
+    pub file: String,
+}
+
+/// An entity to write.
+pub(super) struct Row {
+    entity_ref: String,
+    uid: String,
+    kind: String,
+    namespace: String,
+    name: String,
+    origin: String,
+    file: String,
+    etag: String,
+    body: String,
+    /// Whether a stored row is replaced.
+    replaces: bool,
+}
+
+/// Rows to write for one batch of read entities, with everything derived from them, built
+/// apart from the writing so the two overlap.
+#[derive(Default)]
+pub(super) struct Batch {
+    rows: Vec<Row>,
+    /// `(index into rows, search row)`
+    search: Vec<(usize, search::SearchRow)>,
+    /// `(index into rows, source, type, target)`
+    relations: Vec<(usize, String, &'static str, String)>,
+    /// Full-text line of each row.
+    texts: Vec<String>,
+}
+
+/// The running state of an apply across its batches.
+pub(super) struct Stage {
+    pub stored: Arc<HashMap<String, Stored>>,
+    pub scope: Scope,
+    /// Refs read so far (in scope).
+    pub seen: HashSet<String>,
+    pub summary: ApplySummary,
+    /// Entities read here that another scope already defines: reported, not written.
+    pub conflicts: Vec<Issue>,
+}
+
+impl Stage {
+    /// Sorts `batch` into unchanged entities (counted only) and rows to write.
+    pub fn prepare(&mut self, batch: Vec<ReadEntity>) -> StoreResult<Batch> {
+        let mut out = Batch::default();
+        for item in batch {
+            let entity = stored_form(item.entity);
+            let own = entity.entity_ref();
+            let entity_ref = own.canonical();
+            let old = self.stored.get(&entity_ref);
+            if let Some(old) = old.filter(|old| !self.scope.owns(&old.origin)) {
+                self.conflicts.push(Issue {
+                    level: Level::Error,
+                    location: item.origin,
+                    file: item.file,
+                    document: None,
+                    entity_ref: Some(entity_ref.clone()),
+                    message: format!(
+                        "{entity_ref} is already defined by {}; this definition is ignored",
+                        old.origin
+                    ),
+                });
+                continue;
+            }
+            if !self.seen.insert(entity_ref.clone()) {
+                continue; // a source repeating itself: the first definition wins
+            }
+            let invalid = |e: serde_json::Error| StoreError::Invalid {
+                field: "entity",
+                reason: format!("{entity_ref} cannot be stored: {e}"),
+            };
+            let value = serde_json::to_value(&entity).map_err(invalid)?;
+            let body = serde_json::to_string(&value).map_err(invalid)?;
+            let etag = etag_of(&[STORED_FORM, &body, &item.origin, &item.file]);
+            let uid = match old {
+                Some(old) if old.etag == etag => {
+                    self.summary.unchanged += 1;
+                    continue;
+                }
+                Some(old) => {
+                    self.summary.changed += 1;
+                    old.uid.clone()
+                }
+                None => {
+                    self.summary.added += 1;
+                    uuid::Uuid::new_v4().to_string()
+                }
+            };
+            let index = out.rows.len();
+            out.texts.push(super::sql::entity_text(&entity));
+            out.search.extend(
+                search::rows_of(&value, &entity)
+                    .into_iter()
+                    .map(|r| (index, r)),
+            );
+            out.relations
+                .extend(emitted_by(&entity).0.into_iter().map(|rel| {
+                    (
+                        index,
+                        rel.source.canonical(),
+                        rel.relation_type,
+                        rel.target.canonical(),
+                    )
+                }));
+            out.rows.push(Row {
+                kind: own.kind.to_lowercase(),
+                namespace: own.namespace.to_lowercase(),
+                name: own.name.to_lowercase(),
+                replaces: old.is_some(),
+                entity_ref,
+                uid,
+                origin: item.origin,
+                file: item.file,
+                etag,
+                body,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Entities written so far.
+    pub fn writes(&self) -> usize {
+        self.summary.added + self.summary.changed
+    }
+}
+
+/// Writes a batch: rows it replaces go first, with everything derived from them.
+pub(super) async fn write_batch<T: Load + Send>(
+    tx: &mut T,
+    batch: &Batch,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let rows = &batch.rows;
+    let replaced: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.replaces)
+        .map(|r| r.entity_ref.as_str())
+        .collect();
+    remove(tx, &replaced).await?;
+    let entities: Vec<TextRow> = rows
+        .iter()
+        .map(|r| {
+            [
+                &r.entity_ref,
+                &r.uid,
+                &r.kind,
+                &r.namespace,
+                &r.name,
+                &r.origin,
+                &r.file,
+                &r.etag,
+                &r.body,
+            ]
+            .into_iter()
+            .map(|v| Some(v.as_str()))
+            .chain([Some(now)])
+            .collect()
+        })
+        .collect();
+    let columns = [
+        "entity_ref",
+        "uid",
+        "kind",
+        "namespace",
+        "name",
+        "origin",
+        "file",
+        "etag",
+        "body",
+        "updated_at",
+    ];
+    tx.load("entities", &columns, &entities).await?;
+    let entity = |i: &usize| Some(rows[*i].entity_ref.as_str());
+    let search: Vec<TextRow> = batch
+        .search
+        .iter()
+        .map(|(i, (key, value, original))| {
+            vec![
+                entity(i),
+                Some(key.as_str()),
+                value.as_deref(),
+                original.as_deref(),
+            ]
+        })
+        .collect();
+    let columns = ["entity_ref", "key", "value", "original_value"];
+    tx.load("search", &columns, &search).await?;
+    let relations: Vec<TextRow> = batch
+        .relations
+        .iter()
+        .map(|(i, source, relation_type, target)| {
+            vec![
+                Some(source.as_str()),
+                Some(*relation_type),
+                Some(target.as_str()),
+                entity(i),
+            ]
+        })
+        .collect();
+    let columns = ["source_ref", "type", "target_ref", "emitted_by"];
+    tx.load("relations", &columns, &relations).await?;
+    let texts: Vec<TextRow> = rows
+        .iter()
+        .zip(&batch.texts)
+        .map(|(r, t)| vec![Some(r.entity_ref.as_str()), Some(t.as_str())])
+        .collect();
+    tx.load("entity_text", &["entity_ref", "text"], &texts)
+        .await
+}
+
+/// Deletes the entities `refs` and every row derived from them.
+pub(super) async fn remove<T: Load + Send>(tx: &mut T, refs: &[&str]) -> Result<(), sqlx::Error> {
+    for (table, column) in super::DERIVED_ROWS
+        .iter()
+        .chain(&[("entities", "entity_ref")])
+    {
+        tx.delete_in(table, column, refs).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the stored issues of `scope` with `issues`.
+pub(super) async fn write_issues<T: Load + Send>(
+    tx: &mut T,
+    scope: &Scope,
+    issues: &[Issue],
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let (condition, binds) = scope.issue_condition();
+    let binds: Vec<&str> = binds.iter().map(String::as_str).collect();
+    tx.exec(
+        &format!("DELETE FROM catalog.issues WHERE {condition}"),
+        &binds,
+    )
+    .await?;
+    let documents: Vec<Option<String>> = issues
+        .iter()
+        .map(|i| i.document.map(|d| d.to_string()))
+        .collect();
+    let rows: Vec<TextRow> = issues
+        .iter()
+        .zip(&documents)
+        .map(|(issue, document)| {
+            let level = if issue.level == Level::Error {
+                "error"
+            } else {
+                "warning"
+            };
+            vec![
+                Some(level),
+                Some(issue.location.as_str()),
+                Some(issue.file.as_str()),
+                document.as_deref(),
+                issue.entity_ref.as_deref(),
+                Some(issue.message.as_str()),
+                Some(now),
+            ]
+        })
+        .collect();
+    let columns = [
+        "level",
+        "location",
+        "file",
+        "document",
+        "entity_ref",
+        "message",
+        "found_at",
+    ];
+    tx.load("issues", &columns, &rows).await
+}
+
+/// The entity as stored: relations, uid and etag are the catalog's, not part of the body.
+fn stored_form(mut entity: Entity) -> Entity {
+    entity.relations.clear();
+    entity.metadata.uid = None;
+    entity.metadata.etag = None;
+    entity
+}
+
+/// Version of the stored form (body, search rows, relations): bumping it rewrites every entity
+/// on the next refresh, e.g. after a migration adds a search column.
+const STORED_FORM: &str = "3";
+
+/// A stable fingerprint of the stored form; equal inputs give equal etags on every replica.
+fn etag_of(parts: &[&str]) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    parts.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}

@@ -1,0 +1,151 @@
+//! Applies own a scope: a provider's apply and the locations' refresh never remove or overwrite
+//! each other's entities or issues, and a streamed read that stops before its end changes
+//! nothing. On SQLite and PostgreSQL.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use tokio::sync::mpsc;
+use trellis_catalog::store::{apply_read, apply_stream, count_entities, get_entity, issues};
+use trellis_catalog::store::{ReadMessage, Scope};
+use trellis_catalog::{read_locations, CatalogRead, LocationSpec, ReadOptions};
+use trellis_store::{Db, DbOptions};
+use trellis_test_kit::{on_both, TestBackend, TestDatabase};
+
+on_both!(provider_and_locations_keep_to_their_scope);
+on_both!(a_read_that_stops_early_changes_nothing);
+
+const PROVIDER: &str = "provider:test-org";
+
+fn user(name: &str) -> String {
+    format!("apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: {name}\nspec:\n  memberOf: []\n")
+}
+
+/// Reads `docs` from a file and presents them as coming from `origin`.
+fn read_as(dir: &std::path::Path, file: &str, docs: &[String], origin: &str) -> CatalogRead {
+    let path = dir.join(file);
+    std::fs::write(&path, docs.join("---\n")).expect("write");
+    let mut read = read_locations(
+        &[LocationSpec::file(path.display().to_string())],
+        &ReadOptions::default(),
+    );
+    for e in &mut read.entities {
+        e.origin = origin.to_string();
+    }
+    read
+}
+
+async fn send(read: CatalogRead, complete: bool) -> mpsc::Receiver<ReadMessage> {
+    let (tx, rx) = mpsc::channel(2);
+    let mut tail = read;
+    let entities = std::mem::take(&mut tail.entities);
+    tx.send(ReadMessage::Entities(entities))
+        .await
+        .expect("send");
+    if complete {
+        tx.send(ReadMessage::Done(tail)).await.expect("send");
+    }
+    rx
+}
+
+async fn connect(test_db: &TestDatabase) -> Db {
+    let db = Db::connect(&test_db.url, &DbOptions::default())
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    db
+}
+
+async fn provider_and_locations_keep_to_their_scope(backend: TestBackend) {
+    let test_db = TestDatabase::new(backend).await;
+    let db = connect(&test_db).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let provider = Scope::Provider(PROVIDER.into());
+    let org = read_as(
+        dir.path(),
+        "org.yaml",
+        &[user("ada"), user("grace")],
+        PROVIDER,
+    );
+    let applied = apply_stream(&db, send(org, true).await, &provider, Utc::now())
+        .await
+        .expect("provider apply");
+    assert_eq!(applied.added, 2);
+
+    // The file refresh neither removes the provider's users nor lets a file redefine one.
+    let spec = LocationSpec::file(dir.path().join("catalog.yaml").display().to_string());
+    let files = read_as(
+        dir.path(),
+        "catalog.yaml",
+        &[user("grace"), user("linus")],
+        &spec.key(),
+    );
+    let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
+    let applied = apply_read(&db, &files, &registered, Utc::now())
+        .await
+        .expect("files apply");
+    assert_eq!((applied.added, applied.removed, applied.errors), (1, 0, 1));
+    assert_eq!(count_entities(&db).await.expect("count"), 3);
+    let grace = get_entity(&db, "user:default/grace")
+        .await
+        .expect("get")
+        .expect("grace");
+    let origin = &grace.metadata.annotations["backstage.io/managed-by-origin-location"];
+    assert_ne!(
+        origin,
+        &spec.key(),
+        "the provider's grace is not overwritten"
+    );
+    let conflict = issues(&db, None).await.expect("issues");
+    assert_eq!(conflict.len(), 1, "{conflict:?}");
+    assert!(
+        conflict[0].message.contains(PROVIDER),
+        "{}",
+        conflict[0].message
+    );
+
+    // The provider's next sync drops ada: only ada goes; the file's issue stays.
+    let org = read_as(dir.path(), "org.yaml", &[user("grace")], PROVIDER);
+    let applied = apply_stream(&db, send(org, true).await, &provider, Utc::now())
+        .await
+        .expect("provider apply");
+    assert_eq!((applied.removed, applied.unchanged), (1, 1));
+    assert!(get_entity(&db, "user:default/ada")
+        .await
+        .expect("get")
+        .is_none());
+    assert!(get_entity(&db, "user:default/linus")
+        .await
+        .expect("get")
+        .is_some());
+    assert_eq!(issues(&db, None).await.expect("issues").len(), 1);
+}
+
+async fn a_read_that_stops_early_changes_nothing(backend: TestBackend) {
+    let test_db = TestDatabase::new(backend).await;
+    let db = connect(&test_db).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let provider = Scope::Provider(PROVIDER.into());
+    let org = read_as(
+        dir.path(),
+        "org.yaml",
+        &[user("ada"), user("grace")],
+        PROVIDER,
+    );
+    apply_stream(&db, send(org, true).await, &provider, Utc::now())
+        .await
+        .expect("provider apply");
+    let half = read_as(dir.path(), "org.yaml", &[user("alan")], PROVIDER);
+    let error = apply_stream(&db, send(half, false).await, &provider, Utc::now())
+        .await
+        .expect_err("an unfinished read is refused");
+    assert!(
+        error.to_string().contains("stopped before its end"),
+        "{error}"
+    );
+    assert_eq!(count_entities(&db).await.expect("count"), 2);
+    assert!(get_entity(&db, "user:default/alan")
+        .await
+        .expect("get")
+        .is_none());
+}
