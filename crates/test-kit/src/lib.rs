@@ -1,5 +1,7 @@
 //! Test support shared by every Trellis crate's tests.
 //!
+//! [`Slapd`] runs a real OpenLDAP server per test and [`Org`] generates the directory it holds.
+//!
 //! [`TestDatabase`] gives each test its own empty database on a real engine: a SQLite file in a
 //! temporary folder, or a freshly created PostgreSQL database (dropped again when the test ends).
 //! PostgreSQL is reached through `TRELLIS_TEST_POSTGRES_URL` (an admin connection to any database
@@ -8,8 +10,12 @@
 //! test must run on both engines.
 
 mod database;
+pub mod org;
+mod slapd;
 
 pub use database::{TestBackend, TestDatabase};
+pub use org::Org;
+pub use slapd::{Slapd, BASE as LDAP_BASE, READER_DN, READER_PASSWORD};
 
 /// Declares a test per engine for each named `async fn name(backend: TestBackend)` in scope:
 /// `name::sqlite` and `name::postgres`, so a suite states once that it runs on both.

@@ -1,0 +1,371 @@
+//! `catalog.providers.ldapOrg.<id>`, in the shape of Backstage's LDAP provider config
+//! (<https://backstage.io/docs/integrations/ldap/org>), so an existing block ports over as is:
+//! `target`, `bind.dn`/`bind.secret`, `tls`, `users`/`groups` (one block or a list) with `dn`,
+//! `options.scope`/`filter`/`attributes`/`paged`, `map`, `set`, `vendor` and `schedule`.
+//! Trellis adds `tls.startTls`, `timeoutSecs` and `maxDeleteShare`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// One LDAP org provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LdapOrgConfig {
+    /// `ldap://host:port` or `ldaps://host:port`.
+    pub target: String,
+    /// Credentials; anonymous when absent.
+    #[serde(default)]
+    pub bind: Option<BindConfig>,
+    /// TLS options.
+    #[serde(default)]
+    pub tls: TlsConfig,
+    /// Where users are read from.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub users: Vec<SearchConfig>,
+    /// Where groups are read from.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub groups: Vec<SearchConfig>,
+    /// Directory-specific attribute names.
+    #[serde(default)]
+    pub vendor: VendorConfig,
+    /// How often to sync.
+    #[serde(default)]
+    pub schedule: ScheduleConfig,
+    /// Seconds any one directory operation may take before the sync is aborted.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+    /// Largest share (0 to 1) of the stored users, or of the stored groups, one sync may delete;
+    /// a sync that would delete more is aborted and nothing changes.
+    #[serde(default = "default_max_delete")]
+    pub max_delete_share: f64,
+}
+
+/// `bind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindConfig {
+    /// DN to bind as.
+    pub dn: String,
+    /// Its password.
+    pub secret: String,
+}
+
+/// `tls`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TlsConfig {
+    /// Verify the server's certificate (Backstage's key; default true).
+    #[serde(default = "yes")]
+    pub reject_unauthorized: bool,
+    /// Upgrade an `ldap://` connection with StartTLS.
+    #[serde(default)]
+    pub start_tls: bool,
+}
+
+impl Default for TlsConfig {
+    fn default() -> Self {
+        TlsConfig {
+            reject_unauthorized: true,
+            start_tls: false,
+        }
+    }
+}
+
+/// One `users` or `groups` block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Search base.
+    pub dn: String,
+    /// Search options.
+    #[serde(default)]
+    pub options: SearchOptions,
+    /// Attribute mapping; unset fields take the defaults of users or groups.
+    #[serde(default)]
+    pub map: MapConfig,
+    /// Values set on every entity read here, by dotted path (`metadata.namespace: org`).
+    #[serde(default)]
+    pub set: BTreeMap<String, serde_json::Value>,
+}
+
+/// `options`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchOptions {
+    /// `base`, `one` or `sub`.
+    #[serde(default = "default_scope")]
+    pub scope: String,
+    /// LDAP filter; users default to inetOrgPerson, groups to the three group classes.
+    #[serde(default)]
+    pub filter: Option<String>,
+    /// Attributes to fetch (`*` all user attributes, `+` operational ones).
+    #[serde(default = "default_attributes")]
+    pub attributes: Vec<String>,
+    /// Paged results (RFC 2696): `true`, `false` or `{pageSize: n}`. Default: pages of 500.
+    #[serde(default)]
+    pub paged: Paged,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            scope: default_scope(),
+            filter: None,
+            attributes: default_attributes(),
+            paged: Paged::default(),
+        }
+    }
+}
+
+/// `options.paged`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Paged {
+    /// On (pages of 500) or off.
+    Flag(bool),
+    /// On with a page size.
+    Sized {
+        /// Entries per page.
+        #[serde(rename = "pageSize")]
+        page_size: i32,
+    },
+}
+
+impl Default for Paged {
+    fn default() -> Self {
+        Paged::Flag(true)
+    }
+}
+
+impl Paged {
+    /// The page size, or `None` for an unpaged search.
+    pub fn page_size(&self) -> Option<i32> {
+        match self {
+            Paged::Flag(true) => Some(500),
+            Paged::Flag(false) => None,
+            Paged::Sized { page_size } => Some(*page_size),
+        }
+    }
+}
+
+/// `map`: which attribute fills which entity field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MapConfig {
+    /// Attribute naming the entry within its parent (users `uid`, groups `cn`).
+    pub rdn: Option<String>,
+    /// Attribute giving `metadata.name` (users `uid`, groups `cn`).
+    pub name: Option<String>,
+    /// `metadata.description` (`description`).
+    pub description: Option<String>,
+    /// `spec.profile.displayName` (users `displayName`, else `cn`; groups `cn`).
+    pub display_name: Option<String>,
+    /// `spec.profile.email` (`mail`).
+    pub email: Option<String>,
+    /// `spec.profile.picture` (`jpegPhoto` is binary and skipped; a URL attribute works).
+    pub picture: Option<String>,
+    /// Attribute listing the groups an entry belongs to (`memberOf`).
+    pub member_of: Option<String>,
+    /// Groups: attributes listing members (`member`, `uniqueMember`, `memberUid`).
+    #[serde(default, deserialize_with = "opt_one_or_many")]
+    pub members: Option<Vec<String>>,
+    /// Groups: `spec.type` (`groupType`; `team` when absent).
+    #[serde(rename = "type")]
+    pub group_type: Option<String>,
+    /// Users: job title, kept as an annotation (`title`).
+    pub title: Option<String>,
+    /// Users: manager DN, kept as an annotation with the manager's ref (`manager`).
+    pub manager: Option<String>,
+}
+
+/// `vendor`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VendorConfig {
+    /// Attribute holding an entry's DN (OpenLDAP `entryDN`); the search result's DN otherwise.
+    pub dn_attribute_name: Option<String>,
+    /// Attribute holding an entry's stable id (OpenLDAP `entryUUID`, AD `objectGUID`).
+    pub uuid_attribute_name: Option<String>,
+}
+
+/// `schedule`: `frequency` as an ISO 8601 duration (`PT1H`) or `{hours: 1}` (default 60 min).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Time between syncs.
+    #[serde(default)]
+    pub frequency: Option<serde_json::Value>,
+    /// Backstage's per-run timeout; Trellis bounds each operation with `timeoutSecs` instead.
+    #[serde(default)]
+    pub timeout: Option<serde_json::Value>,
+    /// Backstage's initial delay; accepted and ignored.
+    #[serde(default, rename = "initialDelay")]
+    pub initial_delay: Option<serde_json::Value>,
+}
+
+impl LdapOrgConfig {
+    /// Problems with this config, each naming its field under `prefix`.
+    pub fn problems(&self, prefix: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if !(self.target.starts_with("ldap://") || self.target.starts_with("ldaps://")) {
+            out.push(format!("{prefix}.target: `{}` is not an ldap:// or ldaps:// URL", self.target));
+        }
+        if self.bind.as_ref().is_some_and(|b| b.dn.trim().is_empty()) {
+            out.push(format!("{prefix}.bind.dn: must not be empty"));
+        }
+        for (field, blocks) in [("users", &self.users), ("groups", &self.groups)] {
+            if blocks.is_empty() {
+                out.push(format!("{prefix}.{field}: at least one block with a `dn` is needed"));
+            }
+            for (i, block) in blocks.iter().enumerate() {
+                let at = format!("{prefix}.{field}[{i}]");
+                if !matches!(block.options.scope.as_str(), "base" | "one" | "sub") {
+                    out.push(format!("{at}.options.scope: `{}` is not base, one or sub", block.options.scope));
+                }
+                if block.options.paged.page_size().is_some_and(|n| n < 1) {
+                    out.push(format!("{at}.options.paged.pageSize: must be at least 1"));
+                }
+            }
+        }
+        if !(0.0..=1.0).contains(&self.max_delete_share) {
+            out.push(format!("{prefix}.maxDeleteShare: {} is not between 0 and 1", self.max_delete_share));
+        }
+        if let Err(e) = self.frequency() {
+            out.push(format!("{prefix}.schedule.frequency: {e}"));
+        }
+        out
+    }
+
+    /// Time between syncs.
+    pub fn frequency(&self) -> Result<Duration, String> {
+        match &self.schedule.frequency {
+            None => Ok(Duration::from_secs(3600)),
+            Some(value) => parse_duration(value),
+        }
+    }
+}
+
+/// `PT1H30M`, `P1D`, `{hours: 1, minutes: 30}`.
+fn parse_duration(value: &serde_json::Value) -> Result<Duration, String> {
+    let secs = match value {
+        serde_json::Value::String(text) => iso_seconds(text)
+            .ok_or_else(|| format!("`{text}` is not an ISO 8601 duration such as PT1H"))?,
+        serde_json::Value::Object(map) => {
+            let mut secs = 0u64;
+            for (unit, n) in map {
+                let n = n.as_u64().ok_or_else(|| format!("{unit}: not a whole number"))?;
+                secs += n * match unit.as_str() {
+                    "days" => 86_400,
+                    "hours" => 3_600,
+                    "minutes" => 60,
+                    "seconds" => 1,
+                    other => return Err(format!("unknown unit `{other}`")),
+                };
+            }
+            secs
+        }
+        _ => return Err("expected an ISO 8601 duration or {hours, minutes, ...}".into()),
+    };
+    if secs == 0 {
+        return Err("must be longer than zero".into());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+fn iso_seconds(text: &str) -> Option<u64> {
+    let rest = text.strip_prefix('P')?;
+    let (days, time) = rest.split_once('T').unwrap_or((rest, ""));
+    let mut secs = 0;
+    let mut take = |part: &str, units: &[(char, u64)]| -> Option<()> {
+        let mut number = String::new();
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+            } else {
+                let (_, factor) = units.iter().find(|(u, _)| *u == c)?;
+                secs += number.parse::<u64>().ok()? * factor;
+                number.clear();
+            }
+        }
+        number.is_empty().then_some(())
+    };
+    take(days, &[('D', 86_400), ('W', 604_800)])?;
+    take(time, &[('H', 3_600), ('M', 60), ('S', 1)])?;
+    Some(secs)
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SearchConfig>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(Box<SearchConfig>),
+        Many(Vec<SearchConfig>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(one) => vec![*one],
+        OneOrMany::Many(many) => many,
+    })
+}
+
+fn opt_one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(Some(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    }))
+}
+
+fn default_scope() -> String {
+    "sub".into()
+}
+fn default_attributes() -> Vec<String> {
+    vec!["*".into(), "+".into()]
+}
+fn default_timeout() -> u64 {
+    30
+}
+fn default_max_delete() -> f64 {
+    0.2
+}
+fn yes() -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_backstage_shaped_config() {
+        let yaml = "target: ldaps://ds.example.net\nbind:\n  dn: uid=reader,dc=example,dc=net\n  secret: s3cret\nusers:\n  dn: ou=people,dc=example,dc=net\n  options:\n    filter: (uid=*)\n    paged: {pageSize: 200}\n  map:\n    displayName: cn\n  set:\n    metadata.namespace: org\ngroups:\n  - dn: ou=groups,dc=example,dc=net\n    map:\n      members: [member, memberUid]\nschedule:\n  frequency: PT30M\n";
+        let config: LdapOrgConfig = serde_yaml_ng::from_str(yaml).expect("config");
+        assert_eq!(config.users.len(), 1);
+        assert_eq!(config.users[0].options.paged.page_size(), Some(200));
+        assert_eq!(config.groups[0].options.paged.page_size(), Some(500));
+        assert_eq!(
+            config.groups[0].map.members.as_deref(),
+            Some(&["member".to_string(), "memberUid".to_string()][..])
+        );
+        assert_eq!(config.frequency(), Ok(Duration::from_secs(1800)));
+        assert!(config.problems("p").is_empty(), "{:?}", config.problems("p"));
+        assert_eq!(config.max_delete_share, 0.2);
+    }
+
+    #[test]
+    fn names_what_is_wrong() {
+        let yaml = "target: http://x\nusers: []\ngroups:\n  dn: ou=g\n  options: {scope: deep}\nmaxDeleteShare: 2\nschedule: {frequency: soon}\n";
+        let config: LdapOrgConfig = serde_yaml_ng::from_str(yaml).expect("config");
+        let problems = config.problems("catalog.providers.ldapOrg.corp").join("\n");
+        for needle in ["corp.target", "corp.users", "groups[0].options.scope", "maxDeleteShare", "frequency"] {
+            assert!(problems.contains(needle), "{needle} in {problems}");
+        }
+        assert_eq!(iso_seconds("P1DT2H3M4S"), Some(93_784));
+    }
+}

@@ -1,0 +1,18 @@
+//! The LDAP org provider: reads users and groups from a directory (OpenLDAP, Active Directory,
+//! FreeIPA, ...) and stores them as `User` and `Group` entities through the catalog's ingestion
+//! path, configured like Backstage's `catalog.providers.ldapOrg.<id>`.
+//!
+//! A sync reads everything first (paged, so a server size limit never truncates the org
+//! silently), resolves memberships and nesting, checks that the result is safe to apply (not
+//! empty, not deleting more than the configured share), then applies it in one transaction:
+//! unchanged entities are not written, so a no-op sync writes nothing.
+
+pub mod config;
+mod directory;
+mod map;
+mod sync;
+
+pub use config::{LdapOrgConfig, MapConfig, SearchConfig};
+pub use directory::{Directory, LdapEntry, LdapError};
+pub use map::{to_entities, OrgEntities};
+pub use sync::{sync, SyncError, SyncOptions, SyncReport};
