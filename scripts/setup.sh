@@ -2,7 +2,7 @@
 # Installs exactly what is missing to build (and with --test, to test) Trellis. Idempotent: a second
 # run only checks. Works offline except for the package registries (crates.io, npm, Debian).
 #   scripts/setup.sh          build tools: wasm32 target, cargo-leptos, wasm-bindgen, wasm-opt
-#   scripts/setup.sh --test   also Chromium, the e2e node packages and a running PostgreSQL
+#   scripts/setup.sh --test   also Chromium, OpenLDAP's slapd, the e2e node packages and a running PostgreSQL
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -29,6 +29,8 @@ apt_install() {  # apt_install PKG... : installs the packages that are not insta
 }
 
 rustc_minor() { { rustc +"$1" --version 2>/dev/null || true; } | sed -nE 's/^rustc 1\.([0-9]+)\..*/\1/p'; }
+
+apt_install $DEBIAN_BUILD_PACKAGES
 
 # --- 1. A toolchain that builds both the server and the wasm32 client -----------------------------
 setup_debian_web_toolchain() {  # Debian's rustc-web (1.96) with a locally built wasm32 std
@@ -107,6 +109,10 @@ fi
 
 # --- 6. Test and bench tools ------------------------------------------------------------------
 if [ $WANT_TEST -eq 1 ]; then
+  # slapd without a system directory of its own: tests start their own servers (crates/test-kit).
+  if ! dpkg-query -W -f='${Status}' slapd 2>/dev/null | grep -q "ok installed"; then
+    echo "slapd slapd/no_configuration boolean true" | { [ "$(id -u)" -eq 0 ] && debconf-set-selections || sudo debconf-set-selections; }
+  fi
   apt_install $DEBIAN_TEST_PACKAGES
   if [ ! -d "$TRELLIS_ROOT/e2e/node_modules/playwright-core" ]; then
     log "installing e2e node packages"

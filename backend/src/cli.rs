@@ -1,4 +1,4 @@
-//! The `trellis` command line: `serve`, `migrate`, `config check`.
+//! The `trellis` command line: `serve`, `migrate`, `config check`, `sync ldap`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +38,20 @@ enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// Run a provider's sync now and wait for it.
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SyncCommand {
+    /// Sync LDAP org providers (`catalog.providers.ldapOrg`): the one named, or all of them.
+    Ldap {
+        /// Provider id; all providers when left out.
+        id: Option<String>,
     },
 }
 
@@ -113,5 +127,59 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Config { .. } => Ok(()),
+        Command::Sync {
+            command: SyncCommand::Ldap { id },
+        } => sync_ldap(&config, id).await,
     }
+}
+
+/// `trellis sync ldap [id]`: syncs with a progress line on stderr and a summary per provider.
+async fn sync_ldap(config: &Config, id: Option<String>) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+    let providers = &config.catalog.providers.ldap_org;
+    let ids: Vec<String> = match id {
+        Some(id) => vec![id],
+        None => providers.keys().cloned().collect(),
+    };
+    anyhow::ensure!(
+        !ids.is_empty(),
+        "no LDAP org provider is configured (catalog.providers.ldapOrg)"
+    );
+    let db = crate::server::connect_db(config).await?;
+    if config.database.migrate_on_start {
+        db.migrate().await?;
+    }
+    let tty = std::io::stderr().is_terminal();
+    let mut failed = 0;
+    for id in ids {
+        let started = std::time::Instant::now();
+        let mut progress = |line: &str| {
+            let elapsed = started.elapsed().as_secs_f64();
+            if tty {
+                eprint!("\r\x1b[2K[{id}] {elapsed:6.1} s  {line}");
+                let _ = std::io::stderr().flush();
+            } else {
+                eprintln!("[{id}] {elapsed:6.1} s  {line}");
+            }
+        };
+        let result = crate::jobs::ldap_sync::run(&db, providers, &id, &mut progress).await;
+        if tty {
+            eprintln!();
+        }
+        match result {
+            Ok(report) => println!(
+                "[{id}] {} users, {} groups: {} added, {} changed, {} removed, {} unchanged; {} entries skipped; read {} ms, applied {} ms",
+                report.users, report.groups, report.summary.added, report.summary.changed,
+                report.summary.removed, report.summary.unchanged, report.problems.len(),
+                report.read_ms, report.apply_ms
+            ),
+            Err(e) => {
+                failed += 1;
+                eprintln!("[{id}] {e}");
+            }
+        }
+    }
+    db.close().await;
+    anyhow::ensure!(failed == 0, "{failed} sync(s) did not apply");
+    Ok(())
 }

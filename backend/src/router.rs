@@ -32,7 +32,7 @@ fn api_routes() -> Router<AppState> {
 
 /// Backstage's catalog API, under `/api/catalog`.
 fn catalog_routes() -> Router<AppState> {
-    use catalog::{entities, facets, locations, openapi, query, refresh, validate};
+    use catalog::{entities, facets, locations, openapi, providers, query, refresh, validate};
     Router::new()
         .route("/openapi.json", get(openapi::get_openapi))
         .route("/entities", get(query::get_entities))
@@ -58,6 +58,8 @@ fn catalog_routes() -> Router<AppState> {
             "/locations/by-entity/{kind}/{namespace}/{name}",
             get(locations::by_entity),
         )
+        .route("/providers", get(providers::list))
+        .route("/providers/ldap-org/{id}/sync", post(providers::sync_ldap))
 }
 
 /// The whole application: probes, API, server-rendered pages and static assets.
@@ -70,6 +72,8 @@ pub fn build(state: AppState) -> Router {
         // Probes at the root, where Kubernetes and load balancers look for them.
         .route("/healthz", get(health::get_health))
         .route("/readyz", get(health::get_readiness))
+        // Prometheus scrapes here (its default metrics path).
+        .route("/metrics", get(crate::api::metrics::get_metrics))
         .nest("/api", api_routes())
         .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))
         .leptos_routes_with_context(

@@ -56,6 +56,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = build_state(config).await?;
     let db = state.db.clone();
     let refresher = crate::jobs::catalog_refresh::spawn(state.clone());
+    let syncs = crate::jobs::ldap_sync::spawn(state.clone());
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -84,6 +85,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         () = deadline => tracing::warn!("shutdown grace period over; dropping remaining requests"),
     }
     refresher.abort();
+    for sync in syncs {
+        sync.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod health;
+pub mod metrics;
 
 use crate::error::AppError;
 

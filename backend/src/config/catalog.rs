@@ -1,7 +1,10 @@
 //! `catalog.*`: where the catalog reads entities from, in the shape of Backstage's app-config.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use trellis_catalog::LocationSpec;
+use trellis_ldap::LdapOrgConfig;
 
 /// The catalog section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -13,6 +16,17 @@ pub struct CatalogConfig {
     pub refresh_interval_secs: u64,
     /// Largest descriptor file read, in bytes.
     pub max_file_bytes: u64,
+    /// Entity providers (Backstage's `catalog.providers`).
+    pub providers: ProvidersConfig,
+}
+
+/// `catalog.providers`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProvidersConfig {
+    /// `catalog.providers.ldapOrg.<id>`: LDAP org providers by id, as in Backstage.
+    #[serde(rename = "ldapOrg")]
+    pub ldap_org: BTreeMap<String, LdapOrgConfig>,
 }
 
 impl Default for CatalogConfig {
@@ -21,6 +35,7 @@ impl Default for CatalogConfig {
             locations: Vec::new(),
             refresh_interval_secs: 300,
             max_file_bytes: 1024 * 1024,
+            providers: ProvidersConfig::default(),
         }
     }
 }

@@ -71,6 +71,13 @@ impl Config {
                 "must be between 10 and 86400",
             ));
         }
+        for (id, provider) in &self.catalog.providers.ldap_org {
+            let prefix = format!("catalog.providers.ldapOrg.{id}");
+            if let Some(problem) = provider.problems(&prefix).into_iter().next() {
+                let (key, message) = problem.split_once(": ").unwrap_or((&prefix, &problem));
+                return Err(ConfigError::key(key.to_string(), message.to_string()));
+            }
+        }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
             return Err(ConfigError::key(
                 "log.level",
@@ -84,6 +91,11 @@ impl Config {
     pub fn to_redacted_yaml(&self) -> String {
         let mut shown = self.clone();
         shown.database.url = trellis_store::redact_url(&shown.database.url);
+        for provider in shown.catalog.providers.ldap_org.values_mut() {
+            if let Some(bind) = provider.bind.as_mut() {
+                bind.secret = "********".into();
+            }
+        }
         serde_yaml_ng::to_string(&shown).unwrap_or_else(|e| format!("# cannot show config: {e}\n"))
     }
 }

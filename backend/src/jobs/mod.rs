@@ -2,3 +2,4 @@
 //! a job runs on the replica holding its lease in `core.leases`.
 
 pub mod catalog_refresh;
+pub mod ldap_sync;

@@ -8,3 +8,4 @@ mod common;
 mod errors;
 mod health;
 mod pages;
+mod providers;

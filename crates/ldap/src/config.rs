@@ -210,19 +210,27 @@ impl LdapOrgConfig {
     pub fn problems(&self, prefix: &str) -> Vec<String> {
         let mut out = Vec::new();
         if !(self.target.starts_with("ldap://") || self.target.starts_with("ldaps://")) {
-            out.push(format!("{prefix}.target: `{}` is not an ldap:// or ldaps:// URL", self.target));
+            out.push(format!(
+                "{prefix}.target: `{}` is not an ldap:// or ldaps:// URL",
+                self.target
+            ));
         }
         if self.bind.as_ref().is_some_and(|b| b.dn.trim().is_empty()) {
             out.push(format!("{prefix}.bind.dn: must not be empty"));
         }
         for (field, blocks) in [("users", &self.users), ("groups", &self.groups)] {
             if blocks.is_empty() {
-                out.push(format!("{prefix}.{field}: at least one block with a `dn` is needed"));
+                out.push(format!(
+                    "{prefix}.{field}: at least one block with a `dn` is needed"
+                ));
             }
             for (i, block) in blocks.iter().enumerate() {
                 let at = format!("{prefix}.{field}[{i}]");
                 if !matches!(block.options.scope.as_str(), "base" | "one" | "sub") {
-                    out.push(format!("{at}.options.scope: `{}` is not base, one or sub", block.options.scope));
+                    out.push(format!(
+                        "{at}.options.scope: `{}` is not base, one or sub",
+                        block.options.scope
+                    ));
                 }
                 if block.options.paged.page_size().is_some_and(|n| n < 1) {
                     out.push(format!("{at}.options.paged.pageSize: must be at least 1"));
@@ -230,7 +238,10 @@ impl LdapOrgConfig {
             }
         }
         if !(0.0..=1.0).contains(&self.max_delete_share) {
-            out.push(format!("{prefix}.maxDeleteShare: {} is not between 0 and 1", self.max_delete_share));
+            out.push(format!(
+                "{prefix}.maxDeleteShare: {} is not between 0 and 1",
+                self.max_delete_share
+            ));
         }
         if let Err(e) = self.frequency() {
             out.push(format!("{prefix}.schedule.frequency: {e}"));
@@ -255,7 +266,9 @@ fn parse_duration(value: &serde_json::Value) -> Result<Duration, String> {
         serde_json::Value::Object(map) => {
             let mut secs = 0u64;
             for (unit, n) in map {
-                let n = n.as_u64().ok_or_else(|| format!("{unit}: not a whole number"))?;
+                let n = n
+                    .as_u64()
+                    .ok_or_else(|| format!("{unit}: not a whole number"))?;
                 secs += n * match unit.as_str() {
                     "days" => 86_400,
                     "hours" => 3_600,
@@ -354,7 +367,11 @@ mod tests {
             Some(&["member".to_string(), "memberUid".to_string()][..])
         );
         assert_eq!(config.frequency(), Ok(Duration::from_secs(1800)));
-        assert!(config.problems("p").is_empty(), "{:?}", config.problems("p"));
+        assert!(
+            config.problems("p").is_empty(),
+            "{:?}",
+            config.problems("p")
+        );
         assert_eq!(config.max_delete_share, 0.2);
     }
 
@@ -363,7 +380,13 @@ mod tests {
         let yaml = "target: http://x\nusers: []\ngroups:\n  dn: ou=g\n  options: {scope: deep}\nmaxDeleteShare: 2\nschedule: {frequency: soon}\n";
         let config: LdapOrgConfig = serde_yaml_ng::from_str(yaml).expect("config");
         let problems = config.problems("catalog.providers.ldapOrg.corp").join("\n");
-        for needle in ["corp.target", "corp.users", "groups[0].options.scope", "maxDeleteShare", "frequency"] {
+        for needle in [
+            "corp.target",
+            "corp.users",
+            "groups[0].options.scope",
+            "maxDeleteShare",
+            "frequency",
+        ] {
             assert!(problems.contains(needle), "{needle} in {problems}");
         }
         assert_eq!(iso_seconds("P1DT2H3M4S"), Some(93_784));

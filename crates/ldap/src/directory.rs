@@ -121,8 +121,14 @@ impl Directory {
             _ => Scope::Subtree,
         };
         let filter = search.options.filter.as_deref().unwrap_or(default_filter);
-        let attrs: Vec<&str> = search.options.attributes.iter().map(String::as_str).collect();
-        let mut adapters: Vec<Box<dyn Adapter<'_, &str, Vec<&str>>>> = vec![Box::new(EntriesOnly::new())];
+        let attrs: Vec<&str> = search
+            .options
+            .attributes
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let mut adapters: Vec<Box<dyn Adapter<'_, &str, Vec<&str>>>> =
+            vec![Box::new(EntriesOnly::new())];
         if let Some(size) = search.options.paged.page_size() {
             adapters.push(Box::new(PagedResults::new(size)));
         }

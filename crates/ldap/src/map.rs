@@ -63,8 +63,13 @@ pub fn to_entities(
         for (block, entries) in blocks {
             for entry in entries {
                 match identify(config, kind, block, entry) {
-                    Ok(node) if names.insert((kind as u8, node.name.to_lowercase())) => nodes.push(node),
-                    Ok(node) => out.problems.push(format!("{}: `{}` is already taken by another entry", node.dn, node.name)),
+                    Ok(node) if names.insert((kind as u8, node.name.to_lowercase())) => {
+                        nodes.push(node)
+                    }
+                    Ok(node) => out.problems.push(format!(
+                        "{}: `{}` is already taken by another entry",
+                        node.dn, node.name
+                    )),
                     Err(problem) => out.problems.push(problem),
                 }
             }
@@ -73,10 +78,15 @@ pub fn to_entities(
     let index = Index::new(&nodes);
     // member_of[user or group] = groups it belongs to (node indexes)
     let mut member_of: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); nodes.len()];
-    for (g, node) in nodes.iter().enumerate().filter(|(_, n)| n.kind == Kind::Group) {
-        let member_attrs = node.block.map.members.clone().unwrap_or_else(|| {
-            vec!["member".into(), "uniqueMember".into(), "memberUid".into()]
-        });
+    for (g, node) in nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == Kind::Group)
+    {
+        let member_attrs =
+            node.block.map.members.clone().unwrap_or_else(|| {
+                vec!["member".into(), "uniqueMember".into(), "memberUid".into()]
+            });
         for attr in &member_attrs {
             for value in node.entry.all(attr) {
                 if let Some(m) = index.resolve(value).filter(|m| *m != g) {
@@ -88,19 +98,29 @@ pub fn to_entities(
     for (i, node) in nodes.iter().enumerate() {
         let attr = node.block.map.member_of.as_deref().unwrap_or("memberOf");
         for value in node.entry.all(attr) {
-            if let Some(g) = index.resolve(value).filter(|g| *g != i && nodes[*g].kind == Kind::Group) {
+            if let Some(g) = index
+                .resolve(value)
+                .filter(|g| *g != i && nodes[*g].kind == Kind::Group)
+            {
                 member_of[i].insert(g);
             }
         }
     }
     let mut children: Vec<BTreeSet<String>> = vec![BTreeSet::new(); nodes.len()];
-    for (i, node) in nodes.iter().enumerate().filter(|(_, n)| n.kind == Kind::Group) {
+    for (i, node) in nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == Kind::Group)
+    {
         for g in &member_of[i] {
             children[*g].insert(node.name.clone());
         }
     }
     for (i, node) in nodes.iter().enumerate() {
-        let groups: Vec<&str> = member_of[i].iter().map(|g| nodes[*g].name.as_str()).collect();
+        let groups: Vec<&str> = member_of[i]
+            .iter()
+            .map(|g| nodes[*g].name.as_str())
+            .collect();
         let value = match node.kind {
             Kind::User => user(node, &groups, &index, &nodes, location),
             Kind::Group => group(node, groups.first().copied(), &children[i], location),
@@ -111,7 +131,11 @@ pub fn to_entities(
             Err(problems) => out.problems.push(format!(
                 "{}: {}",
                 node.dn,
-                problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )),
         }
     }
@@ -137,7 +161,11 @@ fn identify<'a>(
         .unwrap_or(&entry.dn)
         .to_string();
     let rdn_attr = block.map.rdn.as_deref().unwrap_or(default_name);
-    let uuid_attr = config.vendor.uuid_attribute_name.as_deref().unwrap_or("entryUUID");
+    let uuid_attr = config
+        .vendor
+        .uuid_attribute_name
+        .as_deref()
+        .unwrap_or("entryUUID");
     Ok(Node {
         kind,
         entry,
@@ -184,19 +212,17 @@ impl Index {
             }
         }
         let key = value.trim().to_lowercase();
-        self.by_uuid.get(&key).or_else(|| self.by_rdn.get(&key)).copied()
+        self.by_uuid
+            .get(&key)
+            .or_else(|| self.by_rdn.get(&key))
+            .copied()
     }
 }
 
 /// DNs compare case-insensitively and without spaces around `,` and `=`.
 fn normalize_dn(dn: &str) -> String {
     dn.split(',')
-        .map(|rdn| {
-            rdn.split('=')
-                .map(str::trim)
-                .collect::<Vec<_>>()
-                .join("=")
-        })
+        .map(|rdn| rdn.split('=').map(str::trim).collect::<Vec<_>>().join("="))
         .collect::<Vec<_>>()
         .join(",")
         .to_lowercase()
@@ -213,7 +239,10 @@ fn user(node: &Node, groups: &[&str], index: &Index, nodes: &[Node], location: &
     if let Some(title) = node.entry.first(map.title.as_deref().unwrap_or("title")) {
         annotations.insert("trellis.dev/ldap-title".into(), title.into());
     }
-    if let Some(manager) = node.entry.first(map.manager.as_deref().unwrap_or("manager")) {
+    if let Some(manager) = node
+        .entry
+        .first(map.manager.as_deref().unwrap_or("manager"))
+    {
         let shown = match index.resolve(manager).map(|m| &nodes[m]) {
             Some(m) if m.kind == Kind::User => format!("user:default/{}", m.name),
             _ => manager.to_string(),
@@ -234,7 +263,9 @@ fn user(node: &Node, groups: &[&str], index: &Index, nodes: &[Node], location: &
 
 fn group(node: &Node, parent: Option<&str>, children: &BTreeSet<String>, location: &str) -> Value {
     let map = &node.block.map;
-    let display = node.entry.first(map.display_name.as_deref().unwrap_or("cn"));
+    let display = node
+        .entry
+        .first(map.display_name.as_deref().unwrap_or("cn"));
     let group_type = node
         .entry
         .first(map.group_type.as_deref().unwrap_or("groupType"))
@@ -266,13 +297,21 @@ fn annotations(node: &Node, location: &str) -> BTreeMap<String, String> {
         out.insert(ANNOTATION_UUID.to_string(), uuid.clone());
     }
     out.insert("backstage.io/managed-by-location".into(), location.into());
-    out.insert("backstage.io/managed-by-origin-location".into(), location.into());
+    out.insert(
+        "backstage.io/managed-by-origin-location".into(),
+        location.into(),
+    );
     out
 }
 
 fn metadata(node: &Node, annotations: BTreeMap<String, String>) -> Value {
     let mut meta = json!({ "name": node.name, "annotations": annotations });
-    let attr = node.block.map.description.as_deref().unwrap_or("description");
+    let attr = node
+        .block
+        .map
+        .description
+        .as_deref()
+        .unwrap_or("description");
     if let Some(description) = node.entry.first(attr) {
         meta["description"] = json!(description);
     }

@@ -20,7 +20,8 @@ use crate::directory::{Directory, LdapError};
 use crate::map::to_entities;
 
 const USERS: &str = "(objectClass=inetOrgPerson)";
-const GROUPS: &str = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))";
+const GROUPS: &str =
+    "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))";
 
 /// Which provider, and how to report progress.
 pub struct SyncOptions<'a> {
@@ -82,21 +83,29 @@ pub fn origin(id: &str) -> String {
 }
 
 /// Syncs provider `options.id` once.
-pub async fn sync(db: &Db, config: &LdapOrgConfig, options: SyncOptions<'_>) -> Result<SyncReport, SyncError> {
+pub async fn sync(
+    db: &Db,
+    config: &LdapOrgConfig,
+    options: SyncOptions<'_>,
+) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let progress = options.progress;
     let mut directory = Directory::connect(config).await?;
     let mut users = Vec::new();
     for block in &config.users {
         let entries = directory
-            .search(block, USERS, &mut |n| progress(&format!("users under {}: {n} read", block.dn)))
+            .search(block, USERS, &mut |n| {
+                progress(&format!("users under {}: {n} read", block.dn))
+            })
             .await?;
         users.push((block.clone(), entries));
     }
     let mut groups = Vec::new();
     for block in &config.groups {
         let entries = directory
-            .search(block, GROUPS, &mut |n| progress(&format!("groups under {}: {n} read", block.dn)))
+            .search(block, GROUPS, &mut |n| {
+                progress(&format!("groups under {}: {n} read", block.dn))
+            })
             .await?;
         groups.push((block.clone(), entries));
     }
@@ -108,8 +117,19 @@ pub async fn sync(db: &Db, config: &LdapOrgConfig, options: SyncOptions<'_>) -> 
     if org.users.is_empty() && org.groups.is_empty() {
         return Err(SyncError::Empty);
     }
-    check_removals(db, &origin, config.max_delete_share, &org.users, &org.groups).await?;
-    progress(&format!("applying {} users and {} groups", org.users.len(), org.groups.len()));
+    check_removals(
+        db,
+        &origin,
+        config.max_delete_share,
+        &org.users,
+        &org.groups,
+    )
+    .await?;
+    progress(&format!(
+        "applying {} users and {} groups",
+        org.users.len(),
+        org.groups.len()
+    ));
     let applying = Instant::now();
     let (users, groups) = (org.users.len(), org.groups.len());
     let entities: Vec<ReadEntity> = org
@@ -179,7 +199,11 @@ async fn check_removals(
     .map_err(StoreError::from)?;
     for (what, kind, read) in [("users", "user", users), ("groups", "group", groups)] {
         let read: HashSet<String> = read.iter().map(|e| e.entity_ref().canonical()).collect();
-        let of_kind: Vec<&String> = stored.iter().filter(|(_, k)| k == kind).map(|(r, _)| r).collect();
+        let of_kind: Vec<&String> = stored
+            .iter()
+            .filter(|(_, k)| k == kind)
+            .map(|(r, _)| r)
+            .collect();
         let removed = of_kind.iter().filter(|r| !read.contains(**r)).count();
         if of_kind.is_empty() || removed == 0 {
             continue;

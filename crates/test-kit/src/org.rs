@@ -82,23 +82,36 @@ impl Org {
             let class = if has_children(g) { g % 2 } else { g % 3 };
             let user_dn = |u: &usize| format!("uid={},ou=people,{BASE}", uid(*u));
             let group_dn = |c: &usize| format!("cn={},ou=groups,{BASE}", group_name(*c));
-            ldif.push_str(&format!("dn: cn={name},ou=groups,{BASE}\ncn: {name}\ndescription: Team {g}\n"));
+            ldif.push_str(&format!(
+                "dn: cn={name},ou=groups,{BASE}\ncn: {name}\ndescription: Team {g}\n"
+            ));
             match class {
                 0 => {
                     ldif.push_str("objectClass: groupOfNames\n");
-                    for dn in members[g].iter().map(user_dn).chain(children.iter().map(group_dn)) {
+                    for dn in members[g]
+                        .iter()
+                        .map(user_dn)
+                        .chain(children.iter().map(group_dn))
+                    {
                         ldif.push_str(&format!("member: {dn}\n"));
                     }
                 }
                 1 => {
                     ldif.push_str("objectClass: groupOfUniqueNames\n");
-                    for dn in members[g].iter().map(user_dn).chain(children.iter().map(group_dn)) {
+                    for dn in members[g]
+                        .iter()
+                        .map(user_dn)
+                        .chain(children.iter().map(group_dn))
+                    {
                         ldif.push_str(&format!("uniqueMember: {dn}\n"));
                     }
                 }
                 _ => {
                     // posixGroup: leaves only (it cannot name groups).
-                    ldif.push_str(&format!("objectClass: posixGroup\ngidNumber: {}\n", 10_000 + g));
+                    ldif.push_str(&format!(
+                        "objectClass: posixGroup\ngidNumber: {}\n",
+                        10_000 + g
+                    ));
                     for u in &members[g] {
                         ldif.push_str(&format!("memberUid: {}\n", uid(*u)));
                     }

@@ -6,6 +6,7 @@ pub mod facets;
 pub mod locations;
 pub mod openapi;
 pub mod params;
+pub mod providers;
 pub mod query;
 pub mod refresh;
 pub mod validate;
