@@ -5,7 +5,10 @@
 #   - cold start: process start to /readyz 200
 #   - the catalog at scale (e2e/bench/catalog.mjs): a generated catalog of 100,000 entities on
 #     SQLite and PostgreSQL: ingest, RSS, by-query/full-text/facet latencies, no-op refresh
-# `scripts/bench.sh catalog [N]` runs only the catalog part (N entities, default 100000).
+#   - LDAP org sync (crates/ldap/examples/bench.rs): 9,000 users + 2,200 groups from a real slapd
+#     into PostgreSQL and SQLite, full and no-op
+# `scripts/bench.sh catalog [N]` runs only the catalog part (N entities, default 100000);
+# `scripts/bench.sh ldap` only the LDAP part.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 "$TRELLIS_ROOT/scripts/setup.sh" --bench
@@ -17,7 +20,13 @@ export TRELLIS_BIN="$CARGO_TARGET_DIR/release/trellis" TRELLIS_SITE_ROOT="$TRELL
 export HELLO_BIN="$CARGO_TARGET_DIR/release/examples/hello"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$TRELLIS_ROOT/scripts/test-services.sh" >/dev/null
-if [ "${1:-}" != catalog ]; then
-  node e2e/bench/bench.mjs
-fi
-node e2e/bench/catalog.mjs "${2:-100000}"
+export TRELLIS_TEST_POSTGRES_URL="${TRELLIS_TEST_POSTGRES_URL:-postgres://trellis:trellis@127.0.0.1:5432/postgres}"
+case "${1:-all}" in
+  catalog) node e2e/bench/catalog.mjs "${2:-100000}" ;;
+  ldap) cargo run --release --locked -p trellis-ldap --example bench ;;
+  *)
+    node e2e/bench/bench.mjs
+    node e2e/bench/catalog.mjs 100000
+    cargo run --release --locked -p trellis-ldap --example bench
+    ;;
+esac

@@ -2,6 +2,8 @@
 //! each other's entities or issues, and a streamed read that stops before its end changes
 //! nothing. On SQLite and PostgreSQL.
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use chrono::Utc;
@@ -119,6 +121,11 @@ async fn provider_and_locations_keep_to_their_scope(backend: TestBackend) {
         .expect("get")
         .is_some());
     assert_eq!(issues(&db, None).await.expect("issues").len(), 1);
+    assert_eq!(
+        common::orphans(&db).await,
+        0,
+        "ada's derived rows went with her"
+    );
 }
 
 async fn a_read_that_stops_early_changes_nothing(backend: TestBackend) {

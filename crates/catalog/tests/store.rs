@@ -1,6 +1,8 @@
 //! Storing reads: on SQLite and PostgreSQL, changes are applied exactly, and nothing stored is
 //! lost when a source breaks.
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use chrono::Utc;
@@ -126,6 +128,11 @@ async fn stores_changes_exactly_and_keeps_what_broken_sources_held(backend: Test
         "entities of an unregistered location are cleaned up"
     );
     assert_eq!(count_entities(&db).await.expect("count"), 0);
+    assert_eq!(
+        common::orphans(&db).await,
+        0,
+        "no derived row outlives its entity"
+    );
 }
 
 on_both!(bulk_loads_rebuild_indexes_and_answer_the_same);

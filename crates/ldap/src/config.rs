@@ -100,9 +100,10 @@ pub struct SearchOptions {
     /// LDAP filter; users default to inetOrgPerson, groups to the three group classes.
     #[serde(default)]
     pub filter: Option<String>,
-    /// Attributes to fetch (`*` all user attributes, `+` operational ones).
-    #[serde(default = "default_attributes")]
-    pub attributes: Vec<String>,
+    /// Attributes to fetch (`*` all user attributes, `+` operational ones); by default those the
+    /// `map` and `vendor` settings name, so nothing unused crosses the wire.
+    #[serde(default)]
+    pub attributes: Option<Vec<String>>,
     /// Paged results (RFC 2696): `true`, `false` or `{pageSize: n}`. Default: pages of 500.
     #[serde(default)]
     pub paged: Paged,
@@ -113,7 +114,7 @@ impl Default for SearchOptions {
         SearchOptions {
             scope: default_scope(),
             filter: None,
-            attributes: default_attributes(),
+            attributes: None,
             paged: Paged::default(),
         }
     }
@@ -203,6 +204,40 @@ pub struct ScheduleConfig {
     /// Backstage's initial delay; accepted and ignored.
     #[serde(default, rename = "initialDelay")]
     pub initial_delay: Option<serde_json::Value>,
+}
+
+impl MapConfig {
+    /// Attributes this mapping reads (with the defaults of users or groups filled in).
+    pub fn attributes(&self, groups: bool) -> Vec<String> {
+        let set =
+            |value: &Option<String>, default: &str| value.clone().unwrap_or_else(|| default.into());
+        let (rdn, name) = if groups { ("cn", "cn") } else { ("uid", "uid") };
+        let mut out = vec![
+            set(&self.rdn, rdn),
+            set(&self.name, name),
+            set(&self.description, "description"),
+            set(&self.email, "mail"),
+            set(&self.member_of, "memberOf"),
+            "objectClass".into(),
+        ];
+        match &self.display_name {
+            Some(attr) => out.push(attr.clone()),
+            None => out.extend(["displayName".to_string(), "cn".to_string()]),
+        }
+        out.extend(self.picture.clone());
+        if groups {
+            out.push(set(&self.group_type, "groupType"));
+            out.extend(self.members.clone().unwrap_or_else(|| {
+                vec!["member".into(), "uniqueMember".into(), "memberUid".into()]
+            }));
+        } else {
+            out.push(set(&self.title, "title"));
+            out.push(set(&self.manager, "manager"));
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 impl LdapOrgConfig {
@@ -337,9 +372,6 @@ fn opt_one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>
 
 fn default_scope() -> String {
     "sub".into()
-}
-fn default_attributes() -> Vec<String> {
-    vec!["*".into(), "+".into()]
 }
 fn default_timeout() -> u64 {
     30

@@ -109,6 +109,7 @@ impl Directory {
         &mut self,
         search: &SearchConfig,
         default_filter: &str,
+        default_attributes: &[String],
         progress: &mut (dyn FnMut(usize) + Send),
     ) -> Result<Vec<LdapEntry>, LdapError> {
         let failed = |reason: String| LdapError::Search {
@@ -124,6 +125,8 @@ impl Directory {
         let attrs: Vec<&str> = search
             .options
             .attributes
+            .as_deref()
+            .unwrap_or(default_attributes)
             .iter()
             .map(String::as_str)
             .collect();

@@ -91,10 +91,21 @@ pub async fn sync(
     let started = Instant::now();
     let progress = options.progress;
     let mut directory = Directory::connect(config).await?;
+    let vendor: Vec<String> = ["entryDN", "entryUUID"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(config.vendor.dn_attribute_name.clone())
+        .chain(config.vendor.uuid_attribute_name.clone())
+        .collect();
+    let attributes = |block: &crate::config::SearchConfig, groups: bool| {
+        let mut attrs = block.map.attributes(groups);
+        attrs.extend(vendor.iter().cloned());
+        attrs
+    };
     let mut users = Vec::new();
     for block in &config.users {
         let entries = directory
-            .search(block, USERS, &mut |n| {
+            .search(block, USERS, &attributes(block, false), &mut |n| {
                 progress(&format!("users under {}: {n} read", block.dn))
             })
             .await?;
@@ -103,7 +114,7 @@ pub async fn sync(
     let mut groups = Vec::new();
     for block in &config.groups {
         let entries = directory
-            .search(block, GROUPS, &mut |n| {
+            .search(block, GROUPS, &attributes(block, true), &mut |n| {
                 progress(&format!("groups under {}: {n} read", block.dn))
             })
             .await?;
@@ -157,6 +168,9 @@ pub async fn sync(
     let (tx, rx) = mpsc::channel(2);
     let sender = tokio::spawn(async move {
         let mut entities = entities;
+        if tx.send(ReadMessage::Expect(entities.len())).await.is_err() {
+            return;
+        }
         while !entities.is_empty() {
             let rest = entities.split_off(entities.len().min(1000));
             if tx.send(ReadMessage::Entities(entities)).await.is_err() {

@@ -75,6 +75,9 @@ impl Scope {
 /// One message of a streamed read.
 #[derive(Debug)]
 pub enum ReadMessage {
+    /// How many entities the read will hold, when the source knows (sent first): lets a big
+    /// load switch to bulk mode from its first batch instead of after thousands of entities.
+    Expect(usize),
     /// The next entities read.
     Entities(Vec<ReadEntity>),
     /// The read is complete: its issues, unreadable files and incomplete origins (`entities`
@@ -167,10 +170,15 @@ pub async fn apply_stream(
     let (stage, bulk_mode) = with_pool!(db, pool => {
         let mut tx = pool.begin().await?;
         let mut bulk_mode = false;
+        let mut expected = None;
         let (mut stage, tail) = loop {
             match prepared.recv().await {
-                Some(Prepared::Batch(batch, writes)) => {
-                    if !bulk_mode && bulk::worth_it(writes, in_scope) {
+                Some(Prepared::Expect(n)) => expected = Some(n),
+                Some(Prepared::Batch(batch, writes, seen)) => {
+                    // Writes expected in all: those so far, or extrapolated from the share of
+                    // entities written so far when the source said how many it holds.
+                    let estimate = expected.map_or(writes, |n| writes.max(n * writes / seen.max(1)));
+                    if !bulk_mode && bulk::worth_it(estimate, stored.len()) {
                         // Most of the catalog is being written: stop maintaining the secondary
                         // indexes row by row and build them once at the end.
                         bulk_mode = true;
@@ -238,8 +246,10 @@ pub async fn apply_stream(
 
 /// What the preparing thread hands to the writer.
 enum Prepared {
-    /// Rows of one batch, and the entities to write so far.
-    Batch(Batch, usize),
+    /// The source's announced size.
+    Expect(usize),
+    /// Rows of one batch, the entities to write so far, and the entities read so far.
+    Batch(Batch, usize, usize),
     /// The read ended: the stage's totals and the read's tail.
     Done(Box<Stage>, CatalogRead),
     /// An entity could not be prepared.
@@ -252,8 +262,9 @@ fn prepare(mut stage: Stage, mut read: mpsc::Receiver<ReadMessage>) -> mpsc::Rec
     tokio::task::spawn_blocking(move || {
         while let Some(message) = read.blocking_recv() {
             let next = match message {
+                ReadMessage::Expect(n) => Prepared::Expect(n),
                 ReadMessage::Entities(batch) => match stage.prepare(batch) {
-                    Ok(batch) => Prepared::Batch(batch, stage.writes()),
+                    Ok(batch) => Prepared::Batch(batch, stage.writes(), stage.seen.len()),
                     Err(e) => Prepared::Failed(e),
                 },
                 ReadMessage::Done(tail) => {

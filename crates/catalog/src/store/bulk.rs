@@ -1,11 +1,9 @@
 //! Bulk loads: when one apply writes most of the catalog (the first ingest, or a change of the
 //! stored form), the secondary indexes of the search and relations tables are dropped inside
 //! the apply's transaction and built again once at its end: one sort per index instead of
-//! millions of random B-tree inserts. On PostgreSQL the foreign keys of the derived tables go
-//! too (checked row by row they cost more than the load itself; added back, they are checked
-//! in one join) and so does the trigram index. The definitions match the migrations
-//! (`migrations/catalog/*/`, up to `20261126060000_catalog_relation_counts.sql`); a test
-//! compares the schema after a bulk load with the migrated one.
+//! millions of random B-tree inserts. On PostgreSQL the trigram index goes too. The definitions
+//! match the migrations (`migrations/catalog/*/`); a test compares the schema after a bulk load
+//! with the migrated one.
 
 use trellis_store::Db;
 
@@ -30,13 +28,6 @@ const INDEXES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// PostgreSQL only: `(table, constraint, column)` of the derived tables' foreign keys.
-const FOREIGN_KEYS: &[(&str, &str, &str)] = &[
-    ("search", "search_entity_ref_fkey", "entity_ref"),
-    ("relations", "relations_emitted_by_fkey", "emitted_by"),
-    ("entity_text", "entity_text_entity_ref_fkey", "entity_ref"),
-];
-
 /// PostgreSQL only: the trigram index of `entity_text`.
 const TRIGRAM: (&str, &str) = (
     "DROP INDEX IF EXISTS catalog.entity_text_trgm",
@@ -51,16 +42,9 @@ pub fn worth_it(writes: usize, existing: usize) -> bool {
 /// Statements dropping the indexes.
 pub fn drop_statements(db: &Db) -> Vec<String> {
     let postgres = matches!(db, Db::Postgres(_));
-    let foreign_keys = FOREIGN_KEYS
-        .iter()
-        .filter(|_| postgres)
-        .map(|(table, name, _)| {
-            format!("ALTER TABLE catalog.{table} DROP CONSTRAINT IF EXISTS {name}")
-        });
     INDEXES
         .iter()
         .map(|(_, name, _)| format!("DROP INDEX IF EXISTS catalog.{name}"))
-        .chain(foreign_keys)
         .chain(postgres.then(|| TRIGRAM.0.to_string()))
         .chain([match db {
             // Index builds sort in memory up to this much, then spill.
@@ -76,22 +60,12 @@ pub fn drop_statements(db: &Db) -> Vec<String> {
 /// Statements creating them again (and restoring SQLite's page cache size).
 pub fn create_statements(db: &Db) -> Vec<String> {
     let postgres = matches!(db, Db::Postgres(_));
-    let foreign_keys = FOREIGN_KEYS
-        .iter()
-        .filter(|_| postgres)
-        .map(|(table, name, column)| {
-            format!(
-                "ALTER TABLE catalog.{table} ADD CONSTRAINT {name} FOREIGN KEY ({column}) \
-             REFERENCES catalog.entities (entity_ref) ON DELETE CASCADE"
-            )
-        });
     INDEXES
         .iter()
         .map(|(table, name, columns)| match db {
             Db::Sqlite(_) => format!("CREATE INDEX catalog.{name} ON {table} ({columns})"),
             Db::Postgres(_) => format!("CREATE INDEX {name} ON catalog.{table} ({columns})"),
         })
-        .chain(foreign_keys)
         .chain(postgres.then(|| TRIGRAM.1.to_string()))
         .chain((!postgres).then(|| "PRAGMA catalog.cache_size = -2000".to_string()))
         .collect()

@@ -10,6 +10,7 @@ use trellis_store::{Db, DbOptions};
 use trellis_test_kit::{TestBackend, TestDatabase};
 
 /// Reads `spec`, stores it in a new database and returns the guard, the handle and the read.
+#[allow(dead_code)] // not every test binary that shares this module uses it
 pub async fn stored(backend: TestBackend, spec: &LocationSpec) -> (TestDatabase, Db, CatalogRead) {
     let read = read_locations(std::slice::from_ref(spec), &ReadOptions::default());
     let test_db = TestDatabase::new(backend).await;
@@ -22,4 +23,17 @@ pub async fn stored(backend: TestBackend, spec: &LocationSpec) -> (TestDatabase,
         .await
         .expect("apply");
     (test_db, db, read)
+}
+
+/// Derived rows (search, relations, full text) whose entity is gone: must always be none.
+#[allow(dead_code)] // not every test binary that shares this module checks it
+pub async fn orphans(db: &Db) -> i64 {
+    let sql = "SELECT (SELECT COUNT(*) FROM catalog.search s WHERE NOT EXISTS (SELECT 1 FROM catalog.entities e WHERE e.entity_ref = s.entity_ref)) \
+               + (SELECT COUNT(*) FROM catalog.relations r WHERE NOT EXISTS (SELECT 1 FROM catalog.entities e WHERE e.entity_ref = r.emitted_by)) \
+               + (SELECT COUNT(*) FROM catalog.entity_text t WHERE NOT EXISTS (SELECT 1 FROM catalog.entities e WHERE e.entity_ref = t.entity_ref))";
+    let n: Result<i64, sqlx::Error> = match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    };
+    n.expect("count orphans")
 }
