@@ -35,7 +35,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     if config.demo.enabled {
         tracing::warn!(user = %config.demo.user, catalog = %config.demo.catalog, "DEMO MODE: demo catalog loaded and every visitor acts as the demo user; set demo.enabled=false in production");
     }
-    let portal = trellis_frontend::api::Portal::new(db.clone(), config.default_user());
+    let portal = trellis_frontend::api::Portal::new(db.clone(), config.default_user())
+        .with_jobs(crate::jobs::admin_jobs(&config));
     Ok(AppState::new(App {
         config,
         db,

@@ -23,7 +23,7 @@ describe("Trellis in Chromium", () => {
   test("pages are server-rendered before any script runs", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    for (const [path, heading] of [["/", "Home"], ["/catalog", "Catalog"], ["/compute", "Compute"]]) {
+    for (const [path, heading] of [["/", "Home"], ["/catalog", "Catalog"], ["/compute", "Compute"], ["/admin", "Admin"]]) {
       const res = await page.goto(server.base + path);
       assert.equal(res.status(), 200, path);
       assert.equal(await page.textContent("h1"), heading, path);

@@ -10,7 +10,8 @@ use leptos_router::{
 use crate::components::layout::{ErrorPage, Shell};
 use crate::pages::not_found::NotFound;
 use crate::pages::{
-    catalog::CatalogView, catalog::EntityView, compute::ComputeView, home::HomeView,
+    admin::AdminView, catalog::CatalogView, catalog::EntityView, compute::ComputeView,
+    home::HomeView,
 };
 
 /// The whole HTML document the server renders around the app.
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalog") view={Lazy::<CatalogView>::new()}/>
                         <Route path=path!("/catalog/:namespace/:kind/:name") view={Lazy::<EntityView>::new()}/>
                         <Route path=path!("/compute") view={Lazy::<ComputeView>::new()}/>
+                        <Route path=path!("/admin") view={Lazy::<AdminView>::new()}/>
                     </Routes>
                 </ErrorBoundary>
             </Shell>

@@ -15,6 +15,8 @@ fn chunk_prefixes(path: &str) -> &'static [&'static str] {
         &["catalog_view_view_"]
     } else if path.starts_with("/catalog/") {
         &["entity_view_view_"]
+    } else if path == "/admin" {
+        &["admin_view_view_"]
     } else {
         &[]
     }

@@ -31,6 +31,11 @@ pub const SECTIONS: &[Section] = &[
         label: "Compute",
         summary: "Kubernetes workloads of your projects across clusters.",
     },
+    Section {
+        path: "/admin",
+        label: "Admin",
+        summary: "Background jobs: catalog refreshes and org syncs, and how their runs went.",
+    },
 ];
 
 /// The section a path belongs to: the longest section path that prefixes it.

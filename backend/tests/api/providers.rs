@@ -101,6 +101,40 @@ async fn syncs_on_demand_and_reports_runs(backend: TestBackend) {
         120
     );
 
+    // The admin page lists the provider's runs, the abort reason included, server-rendered.
+    let admin = app.get("/admin").await;
+    assert_eq!(admin.status, 200);
+    let html = admin.text();
+    for needle in [
+        "LDAP org sync `corp`",
+        "ldap-org:corp",
+        "aborted",
+        "success",
+        "cannot connect",
+    ] {
+        assert!(html.contains(needle), "{needle} on the admin page");
+    }
+
+    // One sync at a time across replicas: while another holds the run lease, a trigger waits its turn.
+    let now = chrono::Utc::now();
+    assert!(app
+        .state
+        .db
+        .try_acquire_lease(
+            "ldap-org:corp:run",
+            "other-replica",
+            now,
+            now + chrono::Duration::minutes(5)
+        )
+        .await
+        .expect("lease"));
+    let busy = app.post("/api/catalog/providers/ldap-org/corp/sync").await;
+    assert_eq!(busy.status, 409, "{}", busy.text());
+    assert_eq!(
+        app.get("/api/catalog/providers").await.json()["ldapOrg"][0]["running"],
+        true
+    );
+
     let metrics = app.get("/metrics").await;
     assert_eq!(metrics.status, 200);
     assert!(metrics

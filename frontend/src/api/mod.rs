@@ -3,6 +3,7 @@
 //! they reach the store through the [`Portal`] context the backend provides; the WASM client
 //! gets just the calls and the types.
 
+pub mod admin;
 pub mod catalog;
 pub mod entity;
 #[cfg(feature = "ssr")]
@@ -11,7 +12,7 @@ mod server_catalog;
 mod server_entity;
 
 #[cfg(feature = "ssr")]
-pub use server::Portal;
+pub use server::{JobInfo, Portal};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -31,6 +32,19 @@ mod server {
         pub default_user: Option<String>,
         /// Filter options of the catalog list, cached briefly (they change with refreshes only).
         pub facet_cache: Arc<Mutex<Option<(Instant, FacetMap)>>>,
+        /// Background jobs shown on the admin page.
+        pub jobs: Arc<Vec<JobInfo>>,
+    }
+
+    /// A background job as the admin page lists it.
+    #[derive(Clone, Debug)]
+    pub struct JobInfo {
+        /// Job name in `core.job_runs`.
+        pub name: String,
+        /// What it does.
+        pub label: String,
+        /// What it reads.
+        pub target: String,
     }
 
     /// Facet name to value counts.
@@ -46,7 +60,14 @@ mod server {
                 db,
                 default_user,
                 facet_cache: Arc::new(Mutex::new(None)),
+                jobs: Arc::new(Vec::new()),
             }
+        }
+
+        /// The portal listing `jobs` on the admin page.
+        pub fn with_jobs(mut self, jobs: Vec<JobInfo>) -> Self {
+            self.jobs = Arc::new(jobs);
+            self
         }
     }
 

@@ -1,5 +1,6 @@
 //! One module per top-level view. Each view is a lazy route: its code is a separate WASM chunk.
 
+pub mod admin;
 pub mod catalog;
 pub mod compute;
 pub mod home;
