@@ -221,6 +221,8 @@ async fn batches_deletes_and_validates(backend: TestBackend) {
         "/entity-facets",
         "/locations",
         "/validate-entity",
+        "/providers",
+        "/providers/ldap-org/{id}/sync",
     ] {
         assert!(doc["paths"].get(path).is_some(), "openapi documents {path}");
     }
