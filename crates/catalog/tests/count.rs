@@ -1,6 +1,7 @@
 //! `totalItems` of "kind + relation" queries, which are counted from the relations index: the
 //! count agrees with the entities the same query returns, on SQLite and PostgreSQL, including
-//! relations whose source does not exist and relations emitted by both of their ends.
+//! relations whose source does not exist and relations emitted by both of their ends; their
+//! pages (read from the relations index in ref order) walk both ways with cursors.
 
 use std::collections::BTreeSet;
 

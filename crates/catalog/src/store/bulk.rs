@@ -18,7 +18,11 @@ const INDEXES: &[(&str, &str, &str)] = &[
         "key, value, original_value, entity_ref",
     ),
     ("search", "search_entity", "entity_ref"),
-    ("relations", "relations_source", "source_ref"),
+    (
+        "relations",
+        "relations_source",
+        "source_ref, type, target_ref",
+    ),
     ("relations", "relations_target", "target_ref"),
     ("relations", "relations_emitted_by", "emitted_by"),
     (

@@ -6,7 +6,8 @@
 //! within the index entries of `(type, target_ref)`, and a relation row emitted by its own
 //! source proves that source exists (the emitter is a stored entity). Only rows emitted by
 //! the other side (a group's `spec.children` naming a child) need a lookup in `entities`.
-//! Every other query counts over `entities` with the full filter.
+//! Every other query counts over `entities` with the full filter. The first page of such a
+//! query in the default order (by ref) is read from the same index entries, in ref order.
 
 use trellis_shared::catalog::query::{Condition, EntityQuery};
 use trellis_shared::catalog::relations::types;
@@ -18,9 +19,15 @@ use super::sql::{bind_all, Sql};
 /// Number of entities matching `query`.
 pub async fn count(db: &Db, query: &EntityQuery) -> StoreResult<u64> {
     let mut q = Sql::default();
-    if !push_relation_count(&mut q, query) {
-        q.push("SELECT COUNT(*) FROM catalog.entities e WHERE ");
-        push_where(&mut q, query);
+    match relation_shape(query) {
+        Some(shape) => {
+            q.push("SELECT COUNT(DISTINCT r.source_ref)");
+            push_relation_sources(&mut q, &shape);
+        }
+        None => {
+            q.push("SELECT COUNT(*) FROM catalog.entities e WHERE ");
+            push_where(&mut q, query);
+        }
     }
     let n: i64 = with_pool!(db, pool => {
         let stmt = bind_all!(sqlx::query_scalar::<_, i64>(&q.text), &q.binds);
@@ -29,39 +36,52 @@ pub async fn count(db: &Db, query: &EntityQuery) -> StoreResult<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// Writes the count over `catalog.relations` when `query` is one relation condition with
-/// values, optionally with `kind` values, and nothing else; otherwise writes nothing.
-fn push_relation_count(q: &mut Sql, query: &EntityQuery) -> bool {
+/// A query that is one relation condition with values, optionally with `kind` values, and
+/// nothing else: its matches are the existing sources of some relation rows.
+pub(super) struct RelationShape<'q> {
+    relation_type: &'q str,
+    targets: &'q [String],
+    kinds: Option<&'q [String]>,
+}
+
+/// The query's [`RelationShape`], if it has that shape.
+pub(super) fn relation_shape(query: &EntityQuery) -> Option<RelationShape<'_>> {
     if query.full_text.as_ref().is_some_and(|f| !f.term.is_empty()) {
-        return false;
+        return None;
     }
     let [conjunction] = query.filter.0.as_slice() else {
-        return false;
+        return None;
     };
     let mut relation = None;
     let mut kinds = None;
     for (key, condition) in &conjunction.0 {
         let Condition::AnyOf(values) = condition else {
-            return false;
+            return None;
         };
         if values.is_empty() {
-            return false;
+            return None;
         }
         match key.strip_prefix("relations.") {
-            None if key == "kind" && kinds.is_none() => kinds = Some(values),
+            None if key == "kind" && kinds.is_none() => kinds = Some(values.as_slice()),
             Some(relation_type) if relation.is_none() => relation = Some((relation_type, values)),
-            _ => return false,
+            _ => return None,
         }
     }
-    let Some((relation_type, targets)) = relation else {
-        return false;
-    };
-    let relation_type = types::canonical(relation_type).unwrap_or(relation_type);
-    q.push("SELECT COUNT(DISTINCT r.source_ref) FROM catalog.relations r WHERE r.type = ")
-        .text(relation_type)
+    let (relation_type, targets) = relation?;
+    Some(RelationShape {
+        relation_type: types::canonical(relation_type).unwrap_or(relation_type),
+        targets,
+        kinds,
+    })
+}
+
+/// ` FROM catalog.relations r WHERE ...`: the rows whose (existing) sources match the shape.
+pub(super) fn push_relation_sources(q: &mut Sql, shape: &RelationShape) {
+    q.push(" FROM catalog.relations r WHERE r.type = ")
+        .text(shape.relation_type)
         .push(" AND r.target_ref IN ")
-        .list(targets);
-    if let Some(kinds) = kinds {
+        .list(shape.targets);
+    if let Some(kinds) = shape.kinds {
         q.push(" AND (");
         for (i, kind) in kinds.iter().enumerate() {
             // `kind:` up to (not including) `kind;`, the next byte after ':'.
@@ -78,5 +98,4 @@ fn push_relation_count(q: &mut Sql, query: &EntityQuery) -> bool {
         " AND (r.emitted_by = r.source_ref \
          OR EXISTS (SELECT 1 FROM catalog.entities e WHERE e.entity_ref = r.source_ref))",
     );
-    true
 }

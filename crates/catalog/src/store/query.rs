@@ -146,52 +146,76 @@ pub async fn query_entities_from(
     let backwards = cursor.is_some_and(|c| c.backwards);
 
     let mut q = Sql::default();
-    q.push("SELECT * FROM (SELECT ");
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        if part.flag {
-            q.push("CAST(CASE WHEN ");
-            sql::push_sort_expr(&mut q, part.column);
-            q.push(&format!(" IS NULL THEN 1 ELSE 0 END AS BIGINT) AS c{i}"));
-        } else if part.column.nullable {
-            q.push("COALESCE(");
-            sql::push_sort_expr(&mut q, part.column);
-            q.push(&format!(", '') AS c{i}"));
-        } else {
-            sql::push_sort_expr(&mut q, part.column);
-            q.push(&format!(" AS c{i}"));
-        }
-    }
-    q.push(" FROM catalog.entities e WHERE ");
-    push_where(&mut q, query);
-    q.push(") q");
-    if let Some(c) = cursor {
-        q.push(" WHERE (");
-        for (i, (part, bound)) in parts.iter().zip(&c.boundary).enumerate() {
-            q.push(if i == 0 { "(" } else { " OR (" });
-            for (j, key) in c.boundary.iter().enumerate().take(i) {
-                q.push(&format!("c{j} = "));
-                q.bind(to_bind(key));
-                q.push(" AND ");
+    match super::count::relation_shape(query).filter(|_| query.order.is_empty()) {
+        // "What of kind K has relation T to X", in ref order: the relation index's entries
+        // are already in that order, so a page is a short range read with no sort.
+        // One flat statement, so both engines read the index in order and stop at the limit.
+        Some(shape) => {
+            q.push("SELECT r.source_ref AS c0");
+            super::count::push_relation_sources(&mut q, &shape);
+            if let Some(bound) = cursor.and_then(|c| c.boundary.first()) {
+                q.push(if backwards {
+                    " AND r.source_ref < "
+                } else {
+                    " AND r.source_ref > "
+                });
+                q.bind(to_bind(bound));
             }
-            let greater = part.descending() == backwards;
-            q.push(&format!("c{i} {} ", if greater { ">" } else { "<" }));
-            q.bind(to_bind(bound));
-            q.push(")");
+            let direction = if backwards { "DESC" } else { "ASC" };
+            q.push(&format!(
+                " GROUP BY r.source_ref ORDER BY r.source_ref {direction} LIMIT {} OFFSET {offset}",
+                limit + 1
+            ));
         }
-        q.push(")");
-    }
-    q.push(" ORDER BY ");
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
+        None => {
+            q.push("SELECT * FROM (SELECT ");
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                if part.flag {
+                    q.push("CAST(CASE WHEN ");
+                    sql::push_sort_expr(&mut q, part.column);
+                    q.push(&format!(" IS NULL THEN 1 ELSE 0 END AS BIGINT) AS c{i}"));
+                } else if part.column.nullable {
+                    q.push("COALESCE(");
+                    sql::push_sort_expr(&mut q, part.column);
+                    q.push(&format!(", '') AS c{i}"));
+                } else {
+                    sql::push_sort_expr(&mut q, part.column);
+                    q.push(&format!(" AS c{i}"));
+                }
+            }
+            q.push(" FROM catalog.entities e WHERE ");
+            push_where(&mut q, query);
+            q.push(") q");
+            if let Some(c) = cursor {
+                q.push(" WHERE (");
+                for (i, (part, bound)) in parts.iter().zip(&c.boundary).enumerate() {
+                    q.push(if i == 0 { "(" } else { " OR (" });
+                    for (j, key) in c.boundary.iter().enumerate().take(i) {
+                        q.push(&format!("c{j} = "));
+                        q.bind(to_bind(key));
+                        q.push(" AND ");
+                    }
+                    let greater = part.descending() == backwards;
+                    q.push(&format!("c{i} {} ", if greater { ">" } else { "<" }));
+                    q.bind(to_bind(bound));
+                    q.push(")");
+                }
+                q.push(")");
+            }
+            q.push(" ORDER BY ");
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                let asc = part.descending() == backwards;
+                q.push(&format!("c{i} {}", if asc { "ASC" } else { "DESC" }));
+            }
+            q.push(&format!(" LIMIT {} OFFSET {offset}", limit + 1));
         }
-        let asc = part.descending() == backwards;
-        q.push(&format!("c{i} {}", if asc { "ASC" } else { "DESC" }));
     }
-    q.push(&format!(" LIMIT {} OFFSET {offset}", limit + 1));
 
     let mut rows: Vec<Vec<Key>> = with_pool!(db, pool => {
         let stmt = bind_all!(sqlx::query(&q.text), &q.binds);
