@@ -73,7 +73,7 @@ impl Org {
             display_names.insert(uid(u), display);
         }
         let mut parents = BTreeMap::new();
-        for g in 0..groups {
+        for (g, group_members) in members.iter().enumerate() {
             let name = group_name(g);
             if g > 0 {
                 parents.insert(name.clone(), group_name((g - 1) / 4));
@@ -88,7 +88,7 @@ impl Org {
             match class {
                 0 => {
                     ldif.push_str("objectClass: groupOfNames\n");
-                    for dn in members[g]
+                    for dn in group_members
                         .iter()
                         .map(user_dn)
                         .chain(children.iter().map(group_dn))
@@ -98,7 +98,7 @@ impl Org {
                 }
                 1 => {
                     ldif.push_str("objectClass: groupOfUniqueNames\n");
-                    for dn in members[g]
+                    for dn in group_members
                         .iter()
                         .map(user_dn)
                         .chain(children.iter().map(group_dn))
@@ -112,7 +112,7 @@ impl Org {
                         "objectClass: posixGroup\ngidNumber: {}\n",
                         10_000 + g
                     ));
-                    for u in &members[g] {
+                    for u in group_members {
                         ldif.push_str(&format!("memberUid: {}\n", uid(*u)));
                     }
                 }
