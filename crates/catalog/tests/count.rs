@@ -3,14 +3,15 @@
 //! relations whose source does not exist and relations emitted by both of their ends; their
 //! pages (read from the relations index in ref order) walk both ways with cursors.
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use chrono::Utc;
 use trellis_catalog::store::{apply_read, count, query_entities};
 use trellis_catalog::{read_locations, LocationSpec, ReadOptions};
 use trellis_shared::catalog::query::{EntityQuery, Filter};
-use trellis_store::{Db, DbOptions};
-use trellis_test_kit::{on_both, TestBackend, TestDatabase};
+use trellis_test_kit::{on_both, TestBackend};
 
 on_both!(relation_counts_match_the_returned_entities);
 
@@ -59,11 +60,7 @@ spec: {type: database, owner: data}
 ";
 
 async fn relation_counts_match_the_returned_entities(backend: TestBackend) {
-    let test_db = TestDatabase::new(backend).await;
-    let db = Db::connect(&test_db.url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
+    let (_test_db, db) = common::migrated(backend).await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("catalog.yaml");
     std::fs::write(&file, CATALOG).expect("write");

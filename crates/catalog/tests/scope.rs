@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use trellis_catalog::store::{apply_read, apply_stream, count_entities, get_entity, issues};
 use trellis_catalog::store::{ReadMessage, Scope};
 use trellis_catalog::{read_locations, CatalogRead, LocationSpec, ReadOptions};
-use trellis_store::{Db, DbOptions};
+use trellis_store::Db;
 use trellis_test_kit::{on_both, TestBackend, TestDatabase};
 
 on_both!(provider_and_locations_keep_to_their_scope);
@@ -50,29 +50,27 @@ async fn send(read: CatalogRead, complete: bool) -> mpsc::Receiver<ReadMessage> 
     rx
 }
 
-async fn connect(test_db: &TestDatabase) -> Db {
-    let db = Db::connect(&test_db.url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
-    db
-}
-
-async fn provider_and_locations_keep_to_their_scope(backend: TestBackend) {
-    let test_db = TestDatabase::new(backend).await;
-    let db = connect(&test_db).await;
+/// A migrated database holding the provider's users ada and grace.
+async fn with_org(backend: TestBackend) -> (TestDatabase, Db, tempfile::TempDir) {
+    let (test_db, db) = common::migrated(backend).await;
     let dir = tempfile::tempdir().expect("dir");
-    let provider = Scope::Provider(PROVIDER.into());
     let org = read_as(
         dir.path(),
         "org.yaml",
         &[user("ada"), user("grace")],
         PROVIDER,
     );
+    let provider = Scope::Provider(PROVIDER.into());
     let applied = apply_stream(&db, send(org, true).await, &provider, Utc::now())
         .await
         .expect("provider apply");
     assert_eq!(applied.added, 2);
+    (test_db, db, dir)
+}
+
+async fn provider_and_locations_keep_to_their_scope(backend: TestBackend) {
+    let (_test_db, db, dir) = with_org(backend).await;
+    let provider = Scope::Provider(PROVIDER.into());
 
     // The file refresh neither removes the provider's users nor lets a file redefine one.
     let spec = LocationSpec::file(dir.path().join("catalog.yaml").display().to_string());
@@ -129,19 +127,8 @@ async fn provider_and_locations_keep_to_their_scope(backend: TestBackend) {
 }
 
 async fn a_read_that_stops_early_changes_nothing(backend: TestBackend) {
-    let test_db = TestDatabase::new(backend).await;
-    let db = connect(&test_db).await;
-    let dir = tempfile::tempdir().expect("dir");
+    let (_test_db, db, dir) = with_org(backend).await;
     let provider = Scope::Provider(PROVIDER.into());
-    let org = read_as(
-        dir.path(),
-        "org.yaml",
-        &[user("ada"), user("grace")],
-        PROVIDER,
-    );
-    apply_stream(&db, send(org, true).await, &provider, Utc::now())
-        .await
-        .expect("provider apply");
     let half = read_as(dir.path(), "org.yaml", &[user("alan")], PROVIDER);
     let error = apply_stream(&db, send(half, false).await, &provider, Utc::now())
         .await

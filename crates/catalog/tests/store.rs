@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use chrono::Utc;
 use trellis_catalog::store::{apply_read, count_entities, get_entity};
 use trellis_catalog::{read_locations, LocationSpec, ReadOptions};
-use trellis_store::{Db, DbOptions};
-use trellis_test_kit::{on_both, TestBackend, TestDatabase};
+use trellis_store::Db;
+use trellis_test_kit::{on_both, TestBackend};
 
 on_both!(stores_changes_exactly_and_keeps_what_broken_sources_held);
 
@@ -20,11 +20,7 @@ fn doc(name: &str) -> String {
 }
 
 async fn stores_changes_exactly_and_keeps_what_broken_sources_held(backend: TestBackend) {
-    let test_db = TestDatabase::new(backend).await;
-    let db = Db::connect(&test_db.url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
+    let (_test_db, db) = common::migrated(backend).await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("catalog-info.yaml");
     let write = |text: &str| std::fs::write(&file, text).expect("write");
@@ -161,16 +157,12 @@ async fn schema(db: &Db) -> Vec<String> {
 }
 
 /// A first ingest big enough for bulk mode drops and rebuilds the search and relations indexes
-/// (and on PostgreSQL the foreign keys and the trigram index) inside its transaction; afterwards
+/// (and on PostgreSQL the trigram index) inside its transaction; afterwards
 /// the schema is exactly the migrated one and queries see every row.
 async fn bulk_loads_rebuild_indexes_and_answer_the_same(backend: TestBackend) {
     use trellis_catalog::store::{count, query_entities};
     use trellis_shared::catalog::query::{EntityQuery, Filter};
-    let test_db = TestDatabase::new(backend).await;
-    let db = Db::connect(&test_db.url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
+    let (_test_db, db) = common::migrated(backend).await;
     let dir = tempfile::tempdir().expect("dir");
     let n = 6000;
     let docs: Vec<String> = (0..n)

@@ -9,15 +9,22 @@ use trellis_catalog::{read_locations, CatalogRead, LocationSpec, ReadOptions};
 use trellis_store::{Db, DbOptions};
 use trellis_test_kit::{TestBackend, TestDatabase};
 
-/// Reads `spec`, stores it in a new database and returns the guard, the handle and the read.
+/// A fresh, migrated database on `backend`, and the guard that drops it.
 #[allow(dead_code)] // not every test binary that shares this module uses it
-pub async fn stored(backend: TestBackend, spec: &LocationSpec) -> (TestDatabase, Db, CatalogRead) {
-    let read = read_locations(std::slice::from_ref(spec), &ReadOptions::default());
+pub async fn migrated(backend: TestBackend) -> (TestDatabase, Db) {
     let test_db = TestDatabase::new(backend).await;
     let db = Db::connect(&test_db.url, &DbOptions::default())
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
+    (test_db, db)
+}
+
+/// Reads `spec`, stores it in a new database and returns the guard, the handle and the read.
+#[allow(dead_code)] // not every test binary that shares this module uses it
+pub async fn stored(backend: TestBackend, spec: &LocationSpec) -> (TestDatabase, Db, CatalogRead) {
+    let read = read_locations(std::slice::from_ref(spec), &ReadOptions::default());
+    let (test_db, db) = migrated(backend).await;
     let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
     apply_read(&db, &read, &registered, Utc::now())
         .await
