@@ -65,23 +65,8 @@ pub async fn run(state: &AppState) -> anyhow::Result<ApplySummary> {
 /// Refreshes at start and then every `catalog.refresh_interval_secs`, on the replica that holds
 /// the job's lease.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let interval = Duration::from_secs(state.config.catalog.refresh_interval_secs);
-        let holder = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
-        loop {
-            let now = Utc::now();
-            let until = now
-                + chrono::Duration::from_std(interval * 2).unwrap_or(chrono::Duration::minutes(10));
-            match state.db.try_acquire_lease(JOB, &holder, now, until).await {
-                Ok(true) => {
-                    if let Err(e) = run(&state).await {
-                        tracing::error!(job = JOB, "{e:#}");
-                    }
-                }
-                Ok(false) => tracing::debug!(job = JOB, "another replica holds the lease"),
-                Err(e) => tracing::warn!(job = JOB, error = %e, "cannot take the lease"),
-            }
-            tokio::time::sleep(interval).await;
-        }
+    let interval = Duration::from_secs(state.config.catalog.refresh_interval_secs);
+    super::schedule(state, JOB.into(), interval, |state| async move {
+        run(&state).await.map(|_| ())
     })
 }

@@ -93,43 +93,19 @@ pub async fn run(
 /// Schedules every configured provider; each syncs at start and then every `frequency` on the
 /// replica holding its lease.
 pub fn spawn(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
-    let ids: Vec<String> = state
-        .config
-        .catalog
-        .providers
-        .ldap_org
-        .keys()
-        .cloned()
-        .collect();
-    ids.into_iter()
-        .map(|id| {
-            let state = state.clone();
-            tokio::spawn(async move {
-                let providers = &state.config.catalog.providers.ldap_org;
-                let interval = providers
-                    .get(&id)
-                    .and_then(|c| c.frequency().ok())
-                    .unwrap_or(Duration::from_secs(3600));
-                let job = job_name(&id);
-                let holder = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
-                loop {
-                    let now = Utc::now();
-                    let until = now
-                        + chrono::Duration::from_std(interval * 2)
-                            .unwrap_or(chrono::Duration::hours(2));
-                    match state.db.try_acquire_lease(&job, &holder, now, until).await {
-                        Ok(true) => {
-                            let mut quiet = |_: &str| {};
-                            if let Err(e) = run(&state.db, providers, &id, &mut quiet).await {
-                                tracing::warn!(job, "{e}");
-                            }
-                        }
-                        Ok(false) => {
-                            tracing::debug!(job, "another replica schedules this provider")
-                        }
-                        Err(e) => tracing::warn!(job, error = %e, "cannot take the lease"),
-                    }
-                    tokio::time::sleep(interval).await;
+    let providers = &state.config.catalog.providers.ldap_org;
+    providers
+        .iter()
+        .map(|(id, config)| {
+            let interval = config.frequency().unwrap_or(Duration::from_secs(3600));
+            let id = id.clone();
+            super::schedule(state.clone(), job_name(&id), interval, move |state| {
+                let id = id.clone();
+                async move {
+                    let mut quiet = |_: &str| {};
+                    let providers = &state.config.catalog.providers.ldap_org;
+                    run(&state.db, providers, &id, &mut quiet).await?;
+                    Ok(())
                 }
             })
         })

@@ -97,29 +97,27 @@ pub async fn sync(
         .chain(config.vendor.dn_attribute_name.clone())
         .chain(config.vendor.uuid_attribute_name.clone())
         .collect();
-    let attributes = |block: &crate::config::SearchConfig, groups: bool| {
-        let mut attrs = block.map.attributes(groups);
-        attrs.extend(vendor.iter().cloned());
-        attrs
-    };
-    let mut users = Vec::new();
-    for block in &config.users {
-        let entries = directory
-            .search(block, USERS, &attributes(block, false), &mut |n| {
-                progress(&format!("users under {}: {n} read", block.dn))
-            })
-            .await?;
-        users.push((block.clone(), entries));
+    let mut read = [Vec::new(), Vec::new()];
+    // [0] users, [1] groups
+    for (index, (what, blocks, filter)) in [
+        ("users", &config.users, USERS),
+        ("groups", &config.groups, GROUPS),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for block in blocks {
+            let mut attributes = block.map.attributes(index == 1);
+            attributes.extend(vendor.iter().cloned());
+            let entries = directory
+                .search(block, filter, &attributes, &mut |n| {
+                    progress(&format!("{what} under {}: {n} read", block.dn))
+                })
+                .await?;
+            read[index].push((block.clone(), entries));
+        }
     }
-    let mut groups = Vec::new();
-    for block in &config.groups {
-        let entries = directory
-            .search(block, GROUPS, &attributes(block, true), &mut |n| {
-                progress(&format!("groups under {}: {n} read", block.dn))
-            })
-            .await?;
-        groups.push((block.clone(), entries));
-    }
+    let [users, groups] = read;
     directory.close().await;
     let read_ms = started.elapsed().as_millis();
     let origin = origin(options.id);
