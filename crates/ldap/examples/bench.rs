@@ -12,6 +12,10 @@ use trellis_test_kit::{
     Org, Slapd, TestBackend, TestDatabase, LDAP_BASE, READER_DN, READER_PASSWORD,
 };
 
+/// The server's allocator (`backend/src/main.rs`), so the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USERS: usize = 9_000;
 const GROUPS: usize = 2_200;
 
@@ -51,6 +55,7 @@ async fn main() {
             _ => "rows written: counted on PostgreSQL only".into(),
         };
         let s = &again.1.summary;
+
         println!(
             "[{label}] no-op re-sync: {:.2} s (directory read {} ms, apply {} ms): {} added, {} changed, {} removed; {rows}",
             again.0, again.1.read_ms, again.1.apply_ms, s.added, s.changed, s.removed
