@@ -7,8 +7,9 @@
 #     SQLite and PostgreSQL: ingest, RSS, by-query/full-text/facet latencies, no-op refresh
 #   - LDAP org sync (crates/ldap/examples/bench.rs): 9,000 users + 2,200 groups from a real slapd
 #     into PostgreSQL and SQLite, full and no-op
+#   - permission checks (crates/auth/examples/bench.rs): one in-process policy decision
 # `scripts/bench.sh catalog [N]` runs only the catalog part (N entities, default 100000);
-# `scripts/bench.sh ldap` only the LDAP part.
+# `scripts/bench.sh ldap` only the LDAP part; `scripts/bench.sh auth` only the permission check.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 "$TRELLIS_ROOT/scripts/setup.sh" --bench
@@ -24,9 +25,11 @@ export TRELLIS_TEST_POSTGRES_URL="${TRELLIS_TEST_POSTGRES_URL:-postgres://trelli
 case "${1:-all}" in
   catalog) node e2e/bench/catalog.mjs "${2:-100000}" ;;
   ldap) cargo run --release --locked -p trellis-ldap --example bench ;;
+  auth) cargo run --release --locked -p trellis-auth --example bench ;;
   *)
     node e2e/bench/bench.mjs
     node e2e/bench/catalog.mjs 100000
     cargo run --release --locked -p trellis-ldap --example bench
+    cargo run --release --locked -p trellis-auth --example bench
     ;;
 esac

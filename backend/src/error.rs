@@ -21,6 +21,12 @@ pub enum AppError {
     /// Bad input; the message names the parameter or field.
     #[error("{0}")]
     Input(String),
+    /// No identity: sign in first.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
     /// The thing asked for does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -53,6 +59,8 @@ impl AppError {
     fn status_and_name(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::Input(_) => (StatusCode::BAD_REQUEST, "InputError"),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "AuthenticationError"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "NotAllowedError"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "NotFoundError"),
             AppError::MethodNotAllowed(_) => {
                 (StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowedError")

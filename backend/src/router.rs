@@ -26,6 +26,7 @@ fn api_routes() -> Router<AppState> {
         .route("/healthz", get(health::get_health))
         .route("/readyz", get(health::get_readiness))
         .nest("/catalog", catalog_routes())
+        .route("/audit/events", get(crate::api::audit::list))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
 }
@@ -75,6 +76,7 @@ pub fn build(state: AppState) -> Router {
         // Prometheus scrapes here (its default metrics path).
         .route("/metrics", get(crate::api::metrics::get_metrics))
         .nest("/api", api_routes())
+        .route("/auth/guest", get(crate::auth::guest::picker))
         .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))
         .leptos_routes_with_context(
             &state,
@@ -87,10 +89,6 @@ pub fn build(state: AppState) -> Router {
         // request id, so every layer below (and every log line) sees it.
         .layer(
             ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ))
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("no-cache"),
@@ -104,7 +102,13 @@ pub fn build(state: AppState) -> Router {
                     Duration::from_secs(30),
                 )),
         )
+        // Who is asking (or the 302/401 for nobody), inside the envelope so refusals get one.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::identify,
+        ))
         .layer(middleware::from_fn(error_envelope))
+        .layer(middleware::from_fn(crate::auth::security::add_headers))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -1,6 +1,7 @@
 //! Starting and stopping the server: database, migrations, router, listener, graceful shutdown.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -33,16 +34,28 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     }
     let leptos = crate::web::leptos_options(&config.server);
     if config.demo.enabled {
-        tracing::warn!(user = %config.demo.user, catalog = %config.demo.catalog, "DEMO MODE: demo catalog loaded and every visitor acts as the demo user; set demo.enabled=false in production");
+        tracing::warn!(catalog = %config.demo.catalog, "DEMO MODE: the demo catalog is loaded; set demo.enabled=false in production");
     }
-    let portal = trellis_frontend::api::Portal::new(db.clone(), config.default_user())
-        .with_jobs(crate::jobs::admin_jobs(&config));
+    if config.auth.mode == trellis_auth::AuthMode::Guest {
+        tracing::warn!(user = %config.auth.guest_user, "GUEST MODE: nobody signs in and every visitor acts as a user of their choice; use auth.mode=proxy in production");
+    }
+    let identities = trellis_auth::Identities::new(db.clone(), &config.auth, &config.permission)
+        .map_err(|e| anyhow::anyhow!("auth: {e}"))?;
+    let policy = Arc::new(trellis_auth::Policy::new(config.policy_rules()?));
+    let portal = trellis_frontend::api::Portal::new(db.clone(), policy.clone())
+        .with_jobs(crate::jobs::admin_jobs(&config))
+        .with_sign_out(
+            config.auth.sign_out_url.clone(),
+            config.auth.mode == trellis_auth::AuthMode::Guest,
+        );
     Ok(AppState::new(App {
         config,
         db,
         leptos,
         refresh_lock: tokio::sync::Mutex::new(()),
         portal,
+        identities: Arc::new(identities),
+        policy,
     }))
 }
 

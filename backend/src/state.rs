@@ -20,8 +20,12 @@ pub struct App {
     pub leptos: LeptosOptions,
     /// Serializes catalog refreshes of this replica (scheduled and on demand).
     pub refresh_lock: tokio::sync::Mutex<()>,
-    /// The pages' server functions' view of the server (store, default user, caches).
+    /// The pages' server functions' view of the server (store, policy, caches).
     pub portal: trellis_frontend::api::Portal,
+    /// Resolves who is asking (proxy headers or guest pick), with a short-lived cache.
+    pub identities: Arc<trellis_auth::Identities>,
+    /// The access policy.
+    pub policy: Arc<trellis_auth::Policy>,
 }
 
 /// Handle extracted by handlers with `State<AppState>`.

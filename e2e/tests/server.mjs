@@ -1,7 +1,7 @@
 // Starts the release `trellis` binary on a free loopback port with a fresh SQLite database, and
 // launches Debian's Chromium headless through playwright-core (never a downloaded browser).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,12 +24,20 @@ function freePort() {
   });
 }
 
-export async function startServer({ pollMs = 100 } = {}) {
+// `config`: YAML for `--config` (the demo catalog is added to it); `headers`: sent with the
+// readiness polls (a proxy-mode server answers 401 without identity).
+export async function startServer({ pollMs = 100, config = null, headers = {} } = {}) {
   if (!BIN || !SITE_ROOT) throw new Error("set TRELLIS_BIN and TRELLIS_SITE_ROOT (scripts/test.sh does)");
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "trellis-e2e-"));
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(BIN, ["serve"], {
+  const args = ["serve"];
+  if (config !== null) {
+    const file = join(dir, "config.yaml");
+    writeFileSync(file, `${config}\ndemo:\n  enabled: true\n  catalog: ${join(ROOT, "demo", "catalog", "all.yaml")}\n`);
+    args.unshift("--config", file);
+  }
+  const child = spawn(BIN, args, {
     env: {
       ...process.env,
       TRELLIS_LISTEN: `127.0.0.1:${port}`,
@@ -45,7 +53,7 @@ export async function startServer({ pollMs = 100 } = {}) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`trellis exited with ${child.exitCode}`);
     try {
-      const res = await fetch(`${base}/readyz`);
+      const res = await fetch(`${base}/readyz`, { headers });
       if (res.status === 200) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) throw new Error("trellis did not become ready within 30 s");
@@ -53,7 +61,7 @@ export async function startServer({ pollMs = 100 } = {}) {
   }
   // The first catalog refresh runs right after start; wait for the demo catalog to be in.
   for (;;) {
-    const res = await fetch(`${base}/api/catalog/entities/by-query?limit=0`);
+    const res = await fetch(`${base}/api/catalog/entities/by-query?limit=0`, { headers });
     if (res.status === 200 && (await res.json()).totalItems > 0) break;
     if (Date.now() > deadline) throw new Error("the demo catalog was not loaded within 30 s");
     await new Promise((r) => setTimeout(r, pollMs));

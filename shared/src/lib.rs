@@ -5,5 +5,6 @@
 //! these types; the server-only crates (store, LDAP, integrations, kube) never appear here.
 
 pub mod api;
+pub mod auth;
 pub mod catalog;
 pub mod nav;

@@ -1,5 +1,6 @@
 //! JSON API handlers, one module per resource; the routes themselves are listed in `router.rs`.
 
+pub mod audit;
 pub mod catalog;
 pub mod health;
 pub mod metrics;

@@ -84,9 +84,9 @@ pub fn load(
                 }
             }
         }
-        // The embedded default is the demo: without a config file, demo mode is on (the
+        // The embedded default is the demo: without a config file, demo mode and guest sign-in are on (the
         // environment can still turn it off with TRELLIS__DEMO__ENABLED=false).
-        None => serde_yaml_ng::from_str("demo: {enabled: true}")
+        None => serde_yaml_ng::from_str("{demo: {enabled: true}, auth: {mode: guest}}")
             .unwrap_or_else(|_| Value::Mapping(Mapping::new())),
     };
     substitute(&mut value, "", &env)?;

@@ -31,8 +31,12 @@ pub struct Config {
     pub log: LogConfig,
     /// Software catalog.
     pub catalog: CatalogConfig,
-    /// Demo mode: the demo catalog and org, and a demo signed-in user.
+    /// Demo mode: the demo catalog and org.
     pub demo: DemoConfig,
+    /// Sign-in: trusted proxy headers or guest mode.
+    pub auth: trellis_auth::AuthConfig,
+    /// Access control: admins and policy rules.
+    pub permission: trellis_auth::PermissionConfig,
 }
 
 /// `app.*`: how the portal presents itself.
@@ -45,16 +49,15 @@ pub struct AppConfig {
     pub base_url: String,
 }
 
-/// `demo.*`: the embedded default's demo content. On when Trellis starts without `--config`.
+/// `demo.*`: the embedded default's demo content. On when Trellis starts without `--config`
+/// (which also picks `auth.mode: guest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DemoConfig {
-    /// Load the demo catalog and act as the demo user.
+    /// Load the demo catalog.
     pub enabled: bool,
     /// The demo catalog's entry file (a `Location`), registered like a config location.
     pub catalog: String,
-    /// The user the portal treats as signed in until identity is configured.
-    pub user: String,
 }
 
 impl Default for DemoConfig {
@@ -62,7 +65,6 @@ impl Default for DemoConfig {
         Self {
             enabled: false,
             catalog: "demo/catalog/all.yaml".into(),
-            user: "user:default/demo.user".into(),
         }
     }
 }
@@ -80,9 +82,26 @@ impl Config {
         out
     }
 
-    /// The user treated as signed in when no identity is configured (demo mode only).
-    pub fn default_user(&self) -> Option<String> {
-        self.demo.enabled.then(|| self.demo.user.to_lowercase())
+    /// The policy rules: `permission.rules`, then those of `permission.policy_file`.
+    pub fn policy_rules(&self) -> Result<Vec<trellis_auth::policy::Rule>, ConfigError> {
+        let mut rules = self.permission.rules.clone();
+        if let Some(file) = &self.permission.policy_file {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                ConfigError::key(
+                    "permission.policy_file",
+                    format!("`{file}` cannot be read: {e}"),
+                )
+            })?;
+            let more: Vec<trellis_auth::policy::Rule> =
+                serde_yaml_ng::from_str(&text).map_err(|e| {
+                    ConfigError::key(
+                        "permission.policy_file",
+                        format!("`{file}` is not a list of rules: {e}"),
+                    )
+                })?;
+            rules.extend(more);
+        }
+        Ok(rules)
     }
 }
 

@@ -30,6 +30,7 @@ fn no_file_gives_embedded_defaults() {
     let loaded = load(None, env(&[])).expect("defaults load");
     let mut expected = Config::default();
     expected.demo.enabled = true;
+    expected.auth.mode = trellis_auth::AuthMode::Guest;
     assert_eq!(loaded.config, expected, "the embedded default is the demo");
     assert_eq!(loaded.config.database.url, "sqlite:data/trellis.db");
     assert_eq!(loaded.config.server.listen.to_string(), "127.0.0.1:3000");
@@ -37,17 +38,17 @@ fn no_file_gives_embedded_defaults() {
     let locations = loaded.config.catalog_locations();
     assert_eq!(locations.len(), 1);
     assert_eq!(locations[0].target, "demo/catalog/all.yaml");
-    assert_eq!(
-        loaded.config.default_user().as_deref(),
-        Some("user:default/demo.user")
-    );
+    assert_eq!(loaded.config.auth.guest_user, "user:default/demo.user");
+    loaded
+        .config
+        .validate()
+        .expect("the embedded default is valid");
 
     let off = load(None, env(&[("TRELLIS__DEMO__ENABLED", "false")])).expect("load");
     assert!(!off.config.demo.enabled);
     assert!(off.config.catalog_locations().is_empty());
-    assert_eq!(off.config.default_user(), None);
 
-    let with_file = file("log:\n  level: info\n");
+    let with_file = file("log:\n  level: info\nauth:\n  mode: guest\n");
     let from_file = load(Some(with_file.path()), env(&[])).expect("load");
     assert!(
         !from_file.config.demo.enabled,
@@ -59,12 +60,14 @@ fn no_file_gives_embedded_defaults() {
 fn file_values_substitution_and_overrides_apply_in_order() {
     let f = file(
         "app:\n  baseUrl: https://portal.example.com\nserver:\n  listen: 0.0.0.0:8080\n\
-         database:\n  url: postgres://trellis:${DB_PASSWORD}@db/trellis\n  max_connections: 20\n",
+         database:\n  url: postgres://trellis:${DB_PASSWORD}@db/trellis\n  max_connections: 20\n\
+         auth:\n  proxy:\n    trusted_proxies: [10.0.0.0/8]\n    secret: {header: X-Proxy-Secret, value: \"${PROXY_SECRET}\"}\n",
     );
     let loaded = load(
         Some(f.path()),
         env(&[
             ("DB_PASSWORD", "s3cret"),
+            ("PROXY_SECRET", "proxy-secret-of-16+"),
             ("TRELLIS_LISTEN", "127.0.0.1:4000"),
             ("TRELLIS__DATABASE__MAX_CONNECTIONS", "7"),
         ]),
@@ -83,11 +86,15 @@ fn file_values_substitution_and_overrides_apply_in_order() {
         !c.to_redacted_yaml().contains("s3cret"),
         "config check hides the password"
     );
+    assert!(
+        !c.to_redacted_yaml().contains("proxy-secret-of-16+"),
+        "config check hides the proxy secret"
+    );
 }
 
 #[test]
 fn escaped_dollar_brace_stays_literal() {
-    let f = file("app:\n  title: \"cost $${PRICE} and $5\"\n");
+    let f = file("app:\n  title: \"cost $${PRICE} and $5\"\nauth: {mode: guest}\n");
     let c = load(Some(f.path()), env(&[])).expect("loads").config;
     assert_eq!(c.app.title, "cost ${PRICE} and $5");
 }
@@ -124,8 +131,42 @@ fn errors_name_the_key() {
 }
 
 #[test]
+fn sign_in_and_policy_errors_name_the_key() {
+    // A config file must say how people sign in: proxy mode without any trust check is refused.
+    let (key, reason) = key_error("log: {level: info}\n", &[]);
+    assert_eq!(key, "auth.proxy");
+    assert!(reason.contains("trusted_proxies"), "{reason}");
+    let (key, _) = key_error(
+        "auth: {proxy: {secret: {header: X-S, value: short}}}\n",
+        &[],
+    );
+    assert_eq!(key, "auth.proxy.secret.value");
+    let (key, reason) = key_error("auth: {proxy: {trusted_proxies: [10.0.0.0/33]}}\n", &[]);
+    assert_eq!(key, "auth.proxy.trusted_proxies[0]", "{reason}");
+    let (key, reason) = key_error("auth: {proxy: {jwt: {jwks_file: /nope.json, issuer: i, audience: [a]}, trusted_proxies: [10.0.0.0/8]}}\n", &[]);
+    assert_eq!(key, "auth.proxy.jwt");
+    assert!(reason.contains("/nope.json"), "{reason}");
+    let (key, _) = key_error(
+        "auth: {mode: guest}\npermission: {admins: ['a:b:c']}\n",
+        &[],
+    );
+    assert_eq!(key, "permission.admins");
+    let (key, _) = key_error("auth: {mode: guest}\npermission: {rules: [{effect: allow, actions: [], resources: [admin], who: anyone}]}\n", &[]);
+    assert_eq!(key, "permission.rules[0].actions");
+    let (key, reason) = key_error("auth: {mode: guest}\npermission: {rules: [{effect: allow, actions: [fly], resources: [admin], who: anyone}]}\n", &[]);
+    assert!(key.starts_with("permission.rules"), "{key}: {reason}");
+    let (key, reason) = key_error(
+        "auth: {mode: guest}\npermission: {policy_file: /missing.yaml}\n",
+        &[],
+    );
+    assert_eq!(key, "permission.policy_file");
+    assert!(reason.contains("/missing.yaml"), "{reason}");
+}
+
+#[test]
 fn unknown_keys_are_reported_not_fatal() {
-    let f = file("databse:\n  url: sqlite:x.db\nserver:\n  lisen: 1.2.3.4:5\n");
+    let f =
+        file("databse:\n  url: sqlite:x.db\nserver:\n  lisen: 1.2.3.4:5\nauth: {mode: guest}\n");
     let loaded = load(Some(f.path()), env(&[])).expect("loads with warnings");
     assert_eq!(
         loaded.unknown_keys,

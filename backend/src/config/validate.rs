@@ -84,6 +84,28 @@ impl Config {
                 format!("`{}` is not a valid filter: {e}", self.log.level),
             ));
         }
+        let mut problems = self.auth.problems();
+        for admin in &self.permission.admins {
+            if trellis_shared::catalog::EntityRef::parse(admin, None, Some("default")).is_err() {
+                problems.push(format!(
+                    "permission.admins: `{admin}` is not an entity reference (kind:namespace/name)"
+                ));
+            }
+        }
+        problems.extend(trellis_auth::Policy::problems(
+            &self.permission.rules,
+            "permission.rules",
+        ));
+        let file_rules = self.policy_rules()?;
+        let from_file = &file_rules[self.permission.rules.len()..];
+        problems.extend(trellis_auth::Policy::problems(
+            from_file,
+            "permission.policy_file",
+        ));
+        if let Some(problem) = problems.into_iter().next() {
+            let (key, message) = problem.split_once(": ").unwrap_or(("auth", &problem));
+            return Err(ConfigError::key(key.to_string(), message.to_string()));
+        }
         Ok(())
     }
 
@@ -91,6 +113,9 @@ impl Config {
     pub fn to_redacted_yaml(&self) -> String {
         let mut shown = self.clone();
         shown.database.url = trellis_store::redact_url(&shown.database.url);
+        if let Some(secret) = shown.auth.proxy.secret.as_mut() {
+            secret.value = "********".into();
+        }
         for provider in shown.catalog.providers.ldap_org.values_mut() {
             if let Some(bind) = provider.bind.as_mut() {
                 bind.secret = "********".into();

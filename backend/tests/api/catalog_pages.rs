@@ -13,6 +13,8 @@ async fn demo_app(backend: TestBackend) -> TestApp {
     let app = TestApp::with_config(backend, |c| {
         c.demo.enabled = true;
         c.demo.catalog = catalog.display().to_string();
+        c.auth.guest_user = "user:default/demo.user".into();
+        c.permission.admins.push("user:default/demo.user".into());
     })
     .await;
     let refresh = app.post("/api/catalog/refresh").await;

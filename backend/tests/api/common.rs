@@ -16,6 +16,9 @@ pub struct TestApp {
     pub site: tempfile::TempDir,
 }
 
+/// The user tests act as by default (guest mode, admin).
+pub const TESTER: &str = "user:default/tester";
+
 /// A response read to the end.
 pub struct TestResponse {
     pub status: StatusCode,
@@ -53,6 +56,10 @@ impl TestApp {
         let mut config = Config::default();
         config.database.url = db.url.clone();
         config.server.site_root = site.path().to_path_buf();
+        // Guest mode as an admin, unless a test configures sign-in itself.
+        config.auth.mode = trellis_auth::AuthMode::Guest;
+        config.auth.guest_user = TESTER.into();
+        config.permission.admins = vec![TESTER.into()];
         adjust(&mut config);
         config.validate().expect("test config is valid");
         let state = trellis::server::build_state(config).await.expect("state");

@@ -178,7 +178,7 @@ fn cli_syncs_with_progress_and_rejects_bad_provider_config() {
     std::fs::write(
         &config,
         format!(
-            "database:\n  url: {db}\ncatalog:\n  providers:\n    ldapOrg:\n      corp:\n        target: {}\n        bind: {{dn: \"{READER_DN}\", secret: {READER_PASSWORD}}}\n        users: {{dn: \"ou=people,{LDAP_BASE}\"}}\n        groups: {{dn: \"ou=groups,{LDAP_BASE}\"}}\n",
+            "auth:\n  mode: guest\ndatabase:\n  url: {db}\ncatalog:\n  providers:\n    ldapOrg:\n      corp:\n        target: {}\n        bind: {{dn: \"{READER_DN}\", secret: {READER_PASSWORD}}}\n        users: {{dn: \"ou=people,{LDAP_BASE}\"}}\n        groups: {{dn: \"ou=groups,{LDAP_BASE}\"}}\n",
             slapd.url()
         ),
     )

@@ -7,7 +7,14 @@ use sqlx::{PgPool, SqlitePool};
 use crate::error::{StoreError, StoreResult};
 
 /// The plugins that own a logical schema, in migration order.
-pub const PLUGINS: &[&str] = &["core", "catalog", "auth", "compute", "integrations"];
+pub const PLUGINS: &[&str] = &[
+    "core",
+    "catalog",
+    "auth",
+    "audit",
+    "compute",
+    "integrations",
+];
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

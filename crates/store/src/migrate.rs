@@ -37,6 +37,7 @@ fn migrators(backend: Backend) -> Vec<(&'static str, Migrator)> {
         Backend::Sqlite => vec![
             ("core", sqlx::migrate!("../../migrations/core/sqlite")),
             ("catalog", sqlx::migrate!("../../migrations/catalog/sqlite")),
+            ("audit", sqlx::migrate!("../../migrations/audit/sqlite")),
         ],
         Backend::Postgres => vec![
             ("core", sqlx::migrate!("../../migrations/core/postgres")),
@@ -44,6 +45,7 @@ fn migrators(backend: Backend) -> Vec<(&'static str, Migrator)> {
                 "catalog",
                 sqlx::migrate!("../../migrations/catalog/postgres"),
             ),
+            ("audit", sqlx::migrate!("../../migrations/audit/postgres")),
         ],
     };
     sets.into_iter()

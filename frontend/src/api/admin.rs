@@ -33,8 +33,20 @@ pub struct RunView {
 /// The jobs with their ten newest runs.
 #[server(prefix = "/_sf", endpoint = "admin/jobs")]
 pub async fn admin_jobs() -> Result<Vec<JobStatus>, ServerFnError> {
-    use crate::api::server::{portal, store_error};
+    use crate::api::server::{identity, portal, store_error};
+    use trellis_auth::{Action, Decision, Resource, ResourceType};
     let portal = portal()?;
+    let me = identity()?;
+    let admin = Resource {
+        kind: ResourceType::Admin,
+        owners: &[],
+    };
+    if portal.policy.check(&me, Action::Read, &admin) == Decision::Deny {
+        return Err(ServerFnError::new(format!(
+            "{} may not see the admin page; ask for permission.admins",
+            me.user_ref
+        )));
+    }
     let mut out = Vec::new();
     for job in portal.jobs.iter() {
         let runs = portal

@@ -10,9 +10,10 @@ pub mod entity;
 mod server_catalog;
 #[cfg(feature = "ssr")]
 mod server_entity;
+pub mod viewer;
 
 #[cfg(feature = "ssr")]
-pub use server::{JobInfo, Portal};
+pub use server::{identity, JobInfo, Portal};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -22,14 +23,18 @@ mod server {
     use leptos::prelude::*;
     use trellis_shared::catalog::query::FacetCount;
 
-    /// What server functions need from the backend: the database and, until identity is
-    /// configured, the user treated as signed in (demo mode).
+    /// What server functions need from the backend: the database, the access policy and
+    /// caches. Who is asking comes with each request (see [`identity`]).
     #[derive(Clone, Debug)]
     pub struct Portal {
         /// The store.
         pub db: trellis_store::Db,
-        /// Canonical ref of the user to act as, if any.
-        pub default_user: Option<String>,
+        /// The access policy.
+        pub policy: Arc<trellis_auth::Policy>,
+        /// Where the sign-out link goes (`auth.sign_out_url`).
+        pub sign_out_url: String,
+        /// Guest mode: the header offers switching users instead of signing out.
+        pub guest: bool,
         /// Filter options of the catalog list, cached briefly (they change with refreshes only).
         pub facet_cache: Arc<Mutex<Option<(Instant, FacetMap)>>>,
         /// Background jobs shown on the admin page.
@@ -55,13 +60,22 @@ mod server {
 
     impl Portal {
         /// A portal context over `db`.
-        pub fn new(db: trellis_store::Db, default_user: Option<String>) -> Self {
+        pub fn new(db: trellis_store::Db, policy: Arc<trellis_auth::Policy>) -> Self {
             Portal {
                 db,
-                default_user,
+                policy,
+                sign_out_url: String::new(),
+                guest: false,
                 facet_cache: Arc::new(Mutex::new(None)),
                 jobs: Arc::new(Vec::new()),
             }
+        }
+
+        /// The portal with its sign-out link and mode.
+        pub fn with_sign_out(mut self, url: String, guest: bool) -> Self {
+            self.sign_out_url = url;
+            self.guest = guest;
+            self
         }
 
         /// The portal listing `jobs` on the admin page.
@@ -75,6 +89,19 @@ mod server {
     pub fn portal() -> Result<Portal, ServerFnError> {
         use_context::<Portal>()
             .ok_or_else(|| ServerFnError::new("server context missing: the portal is not set up"))
+    }
+
+    /// Who made the request being served (set by the server's sign-in middleware; every page
+    /// and server function request has one).
+    pub fn identity() -> Result<trellis_shared::auth::Identity, ServerFnError> {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<trellis_shared::auth::Identity>()
+                    .cloned()
+            })
+            .ok_or_else(|| ServerFnError::new("sign in first: the request carries no identity"))
     }
 
     /// A store error as a server function error (the message names what failed).

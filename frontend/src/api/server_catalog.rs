@@ -12,16 +12,14 @@ use trellis_shared::catalog::relations::types;
 use trellis_shared::catalog::Entity;
 
 use super::catalog::{EntityRow, ListPage, ListParams, FACETS, PAGE_SIZE};
-use super::server::{portal, store_error, FacetMap, Portal, FACET_TTL};
+use super::server::{identity, portal, store_error, FacetMap, Portal, FACET_TTL};
+use trellis_auth::{ReadScope, ResourceType};
 
 /// The list page for `params`.
 pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
     let portal = portal()?;
-    // Only "owned by my teams" needs the viewer's groups.
-    let my_refs = match (&portal.default_user, params.mine) {
-        (Some(user), true) => my_refs(&portal, user).await?,
-        _ => Vec::new(),
-    };
+    let me = identity()?;
+    let my_refs = me.ownership_refs.clone();
     let mut conj: BTreeMap<String, Condition> = BTreeMap::new();
     let mut put = |key: &str, value: &Option<String>| {
         if let Some(v) = value {
@@ -39,6 +37,17 @@ pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
             Some(o) => o.into_iter().filter(|r| my_refs.contains(r)).collect(),
             None => my_refs.clone(),
         });
+    }
+    // What the policy lets the viewer read narrows the query itself, so counts and pages agree.
+    match portal.policy.read_scope(&me, ResourceType::CatalogEntity) {
+        ReadScope::All => {}
+        ReadScope::Owned(refs) => {
+            owners = Some(match owners {
+                Some(o) => o.into_iter().filter(|r| refs.contains(r)).collect(),
+                None => refs,
+            });
+        }
+        ReadScope::Nothing => owners = Some(Vec::new()),
     }
     if let Some(o) = owners {
         conj.insert("relations.ownedby".into(), Condition::AnyOf(o));
@@ -70,26 +79,8 @@ pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
         next: page.next.as_ref().map(Cursor::encode),
         prev: page.prev.as_ref().map(Cursor::encode),
         facets: facets(&portal).await?,
-        viewer: portal.default_user.clone(),
+        viewer: Some(me.user_ref),
     })
-}
-
-/// The user and every group it is a member of.
-pub async fn my_refs(portal: &Portal, user: &str) -> Result<Vec<String>, ServerFnError> {
-    let mut out = vec![user.to_string()];
-    if let Some(entity) = store::get_entity(&portal.db, user)
-        .await
-        .map_err(store_error)?
-    {
-        out.extend(
-            entity
-                .relations
-                .iter()
-                .filter(|r| r.relation_type == types::MEMBER_OF)
-                .map(|r| r.target_ref.clone()),
-        );
-    }
-    Ok(out)
 }
 
 async fn facets(portal: &Portal) -> Result<FacetMap, ServerFnError> {

@@ -25,6 +25,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </ul>
             </nav>
             <div class="topbar-end">
+                <SignedIn/>
                 <ThemeToggle/>
             </div>
         </header>
@@ -33,6 +34,31 @@ pub fn Shell(children: Children) -> impl IntoView {
             <span>"Trellis " {env!("CARGO_PKG_VERSION")}</span>
             <a href="/readyz">"Status"</a>
         </footer>
+    }
+}
+
+/// Who is signed in, with the sign-out (or, in guest mode, switch-user) link.
+#[component]
+fn SignedIn() -> impl IntoView {
+    let viewer = Resource::new(|| (), |_| crate::api::viewer::viewer());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                viewer.get().and_then(Result::ok).map(|v| {
+                    let (label, title) = if v.guest {
+                        ("Switch user", "Guest mode: act as another user")
+                    } else {
+                        ("Sign out", "Sign out")
+                    };
+                    view! {
+                        <span class="viewer" data-user=v.user_ref.clone() title=v.teams.join(", ")>
+                            {v.display_name.clone()}
+                        </span>
+                        <a class="sign-out" href=v.sign_out_url.clone() title=title rel="external">{label}</a>
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 

@@ -15,8 +15,10 @@ use trellis_shared::catalog::{Entity, EntityRef};
 use super::params::Params;
 use super::query::to_value;
 use crate::api::JsonBody;
+use crate::auth::authorize::{authorize, done, owners_of, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use trellis_auth::{Action, ResourceType};
 
 /// One entity by kind, namespace and name (case-insensitive).
 pub async fn get_entity_by_name(
@@ -49,9 +51,26 @@ pub async fn get_entity_by_uid_handler(
 /// still defines it, the next refresh brings it back.
 pub async fn delete_entity_by_uid_handler(
     State(state): State<AppState>,
+    actor: Actor,
     Path(uid): Path<String>,
 ) -> AppResult<StatusCode> {
-    if let Some(entity_ref) = delete_entity_by_uid(&state.db, &uid).await? {
+    let Some(entity) = get_entity_by_uid(&state.db, &uid).await? else {
+        return Ok(StatusCode::NO_CONTENT);
+    };
+    let owners = owners_of(&entity);
+    let target = entity.entity_ref().canonical();
+    let act = Act {
+        action: Action::Delete,
+        kind: ResourceType::CatalogEntity,
+        owners: &owners,
+        target: &target,
+    };
+    authorize(&state, &actor, act).await?;
+    let result = delete_entity_by_uid(&state.db, &uid)
+        .await
+        .map_err(AppError::from);
+    done(&state, &actor, act, &result).await;
+    if let Some(entity_ref) = result? {
         tracing::info!(entity_ref, uid, "entity deleted");
     }
     Ok(StatusCode::NO_CONTENT)

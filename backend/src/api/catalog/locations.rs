@@ -14,9 +14,11 @@ use trellis_shared::catalog::{EntityRef, ANNOTATION_ORIGIN_LOCATION};
 
 use super::params::Params;
 use crate::api::JsonBody;
+use crate::auth::authorize::{authorize, done, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::jobs::catalog_refresh;
 use crate::state::AppState;
+use trellis_auth::{Action, ResourceType};
 
 /// `{"data": location}`, as Backstage lists locations.
 #[derive(Debug, Serialize)]
@@ -84,8 +86,28 @@ pub struct NewLocation {
 /// Registers a location (201 with what it defines), or with `dryRun=true` only reads it.
 pub async fn create(
     State(state): State<AppState>,
+    actor: Actor,
     params: Params,
     JsonBody(body): JsonBody<NewLocation>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let target = format!("{}:{}", body.location_type, body.target);
+    let act = Act {
+        action: Action::Create,
+        kind: ResourceType::CatalogLocation,
+        owners: &[],
+        target: &target,
+    };
+    // Reading a location reads files on the server: even a dry run needs the permission.
+    authorize(&state, &actor, act).await?;
+    let result = create_checked(&state, params, body).await;
+    done(&state, &actor, act, &result).await;
+    result
+}
+
+async fn create_checked(
+    state: &AppState,
+    params: Params,
+    body: NewLocation,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     params.only(&["dryRun"])?;
     let dry_run = match params
@@ -149,7 +171,7 @@ pub async fn create(
         return Ok((StatusCode::CREATED, Json(body)));
     }
     let location = store::add_location(&state.db, &spec, Utc::now()).await?;
-    catalog_refresh::run(&state).await?;
+    catalog_refresh::run(state).await?;
     let body = json!({ "location": location, "entities": entities });
     Ok((StatusCode::CREATED, Json(body)))
 }
@@ -157,9 +179,23 @@ pub async fn create(
 /// Unregisters a location; the entities it brought in are removed.
 pub async fn delete(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    store::delete_location(&state.db, &id)
+    let act = Act {
+        action: Action::Delete,
+        kind: ResourceType::CatalogLocation,
+        owners: &[],
+        target: &id,
+    };
+    authorize(&state, &actor, act).await?;
+    let result = delete_checked(&state, &id).await;
+    done(&state, &actor, act, &result).await;
+    result
+}
+
+async fn delete_checked(state: &AppState, id: &str) -> AppResult<StatusCode> {
+    store::delete_location(&state.db, id)
         .await
         .map_err(|e| match e {
             trellis_store::StoreError::NotFound(_) => {
@@ -167,6 +203,6 @@ pub async fn delete(
             }
             other => other.into(),
         })?;
-    catalog_refresh::run(&state).await?;
+    catalog_refresh::run(state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

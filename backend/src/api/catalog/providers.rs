@@ -10,9 +10,11 @@ use serde::Serialize;
 use trellis_ldap::SyncReport;
 use trellis_store::jobs::JobRun;
 
+use crate::auth::authorize::{authorize, done, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::jobs::ldap_sync::{self, RunError};
 use crate::state::AppState;
+use trellis_auth::{Action, ResourceType};
 
 /// One provider's status.
 #[derive(Debug, Serialize)]
@@ -39,7 +41,14 @@ pub struct Providers {
 }
 
 /// Lists the providers with their recent runs.
-pub async fn list(State(state): State<AppState>) -> AppResult<Json<Providers>> {
+pub async fn list(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Providers>> {
+    let act = Act {
+        action: Action::Read,
+        kind: ResourceType::Admin,
+        owners: &[],
+        target: "providers",
+    };
+    authorize(&state, &actor, act).await?;
     let mut out = Vec::new();
     for (id, config) in &state.config.catalog.providers.ldap_org {
         let job = ldap_sync::job_name(id);
@@ -63,11 +72,26 @@ pub async fn list(State(state): State<AppState>) -> AppResult<Json<Providers>> {
 /// Syncs LDAP org provider `id` now.
 pub async fn sync_ldap(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> AppResult<Json<SyncReport>> {
+    let target = format!("ldap-org:{id}");
+    let act = Act {
+        action: Action::Sync,
+        kind: ResourceType::Admin,
+        owners: &[],
+        target: &target,
+    };
+    authorize(&state, &actor, act).await?;
+    let result = sync_checked(&state, &id).await;
+    done(&state, &actor, act, &result).await;
+    result
+}
+
+async fn sync_checked(state: &AppState, id: &str) -> AppResult<Json<SyncReport>> {
     let providers = &state.config.catalog.providers.ldap_org;
     let mut quiet = |_: &str| {};
-    match ldap_sync::run(&state.db, providers, &id, &mut quiet).await {
+    match ldap_sync::run(&state.db, providers, id, &mut quiet).await {
         Ok(report) => Ok(Json(report)),
         Err(e @ RunError::Unknown(_)) => Err(AppError::NotFound(e.to_string())),
         Err(e @ RunError::Busy(_)) => Err(AppError::Conflict(e.to_string())),

@@ -9,9 +9,11 @@ use serde::Deserialize;
 use trellis_catalog::store::{get_entity, ApplySummary};
 use trellis_shared::catalog::EntityRef;
 
+use crate::auth::authorize::{authorize, done, owners_of, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::jobs::catalog_refresh;
 use crate::state::AppState;
+use trellis_auth::{Action, ResourceType};
 
 /// Optional body.
 #[derive(Debug, Default, Deserialize)]
@@ -25,6 +27,7 @@ struct RefreshRequest {
 /// Refreshes the catalog and answers with what changed.
 pub async fn post_refresh(
     State(state): State<AppState>,
+    actor: Actor,
     body: Bytes,
 ) -> AppResult<Json<ApplySummary>> {
     let request: RefreshRequest = if body.iter().all(u8::is_ascii_whitespace) {
@@ -33,17 +36,33 @@ pub async fn post_refresh(
         serde_json::from_slice(&body)
             .map_err(|e| AppError::Input(format!("Malformed request body: {e}")))?
     };
-    if let Some(text) = request.entity_ref {
-        let entity_ref = EntityRef::parse(&text, None, None)
-            .map_err(|e| AppError::Input(format!("entityRef: {}", e.0)))?;
-        if get_entity(&state.db, &entity_ref.canonical())
-            .await?
-            .is_none()
-        {
-            return Err(AppError::NotFound(format!(
-                "Failed to schedule {text} for refresh"
-            )));
+    // Refreshing one entity is an action on it (its owners may); refreshing everything is an
+    // admin function.
+    let (owners, target, kind) = match request.entity_ref {
+        Some(text) => {
+            let entity_ref = EntityRef::parse(&text, None, None)
+                .map_err(|e| AppError::Input(format!("entityRef: {}", e.0)))?;
+            let Some(entity) = get_entity(&state.db, &entity_ref.canonical()).await? else {
+                return Err(AppError::NotFound(format!(
+                    "Failed to schedule {text} for refresh"
+                )));
+            };
+            (
+                owners_of(&entity),
+                entity_ref.canonical(),
+                ResourceType::CatalogEntity,
+            )
         }
-    }
-    Ok(Json(catalog_refresh::run(&state).await?))
+        None => (Vec::new(), "catalog".to_string(), ResourceType::Admin),
+    };
+    let act = Act {
+        action: Action::Refresh,
+        kind,
+        owners: &owners,
+        target: &target,
+    };
+    authorize(&state, &actor, act).await?;
+    let result = catalog_refresh::run(&state).await.map_err(AppError::from);
+    done(&state, &actor, act, &result).await;
+    Ok(Json(result?))
 }

@@ -1,0 +1,132 @@
+//! Sign-in on every request: the middleware that establishes who is asking (trusted proxy
+//! headers, or the picked guest in guest mode), the [`Viewer`] extractor handlers use, and the
+//! answers for requests without identity: browsers are redirected to `auth.sign_in_url` with
+//! the original path as `rd`, API and server-function calls get 401 in the error envelope.
+//!
+//! Probes, `/metrics` and static assets need no identity. State-changing requests are checked
+//! for cross-site origin first ([`security`]).
+
+pub mod authorize;
+pub mod guest;
+pub mod security;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use trellis_auth::identity::Outcome;
+use trellis_auth::resolve::ResolveError;
+use trellis_auth::{AuthMode, Identity};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Paths anyone may fetch: probes, metrics, client assets and the root's static files.
+fn is_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/healthz"
+            | "/readyz"
+            | "/api/healthz"
+            | "/api/readyz"
+            | "/metrics"
+            | "/favicon.svg"
+            | "/favicon.ico"
+            | "/theme.js"
+            | "/robots.txt"
+    ) || path.starts_with("/pkg/")
+}
+
+/// Middleware: attaches the request's [`Identity`] or answers for the missing one.
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if is_public(request.uri().path()) {
+        return next.run(request).await;
+    }
+    if let Err(e) = security::check_origin(&state.config.app.base_url, &request) {
+        return e.into_response();
+    }
+    let outcome = match state.config.auth.mode {
+        AuthMode::Proxy => {
+            let peer = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip());
+            state.identities.from_request(request.headers(), peer).await
+        }
+        AuthMode::Guest => {
+            let user = guest::chosen(request.headers())
+                .unwrap_or_else(|| state.config.auth.guest_user.clone());
+            match state.identities.guest(&user).await {
+                Ok(identity) => Outcome::Signed(identity),
+                Err(e) => Outcome::Refused(e),
+            }
+        }
+    };
+    match outcome {
+        Outcome::Signed(identity) => {
+            request.extensions_mut().insert(identity);
+            next.run(request).await
+        }
+        Outcome::Anonymous(reason) => {
+            tracing::debug!(%reason, "request without identity");
+            unauthenticated(&state, &request)
+        }
+        Outcome::Refused(ResolveError::Store(e)) => {
+            AppError::Unavailable(format!("sign-in cannot be checked right now: {e}"))
+                .into_response()
+        }
+        Outcome::Refused(e) => AppError::Forbidden(e.to_string()).into_response(),
+    }
+}
+
+/// 302 to the sign-in URL for page loads; 401 for everything else.
+fn unauthenticated(state: &AppState, request: &Request) -> Response {
+    let path = request.uri().path();
+    let wants_page = matches!(*request.method(), Method::GET | Method::HEAD)
+        && !path.starts_with("/api/")
+        && !path.starts_with("/_sf/")
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    if !wants_page {
+        return AppError::Unauthorized("sign in first: the request carries no identity".into())
+            .into_response();
+    }
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let sign_in = &state.config.auth.sign_in_url;
+    let separator = if sign_in.contains('?') { '&' } else { '?' };
+    let rd: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
+    let location = format!("{sign_in}{separator}rd={rd}");
+    match HeaderValue::from_str(&location) {
+        Ok(value) => (StatusCode::FOUND, [(header::LOCATION, value)]).into_response(),
+        Err(_) => AppError::Unauthorized("sign in first".into()).into_response(),
+    }
+}
+
+/// The signed-in user of a request (handlers take it as an argument).
+#[derive(Debug, Clone)]
+pub struct Viewer(pub Identity);
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<Identity>()
+            .cloned()
+            .map(Viewer)
+            .ok_or_else(|| {
+                AppError::Unauthorized("sign in first: the request carries no identity".into())
+            })
+    }
+}

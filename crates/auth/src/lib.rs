@@ -1,0 +1,24 @@
+//! Identity and access control for Trellis (server only).
+//!
+//! - [`config`]: `auth.*` and `permission.*`, validated at start-up.
+//! - [`proxy`]: identity headers from an OAuth proxy, honoured only from trusted peers (network
+//!   ranges, a shared secret, a verified JWT); anything odd about them means "no identity".
+//! - [`jwt`]: JWT verification against configured keys (issuer, audience, expiry).
+//! - [`resolve`]: resolvers mapping the proxy's claims to one User entity of the catalog.
+//! - [`identity`]: the resolved identity (user and ownership refs through nested groups), cached.
+//! - [`policy`]: the policy engine: typed rules over resources and actions, default-deny for
+//!   mutations, and read conditions that list endpoints put into their queries.
+//! - [`audit`]: the append-only audit log of mutations and denials.
+
+pub mod audit;
+pub mod config;
+pub mod identity;
+pub mod jwt;
+pub mod policy;
+pub mod proxy;
+pub mod resolve;
+
+pub use config::{AuthConfig, AuthMode, PermissionConfig};
+pub use identity::{Identities, Outcome};
+pub use policy::{Action, Decision, Policy, ReadScope, Resource, ResourceType};
+pub use trellis_shared::auth::Identity;

@@ -1,0 +1,55 @@
+// Sign-in through a trusted OAuth proxy, in Chromium: the server runs in proxy mode trusting
+// loopback (where the browser connects from); a browser without identity headers is sent to the
+// sign-in URL with its path as `rd`; one whose "proxy" adds X-Forwarded-Email sees its name in
+// the header and its teams' components, with the page hydrated under the nonce CSP.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { launchBrowser, startServer } from "./server.mjs";
+
+const SIGN_IN = "http://sso.invalid/oauth2/start";
+const ME = { "X-Forwarded-Email": "demo.user@acme.example" };
+
+describe("proxy sign-in in Chromium", () => {
+  let server;
+  let browser;
+  before(async () => {
+    const config = `auth:\n  mode: proxy\n  sign_in_url: ${SIGN_IN}\n  proxy:\n    trusted_proxies: [127.0.0.0/8, "::1/128"]\n`;
+    server = await startServer({ config, headers: ME });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("an unauthenticated browser is redirected to sign in", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const signIn = page.waitForRequest((r) => r.url().startsWith(SIGN_IN));
+    // The identity provider's host does not resolve here: the navigation ends there, failed.
+    await page.goto(`${server.base}/catalog?kind=component`).catch(() => {});
+    const request = await signIn;
+    assert.equal(request.url(), `${SIGN_IN}?rd=%2Fcatalog%3Fkind%3Dcomponent`);
+    assert.equal(request.redirectedFrom()?.url(), `${server.base}/catalog?kind=component`);
+    await context.close();
+  });
+
+  test("a signed-in browser sees its name and its teams' components", async () => {
+    const context = await browser.newContext({ extraHTTPHeaders: ME });
+    const page = await context.newPage();
+    const violations = [];
+    page.on("console", (msg) => {
+      if (msg.text().includes("Content Security Policy")) violations.push(msg.text());
+    });
+    await page.goto(`${server.base}/catalog?mine=1`);
+    await page.waitForSelector("body[data-hydrated=true]", { timeout: 20_000 });
+    assert.equal((await page.textContent(".viewer")).trim(), "Demo User");
+    assert.equal(await page.getAttribute(".viewer", "data-user"), "user:default/demo.user");
+    const rows = await page.$$eval("tbody tr", (trs) => trs.length);
+    assert.ok(rows > 0, "the demo user's teams own components");
+    const owners = await page.$$eval("tbody tr", (trs) => trs.map((tr) => tr.textContent));
+    assert.ok(owners.every((text) => /team-home-feed|team-search/.test(text)), owners.join("\n"));
+    assert.deepEqual(violations, [], "no CSP violations while hydrating");
+    await context.close();
+  });
+});
