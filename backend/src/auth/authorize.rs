@@ -53,13 +53,9 @@ pub struct Act<'a> {
 }
 
 impl Act<'_> {
+    /// `<resource-type>.<action>`, as the audit log records it.
     fn name(&self) -> String {
-        let text = |v: serde_json::Value| v.as_str().unwrap_or("?").to_string();
-        format!(
-            "{}.{}",
-            text(serde_json::to_value(self.kind).unwrap_or_default()),
-            text(serde_json::to_value(self.action).unwrap_or_default())
-        )
+        format!("{}.{}", self.kind.as_str(), self.action.as_str())
     }
 }
 
@@ -98,12 +94,21 @@ pub async fn authorize(state: &AppState, actor: &Actor, act: Act<'_>) -> AppResu
     }
 }
 
-/// Logs a permitted action's result (allowed when it succeeded, failed with the error).
-pub async fn done<T>(state: &AppState, actor: &Actor, act: Act<'_>, result: &AppResult<T>) {
-    match result {
+/// Checks `act`, then does `work` and logs its result (allowed when it succeeded, failed with
+/// the error). `work` is not started when the check refuses.
+pub async fn guarded<T>(
+    state: &AppState,
+    actor: &Actor,
+    act: Act<'_>,
+    work: impl std::future::Future<Output = AppResult<T>>,
+) -> AppResult<T> {
+    authorize(state, actor, act).await?;
+    let result = work.await;
+    match &result {
         Ok(_) => record(state, actor, &act, Outcome::Allowed, None).await,
         Err(e) => record(state, actor, &act, Outcome::Failed, Some(&e.to_string())).await,
     }
+    result
 }
 
 async fn record(

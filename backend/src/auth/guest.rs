@@ -27,15 +27,9 @@ pub fn chosen(headers: &HeaderMap) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, value)| {
-            let decoded: String = form_urlencoded::parse(format!("u={value}").as_bytes())
-                .map(|(_, v)| v.into_owned())
-                .next()?;
-            EntityRef::parse(&decoded, Some("user"), Some("default"))
-                .ok()
-                .filter(|r| r.kind.eq_ignore_ascii_case("user"))
-                .map(|r| r.canonical())
-        })
+        .and_then(|(_, value)| EntityRef::parse(value, Some("user"), Some("default")).ok())
+        .filter(|r| r.kind.eq_ignore_ascii_case("user"))
+        .map(|r| r.canonical())
 }
 
 /// `?user=<ref>` on `/auth/guest`.
@@ -63,14 +57,16 @@ pub async fn picker(
                 "user: no User entity {canonical}"
             )));
         }
-        let value: String = form_urlencoded::byte_serialize(canonical.as_bytes()).collect();
+        // A canonical ref (`user:namespace/name`, names limited to letters, digits, `-_.`) is a
+        // valid cookie value as it is.
         let secure = if state.config.app.base_url.starts_with("https://") {
             "; Secure"
         } else {
             ""
         };
-        let cookie =
-            format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000{secure}");
+        let cookie = format!(
+            "{COOKIE}={canonical}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000{secure}"
+        );
         let cookie = HeaderValue::from_str(&cookie)
             .map_err(|_| AppError::Input("user: not usable in a cookie".into()))?;
         return Ok((

@@ -345,6 +345,18 @@ async fn permission_matrix_and_audit_log(backend: TestBackend) {
     assert!(has("user:default/pat", "catalog-entity.refresh", "denied"));
     assert!(has("user:default/ann", "catalog-entity.delete", "allowed"));
     assert!(has("user:default/bob", "audit.read", "denied"));
+    let bad = call(
+        &app,
+        get("/api/audit/events?outcome=maybe"),
+        "root@acme.example",
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    assert!(
+        bad.text().contains("outcome"),
+        "the error names the parameter: {}",
+        bad.text()
+    );
     let denied = call(
         &app,
         get("/api/audit/events?outcome=denied&actor=user:default/pat"),

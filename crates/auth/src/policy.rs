@@ -134,7 +134,38 @@ impl From<Who> for WhoText {
     }
 }
 
+impl Action {
+    /// The name rules and the audit log use (`delete`, `*`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::All => "*",
+            Action::Read => "read",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Refresh => "refresh",
+            Action::Sync => "sync",
+            Action::Restart => "restart",
+            Action::Scale => "scale",
+            Action::Exec => "exec",
+        }
+    }
+}
+
 impl ResourceType {
+    /// The name rules and the audit log use (`catalog-entity`, `*`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceType::All => "*",
+            ResourceType::CatalogEntity => "catalog-entity",
+            ResourceType::CatalogLocation => "catalog-location",
+            ResourceType::Workload => "workload",
+            ResourceType::Integration => "integration",
+            ResourceType::Admin => "admin",
+            ResourceType::Audit => "audit",
+        }
+    }
+
     /// Whether resources of this type have owners (the `owner` rules can apply).
     pub fn ownable(self) -> bool {
         matches!(
@@ -244,10 +275,11 @@ impl Policy {
                     }
                 }
             }
-            if rule.effect == Effect::Deny
-                && rule.who == Who::Owner
-                && rule.covers(Action::Read, ResourceType::All)
-            {
+            let reads = rule
+                .actions
+                .iter()
+                .any(|a| matches!(a, Action::All | Action::Read));
+            if rule.effect == Effect::Deny && rule.who == Who::Owner && reads {
                 out.push(format!("{key}[{i}]: a deny rule for `owner` cannot cover `read` (lists could not be filtered by it)"));
             }
         }

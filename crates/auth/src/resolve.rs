@@ -50,18 +50,21 @@ pub async fn resolve_user(
     claims: &Claims,
 ) -> Result<Option<Entity>, ResolveError> {
     let email = claims.email.as_deref().map(str::to_lowercase);
-    if let (false, Some(email)) = (config.allowed_domains.is_empty(), &email) {
-        let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
-        if !config
-            .allowed_domains
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(domain))
-        {
-            return Err(ResolveError::DomainNotAllowed(email.clone()));
+    if !config.allowed_domains.is_empty() {
+        // Without an email there is no domain to check: refused like a foreign one.
+        let domain = email
+            .as_deref()
+            .and_then(|e| e.rsplit_once('@'))
+            .map(|(_, d)| d);
+        let allowed = domain.is_some_and(|d| {
+            config
+                .allowed_domains
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(d))
+        });
+        if !allowed {
+            return Err(ResolveError::DomainNotAllowed(who(claims)));
         }
-    }
-    if !config.allowed_domains.is_empty() && email.is_none() {
-        return Err(ResolveError::DomainNotAllowed(who(claims)));
     }
     for resolver in &config.resolvers {
         let found = match (resolver, &email) {

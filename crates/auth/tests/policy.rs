@@ -128,7 +128,8 @@ fn bad_rules_are_reported_with_their_key() {
     let rules: Vec<Rule> = serde_yaml_ng::from_str(
         "- {effect: allow, actions: [], resources: [admin], who: anyone}\n\
          - {effect: deny, actions: [read], resources: ['*'], who: owner}\n\
-         - {effect: allow, actions: [read], resources: [admin], who: {members: ['a:b:c']}}\n",
+         - {effect: allow, actions: [read], resources: [admin], who: {members: ['a:b:c']}}\n\
+         - {effect: deny, actions: ['*'], resources: [catalog-entity], who: owner}\n",
     )
     .expect("rules parse");
     let problems = Policy::problems(&rules, "permission.rules");
@@ -143,6 +144,12 @@ fn bad_rules_are_reported_with_their_key() {
             .iter()
             .any(|p| p.starts_with("permission.rules[1]")),
         "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("permission.rules[3]")),
+        "a deny for owners covering reads of one resource type: {problems:?}"
     );
     assert!(
         problems

@@ -15,7 +15,7 @@ use trellis_shared::catalog::{Entity, EntityRef};
 use super::params::Params;
 use super::query::to_value;
 use crate::api::JsonBody;
-use crate::auth::authorize::{authorize, done, owners_of, Act, Actor};
+use crate::auth::authorize::{guarded, owners_of, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use trellis_auth::{Action, ResourceType};
@@ -65,12 +65,11 @@ pub async fn delete_entity_by_uid_handler(
         owners: &owners,
         target: &target,
     };
-    authorize(&state, &actor, act).await?;
-    let result = delete_entity_by_uid(&state.db, &uid)
-        .await
-        .map_err(AppError::from);
-    done(&state, &actor, act, &result).await;
-    if let Some(entity_ref) = result? {
+    let deleted = guarded(&state, &actor, act, async {
+        Ok(delete_entity_by_uid(&state.db, &uid).await?)
+    })
+    .await?;
+    if let Some(entity_ref) = deleted {
         tracing::info!(entity_ref, uid, "entity deleted");
     }
     Ok(StatusCode::NO_CONTENT)

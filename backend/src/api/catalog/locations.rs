@@ -14,7 +14,7 @@ use trellis_shared::catalog::{EntityRef, ANNOTATION_ORIGIN_LOCATION};
 
 use super::params::Params;
 use crate::api::JsonBody;
-use crate::auth::authorize::{authorize, done, Act, Actor};
+use crate::auth::authorize::{guarded, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::jobs::catalog_refresh;
 use crate::state::AppState;
@@ -98,10 +98,7 @@ pub async fn create(
         target: &target,
     };
     // Reading a location reads files on the server: even a dry run needs the permission.
-    authorize(&state, &actor, act).await?;
-    let result = create_checked(&state, params, body).await;
-    done(&state, &actor, act, &result).await;
-    result
+    guarded(&state, &actor, act, create_checked(&state, params, body)).await
 }
 
 async fn create_checked(
@@ -188,10 +185,7 @@ pub async fn delete(
         owners: &[],
         target: &id,
     };
-    authorize(&state, &actor, act).await?;
-    let result = delete_checked(&state, &id).await;
-    done(&state, &actor, act, &result).await;
-    result
+    guarded(&state, &actor, act, delete_checked(&state, &id)).await
 }
 
 async fn delete_checked(state: &AppState, id: &str) -> AppResult<StatusCode> {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use trellis_ldap::SyncReport;
 use trellis_store::jobs::JobRun;
 
-use crate::auth::authorize::{authorize, done, Act, Actor};
+use crate::auth::authorize::{authorize, guarded, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::jobs::ldap_sync::{self, RunError};
 use crate::state::AppState;
@@ -82,10 +82,7 @@ pub async fn sync_ldap(
         owners: &[],
         target: &target,
     };
-    authorize(&state, &actor, act).await?;
-    let result = sync_checked(&state, &id).await;
-    done(&state, &actor, act, &result).await;
-    result
+    guarded(&state, &actor, act, sync_checked(&state, &id)).await
 }
 
 async fn sync_checked(state: &AppState, id: &str) -> AppResult<Json<SyncReport>> {

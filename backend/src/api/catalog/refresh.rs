@@ -9,7 +9,7 @@ use serde::Deserialize;
 use trellis_catalog::store::{get_entity, ApplySummary};
 use trellis_shared::catalog::EntityRef;
 
-use crate::auth::authorize::{authorize, done, owners_of, Act, Actor};
+use crate::auth::authorize::{guarded, owners_of, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::jobs::catalog_refresh;
 use crate::state::AppState;
@@ -61,8 +61,9 @@ pub async fn post_refresh(
         owners: &owners,
         target: &target,
     };
-    authorize(&state, &actor, act).await?;
-    let result = catalog_refresh::run(&state).await.map_err(AppError::from);
-    done(&state, &actor, act, &result).await;
-    Ok(Json(result?))
+    let summary = guarded(&state, &actor, act, async {
+        Ok(catalog_refresh::run(&state).await?)
+    })
+    .await?;
+    Ok(Json(summary))
 }
