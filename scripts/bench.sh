@@ -5,9 +5,9 @@
 #   - cold start: process start to /readyz 200
 #   - the catalog at scale (e2e/bench/catalog.mjs): a generated catalog of 100,000 entities on
 #     SQLite and PostgreSQL: ingest, RSS, by-query/full-text/facet latencies, no-op refresh
-#   - LDAP org sync (crates/ldap/examples/bench.rs): 9,000 users + 2,200 groups from a real slapd
+#   - LDAP org sync (crates/ldap/examples/ldap_bench.rs): 9,000 users + 2,200 groups from a real slapd
 #     into PostgreSQL and SQLite, full and no-op
-#   - permission checks (crates/auth/examples/bench.rs): one in-process policy decision
+#   - permission checks (crates/auth/examples/auth_bench.rs): one in-process policy decision
 # `scripts/bench.sh catalog [N]` runs only the catalog part (N entities, default 100000);
 # `scripts/bench.sh ldap` only the LDAP part; `scripts/bench.sh auth` only the permission check.
 set -euo pipefail
@@ -24,12 +24,12 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep 
 export TRELLIS_TEST_POSTGRES_URL="${TRELLIS_TEST_POSTGRES_URL:-postgres://trellis:trellis@127.0.0.1:5432/postgres}"
 case "${1:-all}" in
   catalog) node e2e/bench/catalog.mjs "${2:-100000}" ;;
-  ldap) cargo run --release --locked -p trellis-ldap --example bench ;;
-  auth) cargo run --release --locked -p trellis-auth --example bench ;;
+  ldap) cargo run --release --locked -p trellis-ldap --example ldap_bench ;;
+  auth) cargo run --release --locked -p trellis-auth --example auth_bench ;;
   *)
     node e2e/bench/bench.mjs
     node e2e/bench/catalog.mjs 100000
-    cargo run --release --locked -p trellis-ldap --example bench
-    cargo run --release --locked -p trellis-auth --example bench
+    cargo run --release --locked -p trellis-ldap --example ldap_bench
+    cargo run --release --locked -p trellis-auth --example auth_bench
     ;;
 esac

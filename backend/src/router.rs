@@ -1,12 +1,13 @@
 //! Every HTTP route of Trellis, in one place.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::http::{header, HeaderValue};
 use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -63,9 +64,20 @@ fn catalog_routes() -> Router<AppState> {
         .route("/providers/ldap-org/{id}/sync", post(providers::sync_ldap))
 }
 
+/// The page routes, generated once per process. While Leptos generates the list it suppresses
+/// every resource load in the whole process, and a resource first polled in that window never
+/// loads (leptos-rs/leptos#4773): generating again for a second router (tests build one per app)
+/// would stall pages other routers are rendering at that moment.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES
+        .get_or_init(|| generate_route_list(trellis_frontend::App))
+        .clone()
+}
+
 /// The whole application: probes, API, server-rendered pages and static assets.
 pub fn build(state: AppState) -> Router {
-    let pages = generate_route_list(trellis_frontend::App);
+    let pages = page_routes();
     let leptos = state.leptos.clone();
     // What the pages' server functions reach the store through (same for SSR and /_sf calls).
     let portal = state.portal.clone();

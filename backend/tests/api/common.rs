@@ -19,6 +19,9 @@ pub struct TestApp {
 /// The user tests act as by default (guest mode, admin).
 pub const TESTER: &str = "user:default/tester";
 
+/// How long a test waits for a whole response (the router's own timeout is 30 s).
+pub const RESPONSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(45);
+
 /// A response read to the end.
 pub struct TestResponse {
     pub status: StatusCode,
@@ -95,23 +98,31 @@ impl TestApp {
             .await
     }
 
+    /// Sends `request` and reads the whole response. A response that does not finish within
+    /// [`RESPONSE_LIMIT`] fails the test (a stalled stream would otherwise hang the suite).
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
+        let what = format!("{} {}", request.method(), request.uri());
+        let exchange = async {
+            let response = self
+                .router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("infallible router");
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
+                .await
+                .expect("body")
+                .to_vec();
+            TestResponse {
+                status,
+                headers,
+                body,
+            }
+        };
+        tokio::time::timeout(RESPONSE_LIMIT, exchange)
             .await
-            .expect("infallible router");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
-            .await
-            .expect("body")
-            .to_vec();
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
+            .unwrap_or_else(|_| panic!("{what}: no complete response within {RESPONSE_LIMIT:?}"))
     }
 }

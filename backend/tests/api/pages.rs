@@ -118,3 +118,37 @@ async fn pages_are_compressed_when_the_client_accepts_it() {
         assert_eq!(res.header("content-encoding"), Some(encoding));
     }
 }
+
+/// Building another router (every app in this test process builds one) must not stall pages
+/// rendered meanwhile: Leptos suppresses resource loads process-wide while it generates a route
+/// list (leptos-rs/leptos#4773), so the list is generated once per process.
+#[tokio::test]
+async fn building_routers_does_not_stall_pages_being_rendered() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let app = TestApp::new(TestBackend::Sqlite).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = {
+        let (stop, state) = (stop.clone(), app.state.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            let mut built = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                runtime.block_on(async { drop(trellis::router::build(state.clone())) });
+                built += 1;
+            }
+            built
+        })
+    };
+    for round in 0..20 {
+        let res = app.get("/catalog?kind=component").await;
+        assert_eq!(res.status, 200, "round {round}");
+    }
+    stop.store(true, Ordering::Relaxed);
+    let built = builder.join().expect("builder thread");
+    assert!(built > 0, "routers were built while pages rendered");
+}
