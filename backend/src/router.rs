@@ -28,6 +28,10 @@ fn api_routes() -> Router<AppState> {
         .route("/readyz", get(health::get_readiness))
         .nest("/catalog", catalog_routes())
         .route("/audit/events", get(crate::api::audit::list))
+        .route(
+            "/permission/authorize",
+            post(crate::api::permission::authorize),
+        )
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -41,7 +41,10 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     }
     let identities = trellis_auth::Identities::new(db.clone(), &config.auth, &config.permission)
         .map_err(|e| anyhow::anyhow!("auth: {e}"))?;
-    let policy = Arc::new(trellis_auth::Policy::new(config.policy_rules()?));
+    let policy = Arc::new(trellis_auth::Policy::new(
+        config.policy_rules()?,
+        config.permission.everyone_reads,
+    ));
     let portal = trellis_frontend::api::Portal::new(db.clone(), policy.clone())
         .with_jobs(crate::jobs::admin_jobs(&config))
         .with_sign_out(

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod catalog;
 pub mod health;
 pub mod metrics;
+pub mod permission;
 
 use crate::error::AppError;
 

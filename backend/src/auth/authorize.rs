@@ -6,8 +6,6 @@ use axum::http::request::Parts;
 use chrono::Utc;
 use trellis_auth::audit::{self, NewEvent, Outcome};
 use trellis_auth::{Action, Decision, Identity, Resource, ResourceType};
-use trellis_shared::catalog::relations::types;
-use trellis_shared::catalog::Entity;
 
 use super::Viewer;
 use crate::error::{AppError, AppResult};
@@ -57,21 +55,6 @@ impl Act<'_> {
     fn name(&self) -> String {
         format!("{}.{}", self.kind.as_str(), self.action.as_str())
     }
-}
-
-/// The owners of an entity for access control: its `ownedBy` targets, and for users and groups
-/// the entity itself (a team acts on its own Group entity).
-pub fn owners_of(entity: &Entity) -> Vec<String> {
-    let mut owners: Vec<String> = entity
-        .relations
-        .iter()
-        .filter(|r| r.relation_type == types::OWNED_BY)
-        .map(|r| r.target_ref.to_lowercase())
-        .collect();
-    if matches!(entity.kind.to_lowercase().as_str(), "user" | "group") {
-        owners.push(entity.entity_ref().canonical());
-    }
-    owners
 }
 
 /// Checks `act` for `actor`; a denial is logged to the audit log and answered with 403.

@@ -78,7 +78,32 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             AppError::Unavailable(format!("sign-in cannot be checked right now: {e}"))
                 .into_response()
         }
-        Outcome::Refused(e) => AppError::Forbidden(e.to_string()).into_response(),
+        Outcome::Refused(e) => {
+            let path = request.uri().path().to_string();
+            let request_id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            refused_sign_in(&state, &path, request_id.as_deref(), &e).await;
+            AppError::Forbidden(e.to_string()).into_response()
+        }
+    }
+}
+
+/// A refused sign-in is a denial: into the audit log, with who the proxy named and why.
+async fn refused_sign_in(state: &AppState, path: &str, request_id: Option<&str>, e: &ResolveError) {
+    let reason = e.to_string();
+    let event = trellis_auth::audit::NewEvent {
+        actor: e.claimed(),
+        action: "auth.sign-in",
+        resource: path,
+        outcome: trellis_auth::audit::Outcome::Denied,
+        request_id,
+        detail: Some(&reason),
+    };
+    if let Err(e) = trellis_auth::audit::record(&state.db, &event, chrono::Utc::now()).await {
+        tracing::error!(error = %e, "audit event could not be written");
     }
 }
 

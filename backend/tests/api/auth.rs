@@ -85,7 +85,7 @@ spec: {type: service, lifecycle: production, owner: group:payments}
 const PROXY: &str = "127.0.0.1:40000";
 
 /// The app in proxy mode, trusting loopback, with the org above loaded.
-async fn proxy_app(
+pub(crate) async fn proxy_app(
     backend: TestBackend,
     adjust: impl FnOnce(&mut trellis::config::Config),
 ) -> (TestApp, tempfile::TempDir) {
@@ -128,7 +128,7 @@ async fn from(
     app.send(request).await
 }
 
-fn get(path: &str) -> Request<Body> {
+pub(crate) fn get(path: &str) -> Request<Body> {
     Request::get(path).body(Body::empty()).expect("request")
 }
 
@@ -136,7 +136,7 @@ fn as_user(email: &str) -> Vec<(&'static str, String)> {
     vec![("X-Forwarded-Email", email.to_string())]
 }
 
-async fn call(app: &TestApp, request: Request<Body>, email: &str) -> TestResponse {
+pub(crate) async fn call(app: &TestApp, request: Request<Body>, email: &str) -> TestResponse {
     let headers = as_user(email);
     let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
     from(app, PROXY, request, &pairs).await
@@ -255,6 +255,24 @@ async fn resolvers_match_one_user_or_refuse(backend: TestBackend) {
             response.text().contains(why),
             "{email}: {}",
             response.text()
+        );
+    }
+    // Each refusal is in the audit log, naming whom the proxy sent and why.
+    let events = trellis_auth::audit::list(&app.state.db, &Default::default())
+        .await
+        .expect("audit");
+    for (who, why) in [
+        ("twin@acme.example", "several User entities"),
+        ("nobody@acme.example", "no User entity"),
+        ("ann@evil.example", "not in an allowed email domain"),
+    ] {
+        assert!(
+            events.iter().any(|e| e.actor == who
+                && e.action == "auth.sign-in"
+                && e.outcome == "denied"
+                && e.resource == "/api/catalog/entities"
+                && e.detail.as_deref().is_some_and(|d| d.contains(why))),
+            "{who}: {events:?}"
         );
     }
 }

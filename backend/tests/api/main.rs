@@ -1,5 +1,6 @@
 //! Integration tests of the server through its real router on real databases.
 
+mod access;
 mod auth;
 mod catalog;
 mod catalog_pages;

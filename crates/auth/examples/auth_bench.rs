@@ -37,7 +37,7 @@ fn main() {
             who: Who::Members(vec![format!("group:default/sre-{i}")]),
         })
         .collect();
-    let policy = Policy::new(rules);
+    let policy = Policy::new(rules, true);
     let owned = vec![
         "group:default/team-07".to_string(),
         "group:default/x".to_string(),

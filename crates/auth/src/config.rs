@@ -245,14 +245,29 @@ impl AuthConfig {
 }
 
 /// `permission.*`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PermissionConfig {
     /// Users and groups (entity refs) who may do everything; members of a group through nested
     /// groups count.
     pub admins: Vec<String>,
+    /// Whether anyone signed in may read the catalog, workloads and integration data (default
+    /// on). Off: only owners, admins and what the rules allow; lists show each viewer what its
+    /// teams own.
+    pub everyone_reads: bool,
     /// Extra rules, checked before the defaults (a matching deny wins over any allow).
     pub rules: Vec<Rule>,
     /// A YAML file with more rules (a list, same shape as `rules`).
     pub policy_file: Option<String>,
+}
+
+impl Default for PermissionConfig {
+    fn default() -> Self {
+        PermissionConfig {
+            admins: Vec::new(),
+            everyone_reads: true,
+            rules: Vec::new(),
+            policy_file: None,
+        }
+    }
 }

@@ -6,17 +6,21 @@
 //! - [`jwt`]: JWT verification against configured keys (issuer, audience, expiry).
 //! - [`resolve`]: resolvers mapping the proxy's claims to one User entity of the catalog.
 //! - [`identity`]: the resolved identity (user and ownership refs through nested groups), cached.
+//! - [`rule`]: rules as configured (effect, actions, resource types, who).
 //! - [`policy`]: the policy engine: typed rules over resources and actions, default-deny for
 //!   mutations, and read conditions that list endpoints put into their queries.
+//! - [`catalog`]: the policy applied to catalog entities (owners, single reads, list scopes).
 //! - [`audit`]: the append-only audit log of mutations and denials.
 
 pub mod audit;
+pub mod catalog;
 pub mod config;
 pub mod identity;
 pub mod jwt;
 pub mod policy;
 pub mod proxy;
 pub mod resolve;
+pub mod rule;
 
 pub use config::{AuthConfig, AuthMode, PermissionConfig};
 pub use identity::{Identities, Outcome};

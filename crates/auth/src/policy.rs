@@ -7,7 +7,9 @@
 //!
 //! 1. admins may do everything;
 //! 2. owners may do everything to what they own;
-//! 3. anyone signed in may read the catalog, workloads and integration data.
+//! 3. anyone signed in may read the catalog, workloads and integration data (unless
+//!    `permission.everyone_reads` is off: then owners, admins and the configured rules decide,
+//!    and lists show each viewer what its teams own).
 //!
 //! List endpoints do not check entity by entity after fetching a page: [`Policy::read_scope`]
 //! turns the rules into a condition (all, owned by these refs, or nothing) that the query
@@ -15,6 +17,8 @@
 
 use serde::{Deserialize, Serialize};
 use trellis_shared::auth::Identity;
+
+pub use crate::rule::{Effect, Rule, Who};
 
 /// What is being done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -73,67 +77,6 @@ pub struct Resource<'a> {
     pub owners: &'a [String],
 }
 
-/// Whether a rule allows or denies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Effect {
-    /// Allow.
-    Allow,
-    /// Deny (wins).
-    Deny,
-}
-
-/// Who a rule is about: `anyone`, `owner`, `admin`, or `{members: [refs]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "WhoText", into = "WhoText")]
-pub enum Who {
-    /// Anyone signed in.
-    Anyone,
-    /// The resource's owners (and members of owning groups).
-    Owner,
-    /// `permission.admins`.
-    Admin,
-    /// These users or groups (canonical refs; group members through nesting count).
-    Members(Vec<String>),
-}
-
-/// How [`Who`] is written in YAML.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(untagged)]
-enum WhoText {
-    Name(String),
-    Members { members: Vec<String> },
-}
-
-impl TryFrom<WhoText> for Who {
-    type Error = String;
-
-    fn try_from(text: WhoText) -> Result<Who, String> {
-        match text {
-            WhoText::Name(name) => match name.as_str() {
-                "anyone" => Ok(Who::Anyone),
-                "owner" => Ok(Who::Owner),
-                "admin" => Ok(Who::Admin),
-                other => Err(format!(
-                    "`{other}` is not anyone, owner, admin or {{members: [...]}}"
-                )),
-            },
-            WhoText::Members { members } => Ok(Who::Members(members)),
-        }
-    }
-}
-
-impl From<Who> for WhoText {
-    fn from(who: Who) -> WhoText {
-        match who {
-            Who::Anyone => WhoText::Name("anyone".into()),
-            Who::Owner => WhoText::Name("owner".into()),
-            Who::Admin => WhoText::Name("admin".into()),
-            Who::Members(members) => WhoText::Members { members },
-        }
-    }
-}
-
 impl Action {
     /// The name rules and the audit log use (`delete`, `*`).
     pub fn as_str(self) -> &'static str {
@@ -175,46 +118,6 @@ impl ResourceType {
     }
 }
 
-/// One rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rule {
-    /// Allow or deny.
-    pub effect: Effect,
-    /// Actions it covers (`*` for all).
-    pub actions: Vec<Action>,
-    /// Resource types it covers (`*` for all).
-    pub resources: Vec<ResourceType>,
-    /// Who it is about.
-    pub who: Who,
-}
-
-impl Rule {
-    fn covers(&self, action: Action, kind: ResourceType) -> bool {
-        self.actions
-            .iter()
-            .any(|a| *a == Action::All || *a == action)
-            && self
-                .resources
-                .iter()
-                .any(|r| *r == ResourceType::All || *r == kind)
-    }
-
-    /// Whether the rule's `who` includes the principal regardless of the resource.
-    fn names(&self, principal: &Identity) -> bool {
-        match &self.who {
-            Who::Anyone => true,
-            Who::Owner => false,
-            Who::Admin => principal.admin,
-            Who::Members(refs) => principal.owns_any(refs),
-        }
-    }
-
-    fn applies(&self, principal: &Identity, resource: &Resource<'_>) -> bool {
-        self.names(principal) || (self.who == Who::Owner && principal.owns_any(resource.owners))
-    }
-}
-
 /// The answer to one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -243,13 +146,13 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// `configured` rules, then the defaults.
-    pub fn new(configured: Vec<Rule>) -> Policy {
+    /// `configured` rules, then the defaults (with or without "anyone signed in may read").
+    pub fn new(configured: Vec<Rule>, everyone_reads: bool) -> Policy {
         let (deny, mut allow): (Vec<Rule>, Vec<Rule>) = configured
             .into_iter()
             .map(normalize)
             .partition(|r| r.effect == Effect::Deny);
-        allow.extend(defaults());
+        allow.extend(defaults(everyone_reads));
         Policy { deny, allow }
     }
 
@@ -302,19 +205,25 @@ impl Policy {
 
     /// What `principal` may read of `kind`, as a condition for list queries.
     pub fn read_scope(&self, principal: &Identity, kind: ResourceType) -> ReadScope {
-        let covering = |r: &&Rule| r.covers(Action::Read, kind);
-        if self
-            .deny
-            .iter()
-            .filter(covering)
-            .any(|r| r.names(principal))
-        {
+        self.scope(principal, Action::Read, kind)
+    }
+
+    /// Which resources of `kind` `principal` may do `action` to, without looking at one: all of
+    /// them, those its ownership refs own, or none. (Batch checks without a resource answer
+    /// with this; a deny rule for owners makes "those it owns" none.)
+    pub fn scope(&self, principal: &Identity, action: Action, kind: ResourceType) -> ReadScope {
+        let covering = |r: &&Rule| r.covers(action, kind);
+        let mut deny = self.deny.iter().filter(covering);
+        if deny.clone().any(|r| r.names(principal)) {
             return ReadScope::Nothing;
         }
         let allow: Vec<&Rule> = self.allow.iter().filter(covering).collect();
         if allow.iter().any(|r| r.names(principal)) {
             ReadScope::All
-        } else if kind.ownable() && allow.iter().any(|r| r.who == Who::Owner) {
+        } else if kind.ownable()
+            && allow.iter().any(|r| r.who == Who::Owner)
+            && !deny.any(|r| r.who == Who::Owner)
+        {
             ReadScope::Owned(principal.ownership_refs.clone())
         } else {
             ReadScope::Nothing
@@ -335,17 +244,19 @@ fn normalize(mut rule: Rule) -> Rule {
     rule
 }
 
-fn defaults() -> Vec<Rule> {
+fn defaults(everyone_reads: bool) -> Vec<Rule> {
     let rule = |actions: Vec<Action>, resources: Vec<ResourceType>, who: Who| Rule {
         effect: Effect::Allow,
         actions,
         resources,
         who,
     };
-    vec![
+    let mut rules = vec![
         rule(vec![Action::All], vec![ResourceType::All], Who::Admin),
         rule(vec![Action::All], vec![ResourceType::All], Who::Owner),
-        rule(
+    ];
+    if everyone_reads {
+        rules.push(rule(
             vec![Action::Read],
             vec![
                 ResourceType::CatalogEntity,
@@ -354,6 +265,7 @@ fn defaults() -> Vec<Rule> {
                 ResourceType::Integration,
             ],
             Who::Anyone,
-        ),
-    ]
+        ));
+    }
+    rules
 }

@@ -37,6 +37,18 @@ pub enum ResolveError {
     Store(String),
 }
 
+impl ResolveError {
+    /// Who the proxy said signed in (empty when the catalog could not be read).
+    pub fn claimed(&self) -> &str {
+        match self {
+            ResolveError::NotInCatalog(who)
+            | ResolveError::Ambiguous(who, _)
+            | ResolveError::DomainNotAllowed(who) => who,
+            ResolveError::Store(_) => "",
+        }
+    }
+}
+
 impl From<StoreError> for ResolveError {
     fn from(e: StoreError) -> Self {
         ResolveError::Store(e.to_string())

@@ -20,7 +20,7 @@ fn person(user: &str, groups: &[&str], admin: bool) -> Identity {
 
 #[test]
 fn defaults_owners_and_admins_act_everyone_reads() {
-    let policy = Policy::new(Vec::new());
+    let policy = Policy::new(Vec::new(), true);
     let owners = vec!["group:default/search".to_string()];
     let entity = Resource {
         kind: ResourceType::CatalogEntity,
@@ -81,7 +81,7 @@ fn configured_rules_deny_first_and_narrow_reads() {
     )
     .expect("rules parse");
     assert!(Policy::problems(&rules, "permission.rules").is_empty());
-    let policy = Policy::new(rules);
+    let policy = Policy::new(rules, true);
     let sre = person("user:default/sam", &["group:default/sre"], false);
     let contractor = person("user:default/cat", &["group:default/contractors"], true);
     let admin_fn = Resource {
@@ -108,17 +108,55 @@ fn configured_rules_deny_first_and_narrow_reads() {
         ReadScope::Nothing
     );
 
-    // Reads limited to owners become an ownership condition.
-    let owners_only: Vec<Rule> = vec![Rule {
+    // A deny for a group's members: nothing for them, whatever they own.
+    let interns_out: Vec<Rule> = vec![Rule {
         effect: Effect::Deny,
         actions: vec![Action::Read],
         resources: vec![ResourceType::CatalogEntity],
         who: Who::Members(vec!["group:default/interns".into()]),
     }];
-    let policy = Policy::new(owners_only);
+    let policy = Policy::new(interns_out.clone(), true);
     let intern = person("user:default/ivy", &["group:default/interns"], false);
     assert_eq!(
         policy.read_scope(&intern, ResourceType::CatalogEntity),
+        ReadScope::Nothing
+    );
+
+    // Without "everyone reads", reads become an ownership condition; admins and rules still
+    // read everything; a deny still wins.
+    let readers: Vec<Rule> = vec![Rule {
+        effect: Effect::Allow,
+        actions: vec![Action::Read],
+        resources: vec![ResourceType::CatalogEntity],
+        who: Who::Members(vec!["group:default/auditors".into()]),
+    }];
+    let policy = Policy::new([readers, interns_out].concat(), false);
+    let dev = person("user:default/dee", &["group:default/search"], false);
+    assert_eq!(
+        policy.read_scope(&dev, ResourceType::CatalogEntity),
+        ReadScope::Owned(dev.ownership_refs.clone())
+    );
+    let auditor = person("user:default/al", &["group:default/auditors"], false);
+    assert_eq!(
+        policy.read_scope(&auditor, ResourceType::CatalogEntity),
+        ReadScope::All
+    );
+    let admin = person("user:default/root", &[], true);
+    assert_eq!(
+        policy.read_scope(&admin, ResourceType::CatalogEntity),
+        ReadScope::All
+    );
+    assert_eq!(
+        policy.read_scope(&intern, ResourceType::CatalogEntity),
+        ReadScope::Nothing
+    );
+    // The same condition answers batch checks without a resource, for any action.
+    assert_eq!(
+        policy.scope(&dev, Action::Delete, ResourceType::CatalogEntity),
+        ReadScope::Owned(dev.ownership_refs.clone())
+    );
+    assert_eq!(
+        policy.scope(&dev, Action::Read, ResourceType::Audit),
         ReadScope::Nothing
     );
 }

@@ -4,6 +4,7 @@
 //! gets just the calls and the types.
 
 pub mod admin;
+pub mod audit;
 pub mod catalog;
 pub mod entity;
 #[cfg(feature = "ssr")]

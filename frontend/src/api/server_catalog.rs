@@ -13,7 +13,6 @@ use trellis_shared::catalog::Entity;
 
 use super::catalog::{EntityRow, ListPage, ListParams, FACETS, PAGE_SIZE};
 use super::server::{identity, portal, store_error, FacetMap, Portal, FACET_TTL};
-use trellis_auth::{ReadScope, ResourceType};
 
 /// The list page for `params`.
 pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
@@ -38,26 +37,18 @@ pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
             None => my_refs.clone(),
         });
     }
-    // What the policy lets the viewer read narrows the query itself, so counts and pages agree.
-    match portal.policy.read_scope(&me, ResourceType::CatalogEntity) {
-        ReadScope::All => {}
-        ReadScope::Owned(refs) => {
-            owners = Some(match owners {
-                Some(o) => o.into_iter().filter(|r| refs.contains(r)).collect(),
-                None => refs,
-            });
-        }
-        ReadScope::Nothing => owners = Some(Vec::new()),
-    }
     if let Some(o) = owners {
         conj.insert("relations.ownedby".into(), Condition::AnyOf(o));
     }
+    let mut filter = Filter(if conj.is_empty() {
+        vec![]
+    } else {
+        vec![Conjunction(conj)]
+    });
+    // What the policy lets the viewer read narrows the query itself, so counts and pages agree.
+    trellis_auth::catalog::scope_filter(&portal.policy, &me, &mut filter);
     let query = EntityQuery {
-        filter: Filter(if conj.is_empty() {
-            vec![]
-        } else {
-            vec![Conjunction(conj)]
-        }),
+        filter,
         order: vec![OrderField::parse("metadata.name,asc").map_err(ServerFnError::new)?],
         full_text: params.q.as_ref().map(|q| FullText {
             term: q.to_lowercase(),
@@ -78,29 +69,38 @@ pub async fn list(params: ListParams) -> Result<ListPage, ServerFnError> {
         total: page.total,
         next: page.next.as_ref().map(Cursor::encode),
         prev: page.prev.as_ref().map(Cursor::encode),
-        facets: facets(&portal).await?,
+        facets: facets(&portal, &me).await?,
         viewer: Some(me.user_ref),
     })
 }
 
-async fn facets(portal: &Portal) -> Result<FacetMap, ServerFnError> {
-    if let Ok(cache) = portal.facet_cache.lock() {
-        if let Some((at, map)) = cache.as_ref() {
-            if at.elapsed() < FACET_TTL {
-                return Ok(map.clone());
+/// The filter choices with their counts over what `me` may read. Viewers who may read the whole
+/// catalog share one cached copy; a narrower read scope is counted for the viewer each time.
+async fn facets(portal: &Portal, me: &trellis_auth::Identity) -> Result<FacetMap, ServerFnError> {
+    let mut query = EntityQuery::default();
+    trellis_auth::catalog::scope_filter(&portal.policy, me, &mut query.filter);
+    let shared = query.filter.0.is_empty();
+    if shared {
+        if let Ok(cache) = portal.facet_cache.lock() {
+            if let Some((at, map)) = cache.as_ref() {
+                if at.elapsed() < FACET_TTL {
+                    return Ok(map.clone());
+                }
             }
         }
     }
     let names: Vec<String> = FACETS.iter().map(|(_, f)| f.to_string()).collect();
-    let computed = store::facets(&portal.db, &names, &EntityQuery::default())
+    let computed = store::facets(&portal.db, &names, &query)
         .await
         .map_err(store_error)?;
     let map: FacetMap = FACETS
         .iter()
         .filter_map(|(key, facet)| computed.get(*facet).map(|v| (key.to_string(), v.clone())))
         .collect();
-    if let Ok(mut cache) = portal.facet_cache.lock() {
-        *cache = Some((Instant::now(), map.clone()));
+    if shared {
+        if let Ok(mut cache) = portal.facet_cache.lock() {
+            *cache = Some((Instant::now(), map.clone()));
+        }
     }
     Ok(map)
 }

@@ -11,7 +11,7 @@ use trellis_shared::catalog::{Entity, ANNOTATION_LOCATION};
 
 use super::catalog::EntityRow;
 use super::entity::{EntityPageData, IssueRow, TeamView};
-use super::server::{portal, store_error, Portal};
+use super::server::{identity, portal, store_error, Portal};
 use super::server_catalog::row;
 
 /// Most nodes drawn in a graph.
@@ -19,16 +19,19 @@ const MAX_GRAPH_NODES: usize = 60;
 /// Most owned entities listed on a team page.
 const MAX_OWNED: usize = 500;
 
-/// The entity page's data.
+/// The entity page's data (`None`, and a 404 page, for an entity that is missing or that the
+/// viewer may not read).
 pub async fn detail(
     entity_ref: String,
     depth: u32,
 ) -> Result<Option<EntityPageData>, ServerFnError> {
     let portal = portal()?;
+    let me = identity()?;
     let key = entity_ref.to_lowercase();
     let Some(entity) = store::get_entity(&portal.db, &key)
         .await
         .map_err(store_error)?
+        .filter(|e| trellis_auth::catalog::may_read(&portal.policy, &me, e))
     else {
         not_found_status();
         return Ok(None);
@@ -82,9 +85,17 @@ fn not_found_status() {
     }
 }
 
-/// Impact analysis of one entity.
+/// Impact analysis of one entity (empty for one the viewer may not read).
 pub async fn impact(entity_ref: String) -> Result<Impact, ServerFnError> {
     let portal = portal()?;
+    let me = identity()?;
+    let readable = store::get_entity(&portal.db, &entity_ref.to_lowercase())
+        .await
+        .map_err(store_error)?
+        .is_some_and(|e| trellis_auth::catalog::may_read(&portal.policy, &me, &e));
+    if !readable {
+        return Ok(Impact::default());
+    }
     store::impact(&portal.db, &entity_ref)
         .await
         .map_err(store_error)

@@ -1,10 +1,13 @@
 //! Admin: the background jobs (catalog refresh, LDAP org syncs) and how their recent runs
-//! went, so an operator sees at a glance whether the org is current and why a sync stopped.
+//! went, so an operator sees at a glance whether the org is current and why a sync stopped;
+//! and the audit log (who did or was refused what), filtered through the URL.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::admin::{admin_jobs, JobStatus};
+use crate::api::audit::{admin_audit, AuditFilter, AuditPage};
 use crate::components::layout::{Card, PageHeader};
 
 /// The admin view (lazy route).
@@ -19,6 +22,9 @@ impl LazyRoute for AdminView {
     fn view(_this: Self) -> AnyView {
         let here = super::section("/admin");
         let jobs = Resource::new_blocking(|| (), |_| admin_jobs());
+        let query = use_query_map();
+        let filter = Memo::new(move |_| query.with(|q| AuditFilter::from_pairs(|k| q.get(k))));
+        let audit = Resource::new_blocking(move || filter.get(), admin_audit);
         view! {
             <PageHeader title=here.label summary=here.summary/>
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading jobs…"</p> }>
@@ -29,9 +35,74 @@ impl LazyRoute for AdminView {
                     }
                 })}
             </Suspense>
+            <section class="card" id="audit">
+                <h2>"Audit log"</h2>
+                <AuditForm filter=filter.get_untracked()/>
+                <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the audit log…"</p> }>
+                    {move || Suspend::new(async move {
+                        match audit.await {
+                            Ok(page) => view! { <AuditTable page filter=filter.get_untracked()/> }.into_any(),
+                            Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
         }
         .into_any()
     }
+}
+
+/// Actor and outcome filters (a plain GET form: works before hydration too).
+#[component]
+fn AuditForm(filter: AuditFilter) -> impl IntoView {
+    let outcome = filter.outcome.unwrap_or_default();
+    let option = move |value: &'static str, label: &'static str| {
+        let selected = outcome == value;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    view! {
+        <form class="filters" method="get" action="/admin#audit">
+            <label>"Actor "<input name="actor" placeholder="user:default/ann" value=filter.actor.unwrap_or_default()/></label>
+            <label>"Outcome "
+                <select name="outcome">
+                    {option("", "any")}{option("allowed", "allowed")}{option("denied", "denied")}{option("failed", "failed")}
+                </select>
+            </label>
+            <button type="submit">"Show"</button>
+        </form>
+    }
+}
+
+#[component]
+fn AuditTable(page: AuditPage, filter: AuditFilter) -> impl IntoView {
+    if page.rows.is_empty() {
+        return view! { <p class="muted">"No events."</p> }.into_any();
+    }
+    let older = page.older.map(|id| filter.href(Some(id)));
+    let newest = filter.before.is_some().then(|| filter.href(None));
+    view! {
+        <table class="entities audit">
+            <thead><tr><th>"When (UTC)"</th><th>"Actor"</th><th>"Action"</th><th>"Resource"</th><th>"Outcome"</th><th>"Request"</th></tr></thead>
+            <tbody>
+                {page.rows.into_iter().map(|r| view! {
+                    <tr data-event=r.id>
+                        <td>{r.at}</td>
+                        <td>{r.actor}</td>
+                        <td><code>{r.action}</code></td>
+                        <td>{r.resource}</td>
+                        <td><span class=format!("outcome {}", r.outcome)>{r.outcome.clone()}</span>
+                            {r.detail.map(|d| view! { <span class="detail">" "{d}</span> })}</td>
+                        <td class="muted">{r.request_id.unwrap_or_default()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager">
+            {newest.map(|href| view! { <a href=href>"Newest"</a> })}
+            {older.map(|href| view! { <a href=href rel="next">"Older"</a> })}
+        </nav>
+    }
+    .into_any()
 }
 
 #[component]

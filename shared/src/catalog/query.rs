@@ -89,6 +89,26 @@ impl Filter {
         })
     }
 
+    /// ANDs "`key` is one of `values`" into the filter (every conjunction; an empty filter
+    /// becomes that one condition). Where a conjunction already limits `key`, the values both
+    /// allow remain, so a restriction can only narrow what matches. Empty `values` match nothing.
+    pub fn restrict(&mut self, key: &str, values: &[String]) {
+        let key = key.to_lowercase();
+        let values: Vec<String> = values.iter().map(|v| v.to_lowercase()).collect();
+        if self.0.is_empty() {
+            self.0.push(Conjunction::default());
+        }
+        for conj in &mut self.0 {
+            let narrowed = match conj.0.remove(&key) {
+                Some(Condition::AnyOf(had)) => {
+                    had.into_iter().filter(|v| values.contains(v)).collect()
+                }
+                Some(Condition::Exists) | None => values.clone(),
+            };
+            conj.0.insert(key.clone(), Condition::AnyOf(narrowed));
+        }
+    }
+
     /// The `filter` parameter values that express this filter.
     pub fn to_params(&self) -> Vec<String> {
         self.0

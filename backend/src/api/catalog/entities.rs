@@ -15,19 +15,24 @@ use trellis_shared::catalog::{Entity, EntityRef};
 use super::params::Params;
 use super::query::to_value;
 use crate::api::JsonBody;
-use crate::auth::authorize::{guarded, owners_of, Act, Actor};
+use crate::auth::authorize::{guarded, Act, Actor};
+use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use trellis_auth::catalog::{may_read, owners_of};
 use trellis_auth::{Action, ResourceType};
 
-/// One entity by kind, namespace and name (case-insensitive).
+/// One entity by kind, namespace and name (case-insensitive). One the viewer may not read is
+/// answered like a missing one.
 pub async fn get_entity_by_name(
     State(state): State<AppState>,
+    Viewer(me): Viewer,
     Path((kind, namespace, name)): Path<(String, String, String)>,
 ) -> AppResult<Json<Entity>> {
     let entity_ref = EntityRef::new(kind.clone(), namespace.clone(), name.clone()).canonical();
     get_entity(&state.db, &entity_ref)
         .await?
+        .filter(|e| may_read(&state.policy, &me, e))
         .map(Json)
         .ok_or_else(|| {
             AppError::NotFound(format!(
@@ -36,13 +41,15 @@ pub async fn get_entity_by_name(
         })
 }
 
-/// One entity by `metadata.uid`.
+/// One entity by `metadata.uid` (if the viewer may read it).
 pub async fn get_entity_by_uid_handler(
     State(state): State<AppState>,
+    Viewer(me): Viewer,
     Path(uid): Path<String>,
 ) -> AppResult<Json<Entity>> {
     get_entity_by_uid(&state.db, &uid)
         .await?
+        .filter(|e| may_read(&state.policy, &me, e))
         .map(Json)
         .ok_or_else(|| AppError::NotFound(format!("No entity with uid {uid}")))
 }
@@ -94,9 +101,10 @@ pub struct ByRefsResponse {
 }
 
 /// Entities for a list of refs, in the request's order, `null` where there is none (or where
-/// the `filter` query parameter excludes it).
+/// the `filter` query parameter excludes it, or the viewer may not read it).
 pub async fn post_by_refs(
     State(state): State<AppState>,
+    Viewer(me): Viewer,
     params: Params,
     JsonBody(body): JsonBody<ByRefsRequest>,
 ) -> AppResult<Json<ByRefsResponse>> {
@@ -119,6 +127,7 @@ pub async fn post_by_refs(
         .map(|r| r.trim().to_lowercase())
         .collect();
     let mut found = load_entities(&state.db, &keys).await?;
+    found.retain(|_, e| may_read(&state.policy, &me, e));
     let filter = params.filter()?;
     if !filter.0.is_empty() && !found.is_empty() {
         // Keep only refs that also match the filter: one query restricted to the found refs.

@@ -11,13 +11,17 @@ use trellis_shared::catalog::query::{project, PageInfo, QueryResponse};
 use trellis_shared::catalog::Entity;
 
 use super::params::Params;
+use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use trellis_auth::catalog::scope_filter;
 
 /// A page of entities matching `filter`, ordered by `orderField`, narrowed by
 /// `fullTextFilterTerm`; `cursor` continues a previous page (its query wins over the others).
+/// Only what the viewer may read is counted and listed (also for a hand-made cursor).
 pub async fn get_by_query(
     State(state): State<AppState>,
+    Viewer(me): Viewer,
     params: Params,
 ) -> AppResult<Json<QueryResponse>> {
     params.only(&[
@@ -32,8 +36,12 @@ pub async fn get_by_query(
     ])?;
     let fields = params.fields()?;
     let limit = params.number("limit")?.unwrap_or(DEFAULT_LIMIT);
-    let cursor = params.cursor()?;
-    let query = params.entity_query()?;
+    let mut cursor = params.cursor()?;
+    let mut query = params.entity_query()?;
+    scope_filter(&state.policy, &me, &mut query.filter);
+    if let Some(cursor) = &mut cursor {
+        scope_filter(&state.policy, &me, &mut cursor.query.filter);
+    }
     let offset = params.number("offset")?.unwrap_or(0);
     let page = query_entities_from(&state.db, &query, limit, offset, cursor.as_ref()).await?;
     Ok(Json(response(page, &fields)))
@@ -59,17 +67,20 @@ pub fn to_value(entity: Entity) -> Value {
     serde_json::to_value(entity).unwrap_or(Value::Null)
 }
 
-/// All entities matching `filter` as a plain array, `offset`/`limit` paged.
+/// All entities matching `filter` (that the viewer may read) as a plain array, `offset`/`limit`
+/// paged.
 pub async fn get_entities(
     State(state): State<AppState>,
+    Viewer(me): Viewer,
     params: Params,
 ) -> AppResult<Json<Vec<Value>>> {
     params.only(&["filter", "fields", "offset", "limit"])?;
     let fields = params.fields()?;
-    let query = trellis_shared::catalog::query::EntityQuery {
+    let mut query = trellis_shared::catalog::query::EntityQuery {
         filter: params.filter()?,
         ..Default::default()
     };
+    scope_filter(&state.policy, &me, &mut query.filter);
     let offset = params.number("offset")?.unwrap_or(0);
     let limit = params.number("limit")?;
     if limit == Some(0) {

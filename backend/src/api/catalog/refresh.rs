@@ -9,10 +9,11 @@ use serde::Deserialize;
 use trellis_catalog::store::{get_entity, ApplySummary};
 use trellis_shared::catalog::EntityRef;
 
-use crate::auth::authorize::{guarded, owners_of, Act, Actor};
+use crate::auth::authorize::{guarded, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::jobs::catalog_refresh;
 use crate::state::AppState;
+use trellis_auth::catalog::owners_of;
 use trellis_auth::{Action, ResourceType};
 
 /// Optional body.

@@ -1,0 +1,201 @@
+//! `POST /api/permission/authorize`: batch permission checks in the shape of Backstage's
+//! permission backend (`@backstage/plugin-permission-common`'s `PermissionClient`), so plugins
+//! and tools written against it can ask Trellis.
+//!
+//! Each item names a permission — Trellis' own `<resource-type>.<action>` (`catalog-entity.delete`,
+//! `workload.restart`) or one of Backstage's catalog permissions (`catalog.entity.delete`) — and
+//! optionally a `resourceRef`. With a ref the answer is `ALLOW` or `DENY` for that resource (a
+//! missing entity is `DENY`); without one, `ALLOW`/`DENY` when the answer holds for every
+//! resource, else `CONDITIONAL` with Backstage's catalog rule `IS_ENTITY_OWNER` and the viewer's
+//! ownership refs as claims. All entities named in one batch are loaded with one query.
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use trellis_auth::catalog::owners_of;
+use trellis_auth::{Action, Decision, ReadScope, Resource, ResourceType};
+use trellis_catalog::store::load_entities;
+
+use crate::api::JsonBody;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Most items in one request.
+const MAX_ITEMS: usize = 1000;
+
+/// The request: `{items: [{id, permission: {name, ...}, resourceRef?}]}`.
+#[derive(Debug, Deserialize)]
+pub struct Batch {
+    items: Vec<Query>,
+}
+
+/// One query of a batch.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Query {
+    id: String,
+    permission: Permission,
+    #[serde(default)]
+    resource_ref: Option<String>,
+}
+
+/// The permission asked about (Backstage also sends `type`, `attributes` and `resourceType`;
+/// the name says it all).
+#[derive(Debug, Deserialize)]
+struct Permission {
+    name: String,
+}
+
+/// The answer: one item per query, same ids.
+#[derive(Debug, Serialize)]
+pub struct Answers {
+    items: Vec<Value>,
+}
+
+/// Backstage's catalog permissions and what they are in Trellis.
+const BACKSTAGE: &[(&str, ResourceType, Action)] = &[
+    (
+        "catalog.entity.read",
+        ResourceType::CatalogEntity,
+        Action::Read,
+    ),
+    (
+        "catalog.entity.create",
+        ResourceType::CatalogEntity,
+        Action::Create,
+    ),
+    (
+        "catalog.entity.delete",
+        ResourceType::CatalogEntity,
+        Action::Delete,
+    ),
+    (
+        "catalog.entity.refresh",
+        ResourceType::CatalogEntity,
+        Action::Refresh,
+    ),
+    (
+        "catalog.location.read",
+        ResourceType::CatalogLocation,
+        Action::Read,
+    ),
+    (
+        "catalog.location.create",
+        ResourceType::CatalogLocation,
+        Action::Create,
+    ),
+    (
+        "catalog.location.delete",
+        ResourceType::CatalogLocation,
+        Action::Delete,
+    ),
+];
+
+/// The resource type and action a permission name stands for.
+fn parse_name(name: &str) -> Option<(ResourceType, Action)> {
+    if let Some((_, kind, action)) = BACKSTAGE.iter().find(|(n, _, _)| *n == name) {
+        return Some((*kind, *action));
+    }
+    let (kind, action) = name.rsplit_once('.')?;
+    let kind: ResourceType = serde_json::from_value(Value::String(kind.into())).ok()?;
+    let action: Action = serde_json::from_value(Value::String(action.into())).ok()?;
+    (kind != ResourceType::All && action != Action::All).then_some((kind, action))
+}
+
+/// Answers a batch of permission queries for the signed-in viewer.
+pub async fn authorize(
+    State(state): State<AppState>,
+    Viewer(me): Viewer,
+    JsonBody(batch): JsonBody<Batch>,
+) -> AppResult<Json<Answers>> {
+    if batch.items.len() > MAX_ITEMS {
+        return Err(AppError::Input(format!(
+            "items: at most {MAX_ITEMS} queries per request"
+        )));
+    }
+    let mut parsed = Vec::with_capacity(batch.items.len());
+    for (i, q) in batch.items.iter().enumerate() {
+        let (kind, action) = parse_name(&q.permission.name).ok_or_else(|| {
+            AppError::Input(format!(
+                "items[{i}].permission.name: unknown permission `{}` (expected \
+                 `<resource-type>.<action>` such as `catalog-entity.delete`, or a Backstage \
+                 catalog permission such as `catalog.entity.delete`)",
+                q.permission.name
+            ))
+        })?;
+        parsed.push((kind, action));
+    }
+    let refs: Vec<String> = batch
+        .items
+        .iter()
+        .zip(&parsed)
+        .filter(|(_, (kind, _))| *kind == ResourceType::CatalogEntity)
+        .filter_map(|(q, _)| q.resource_ref.as_ref().map(|r| r.trim().to_lowercase()))
+        .collect();
+    let entities = load_entities(&state.db, &refs).await?;
+    let items = batch
+        .items
+        .iter()
+        .zip(parsed)
+        .map(|(q, (kind, action))| {
+            let result = match &q.resource_ref {
+                Some(r) if kind == ResourceType::CatalogEntity => {
+                    match entities.get(&r.trim().to_lowercase()) {
+                        Some(entity) => {
+                            let owners = owners_of(entity);
+                            state.policy.check(
+                                &me,
+                                action,
+                                &Resource {
+                                    kind,
+                                    owners: &owners,
+                                },
+                            )
+                        }
+                        None => Decision::Deny,
+                    }
+                }
+                Some(_) => state
+                    .policy
+                    .check(&me, action, &Resource { kind, owners: &[] }),
+                None => return unscoped(&state, &me, &q.id, kind, action),
+            };
+            json!({"id": q.id, "result": word(result)})
+        })
+        .collect();
+    Ok(Json(Answers { items }))
+}
+
+/// The answer for a query without a resource.
+fn unscoped(
+    state: &AppState,
+    me: &trellis_auth::Identity,
+    id: &str,
+    kind: ResourceType,
+    action: Action,
+) -> Value {
+    match state.policy.scope(me, action, kind) {
+        ReadScope::All => json!({"id": id, "result": "ALLOW"}),
+        ReadScope::Nothing => json!({"id": id, "result": "DENY"}),
+        ReadScope::Owned(claims) => json!({
+            "id": id,
+            "result": "CONDITIONAL",
+            "pluginId": "catalog",
+            "resourceType": kind.as_str(),
+            "conditions": {
+                "rule": "IS_ENTITY_OWNER",
+                "resourceType": kind.as_str(),
+                "params": {"claims": claims},
+            },
+        }),
+    }
+}
+
+fn word(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Allow => "ALLOW",
+        Decision::Deny => "DENY",
+    }
+}

@@ -1,0 +1,164 @@
+//! The admin page's audit log: who did (or was refused) what, when, with which outcome and
+//! request id, newest first, narrowed by actor and outcome and paged by event id.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Events shown per page.
+pub const AUDIT_PAGE: u32 = 50;
+
+/// One event as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    /// Event id (grows with time).
+    pub id: i64,
+    /// When, `YYYY-MM-DD HH:MM:SS` (UTC).
+    pub at: String,
+    /// Who (a user ref).
+    pub actor: String,
+    /// `<resource-type>.<action>`.
+    pub action: String,
+    /// On what.
+    pub resource: String,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: String,
+    /// The request's id.
+    pub request_id: Option<String>,
+    /// Why it failed, if it did.
+    pub detail: Option<String>,
+}
+
+/// Which events to show (from the page's URL).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// Only this actor (a user ref).
+    pub actor: Option<String>,
+    /// Only this outcome.
+    pub outcome: Option<String>,
+    /// Only events older than this id.
+    pub before: Option<i64>,
+}
+
+impl AuditFilter {
+    /// The filter in the page's query string (`actor`, `outcome`, `before`); empty values and
+    /// unparsable ids count as absent.
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> AuditFilter {
+        let text = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        AuditFilter {
+            actor: text("actor"),
+            outcome: text("outcome"),
+            before: text("before").and_then(|b| b.parse().ok()),
+        }
+    }
+
+    /// The admin page's URL for this filter starting before `before`.
+    pub fn href(&self, before: Option<i64>) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(a) = &self.actor {
+            pairs.push(("actor", a.clone()));
+        }
+        if let Some(o) = &self.outcome {
+            pairs.push(("outcome", o.clone()));
+        }
+        if let Some(b) = before {
+            pairs.push(("before", b.to_string()));
+        }
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencoding_min(v)))
+            .collect();
+        if query.is_empty() {
+            "/admin#audit".into()
+        } else {
+            format!("/admin?{}#audit", query.join("&"))
+        }
+    }
+}
+
+/// Percent-encodes what could break a query string value.
+fn urlencoding_min(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b':' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A page of events and the id to continue from, if there are older ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// Newest first.
+    pub rows: Vec<AuditRow>,
+    /// `before` for the next (older) page.
+    pub older: Option<i64>,
+}
+
+/// A page of the audit log (reading it is the `audit.read` permission: admins by default).
+#[server(prefix = "/_sf", endpoint = "admin/audit")]
+pub async fn admin_audit(filter: AuditFilter) -> Result<AuditPage, ServerFnError> {
+    use crate::api::server::{identity, portal, store_error};
+    use trellis_auth::audit::{self, EventQuery, Outcome};
+    use trellis_auth::{Action, Decision, Resource, ResourceType};
+    let portal = portal()?;
+    let me = identity()?;
+    let log = Resource {
+        kind: ResourceType::Audit,
+        owners: &[],
+    };
+    if portal.policy.check(&me, Action::Read, &log) == Decision::Deny {
+        return Err(ServerFnError::new(format!(
+            "{} may not read the audit log; ask for permission.admins",
+            me.user_ref
+        )));
+    }
+    let outcome: Option<Outcome> = match &filter.outcome {
+        None => None,
+        Some(o) => Some(
+            serde_json::from_value(serde_json::Value::String(o.to_lowercase())).map_err(|_| {
+                ServerFnError::new(format!(
+                    "outcome: `{o}` is not one of allowed, denied, failed"
+                ))
+            })?,
+        ),
+    };
+    // `ann` means `user:default/ann`; the log stores canonical refs.
+    let actor = filter.actor.as_deref().map(|a| {
+        trellis_shared::catalog::EntityRef::parse(a, Some("user"), Some("default"))
+            .map(|r| r.canonical())
+            .unwrap_or_else(|_| a.to_lowercase())
+    });
+    let query = EventQuery {
+        actor,
+        outcome,
+        before: filter.before,
+        limit: Some(AUDIT_PAGE + 1),
+    };
+    let mut events = audit::list(&portal.db, &query).await.map_err(store_error)?;
+    let older = (events.len() > AUDIT_PAGE as usize).then(|| {
+        events.truncate(AUDIT_PAGE as usize);
+        events.last().map(|e| e.id)
+    });
+    Ok(AuditPage {
+        rows: events
+            .into_iter()
+            .map(|e| AuditRow {
+                id: e.id,
+                at: e.at.replace('T', " ").chars().take(19).collect(),
+                actor: e.actor,
+                action: e.action,
+                resource: e.resource,
+                outcome: e.outcome,
+                request_id: e.request_id,
+                detail: e.detail,
+            })
+            .collect(),
+        older: older.flatten(),
+    })
+}
