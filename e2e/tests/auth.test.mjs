@@ -13,7 +13,7 @@ describe("proxy sign-in in Chromium", () => {
   let server;
   let browser;
   before(async () => {
-    const config = `auth:\n  mode: proxy\n  sign_in_url: ${SIGN_IN}\n  proxy:\n    trusted_proxies: [127.0.0.0/8, "::1/128"]\n`;
+    const config = `auth:\n  mode: proxy\n  sign_in_url: ${SIGN_IN}\n  proxy:\n    trusted_proxies: [127.0.0.0/8, "::1/128"]\npermission:\n  admins: [user:default/demo.user]\n`;
     server = await startServer({ config, headers: ME });
     browser = await launchBrowser();
   });
@@ -52,4 +52,29 @@ describe("proxy sign-in in Chromium", () => {
     assert.deepEqual(violations, [], "no CSP violations while hydrating");
     await context.close();
   });
+
+  test("an admin finds an action in the audit log", async () => {
+    const context = await browser.newContext({ extraHTTPHeaders: ME });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/admin`);
+    await page.waitForSelector("body[data-hydrated=true]", { timeout: 20_000 });
+    // A same-origin mutation from the page: refresh everything (admins may).
+    const status = await page.evaluate(async () => {
+      const res = await fetch("/api/catalog/refresh", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      return res.status;
+    });
+    assert.equal(status, 200);
+    await page.fill("#audit input[name=actor]", "demo.user");
+    await page.selectOption("#audit select[name=outcome]", "allowed");
+    await Promise.all([page.waitForURL(/outcome=allowed/), page.click("#audit button[type=submit]")]);
+    const rows = await page.$$eval("#audit tbody tr", (trs) => trs.map((tr) => tr.textContent));
+    assert.ok(rows.some((r) => /user:default\/demo\.user/.test(r) && /refresh/.test(r)), rows.join("\n"));
+    assert.match(page.url(), /actor=demo\.user/);
+    await context.close();
+  });
 });
+
