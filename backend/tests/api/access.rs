@@ -93,6 +93,14 @@ async fn catalog_reads_are_scoped_in_the_query(backend: TestBackend) {
         ),
         ("/catalog/default/component/ranker", 200),
         ("/catalog/default/component/ledger", 404),
+        (
+            "/api/catalog/locations/by-entity/component/default/ranker",
+            200,
+        ),
+        (
+            "/api/catalog/locations/by-entity/component/default/ledger",
+            404,
+        ),
     ] {
         assert_eq!(call(&app, get(path), ANN).await.status, status, "{path}");
     }

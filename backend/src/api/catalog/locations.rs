@@ -46,14 +46,16 @@ pub async fn get_one(
         .ok_or_else(|| AppError::NotFound(format!("Found no location with ID {id}")))
 }
 
-/// The location an entity came in through.
+/// The location an entity came in through (404 for an entity the viewer may not read).
 pub async fn by_entity(
     State(state): State<AppState>,
+    crate::auth::Viewer(me): crate::auth::Viewer,
     Path((kind, namespace, name)): Path<(String, String, String)>,
 ) -> AppResult<Json<StoredLocation>> {
     let entity_ref = EntityRef::new(kind, namespace, name).canonical();
     let entity = store::get_entity(&state.db, &entity_ref)
         .await?
+        .filter(|e| trellis_auth::catalog::may_read(&state.policy, &me, e))
         .ok_or_else(|| AppError::NotFound(format!("No entity {entity_ref}")))?;
     let origin = entity
         .metadata
