@@ -131,6 +131,14 @@ async fn catalog_reads_are_scoped_in_the_query(backend: TestBackend) {
     assert_eq!(items[0]["metadata"]["name"], "ranker");
     assert_eq!(items[1], Value::Null);
 
+    // A parent team's page lists what its sub-teams own only to those who may read it.
+    let pat = "pat@acme.example"; // search, the parent of search-ranking
+    let team = call(&app, get("/catalog/default/group/search"), pat).await;
+    assert_eq!(team.status, 200);
+    assert!(!team.text().contains("ranker"), "{}", team.text());
+    let team = call(&app, get("/catalog/default/group/search"), ROOT).await;
+    assert!(team.text().contains("ranker"), "{}", team.text());
+
     // The catalog page lists and counts the same way.
     let page = call(&app, get("/catalog?kind=component"), ANN).await.text();
     assert!(

@@ -56,7 +56,7 @@ pub async fn detail(
         .await
         .map_err(store_error)?;
     let team = if entity.kind.eq_ignore_ascii_case("group") {
-        Some(team(&portal, &entity).await?)
+        Some(team(&portal, &me, &entity).await?)
     } else {
         None
     };
@@ -110,7 +110,11 @@ fn targets(entity: &Entity, relation: &str) -> Vec<String> {
         .collect()
 }
 
-async fn team(portal: &Portal, group: &Entity) -> Result<TeamView, ServerFnError> {
+async fn team(
+    portal: &Portal,
+    viewer: &trellis_auth::Identity,
+    group: &Entity,
+) -> Result<TeamView, ServerFnError> {
     let me = group.entity_ref().canonical();
     // Sub-teams at any depth, following parentOf one level per query.
     let mut descendants: BTreeSet<String> = BTreeSet::new();
@@ -135,18 +139,25 @@ async fn team(portal: &Portal, group: &Entity) -> Result<TeamView, ServerFnError
         members: targets(group, types::HAS_MEMBER),
         children: targets(group, types::PARENT_OF),
         parent: targets(group, types::CHILD_OF).into_iter().next(),
-        owned: owned_by(portal, vec![me]).await?,
-        owned_by_subteams: owned_by(portal, sub).await?,
+        owned: owned_by(portal, viewer, vec![me]).await?,
+        owned_by_subteams: owned_by(portal, viewer, sub).await?,
     })
 }
 
-async fn owned_by(portal: &Portal, owners: Vec<String>) -> Result<Vec<EntityRow>, ServerFnError> {
+/// What `owners` own, of what `viewer` may read.
+async fn owned_by(
+    portal: &Portal,
+    viewer: &trellis_auth::Identity,
+    owners: Vec<String>,
+) -> Result<Vec<EntityRow>, ServerFnError> {
     if owners.is_empty() {
         return Ok(Vec::new());
     }
     let conj = HashMap::from([("relations.ownedby".to_string(), Condition::AnyOf(owners))]);
+    let mut filter = Filter(vec![Conjunction(conj.into_iter().collect())]);
+    trellis_auth::catalog::scope_filter(&portal.policy, viewer, &mut filter);
     let query = EntityQuery {
-        filter: Filter(vec![Conjunction(conj.into_iter().collect())]),
+        filter,
         order: vec![
             OrderField::parse("kind,asc").map_err(ServerFnError::new)?,
             OrderField::parse("metadata.name,asc").map_err(ServerFnError::new)?,
