@@ -6,8 +6,11 @@
 //! `workload.restart`) or one of Backstage's catalog permissions (`catalog.entity.delete`) — and
 //! optionally a `resourceRef`. With a ref the answer is `ALLOW` or `DENY` for that resource (a
 //! missing entity is `DENY`); without one, `ALLOW`/`DENY` when the answer holds for every
-//! resource, else `CONDITIONAL` with Backstage's catalog rule `IS_ENTITY_OWNER` and the viewer's
-//! ownership refs as claims. All entities named in one batch are loaded with one query.
+//! resource, else, for a catalog-entity resource permission, `CONDITIONAL` with Backstage's
+//! catalog rule `IS_ENTITY_OWNER` and the viewer's ownership refs as claims (basic permissions
+//! and other resource types get `DENY` there: their clients accept only ALLOW/DENY). A name
+//! Trellis does not know (another plugin's permission) is `DENY` for that item. All entities
+//! named in one batch are loaded with one query.
 
 use axum::extract::State;
 use axum::Json;
@@ -41,11 +44,14 @@ struct Query {
     resource_ref: Option<String>,
 }
 
-/// The permission asked about (Backstage also sends `type`, `attributes` and `resourceType`;
-/// the name says it all).
+/// The permission asked about (Backstage also sends `attributes` and `resourceType`; the name
+/// says which).
 #[derive(Debug, Deserialize)]
 struct Permission {
     name: String,
+    /// `basic` or `resource` (absent: `resource`).
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
 }
 
 /// The answer: one item per query, same ids.
@@ -115,23 +121,16 @@ pub async fn authorize(
             "items: at most {MAX_ITEMS} queries per request"
         )));
     }
-    let mut parsed = Vec::with_capacity(batch.items.len());
-    for (i, q) in batch.items.iter().enumerate() {
-        let (kind, action) = parse_name(&q.permission.name).ok_or_else(|| {
-            AppError::Input(format!(
-                "items[{i}].permission.name: unknown permission `{}` (expected \
-                 `<resource-type>.<action>` such as `catalog-entity.delete`, or a Backstage \
-                 catalog permission such as `catalog.entity.delete`)",
-                q.permission.name
-            ))
-        })?;
-        parsed.push((kind, action));
-    }
+    let parsed: Vec<Option<(ResourceType, Action)>> = batch
+        .items
+        .iter()
+        .map(|q| parse_name(&q.permission.name))
+        .collect();
     let refs: Vec<String> = batch
         .items
         .iter()
         .zip(&parsed)
-        .filter(|(_, (kind, _))| *kind == ResourceType::CatalogEntity)
+        .filter(|(_, p)| matches!(p, Some((ResourceType::CatalogEntity, _))))
         .filter_map(|(q, _)| q.resource_ref.as_ref().map(|r| r.trim().to_lowercase()))
         .collect();
     let entities = load_entities(&state.db, &refs).await?;
@@ -139,7 +138,10 @@ pub async fn authorize(
         .items
         .iter()
         .zip(parsed)
-        .map(|(q, (kind, action))| {
+        .map(|(q, parsed)| {
+            let Some((kind, action)) = parsed else {
+                return json!({"id": q.id, "result": "DENY"});
+            };
             let result = match &q.resource_ref {
                 Some(r) if kind == ResourceType::CatalogEntity => {
                     match entities.get(&r.trim().to_lowercase()) {
@@ -157,10 +159,16 @@ pub async fn authorize(
                         None => Decision::Deny,
                     }
                 }
+                // Owners of other ownable resources (workloads, integration data) are not
+                // looked up here yet: no answer for one of them is a yes.
+                Some(_) if kind.ownable() => Decision::Deny,
                 Some(_) => state
                     .policy
                     .check(&me, action, &Resource { kind, owners: &[] }),
-                None => return unscoped(&state, &me, &q.id, kind, action),
+                None => {
+                    let basic = q.permission.kind.as_deref() == Some("basic");
+                    return unscoped(&state, &me, &q.id, kind, action, basic);
+                }
             };
             json!({"id": q.id, "result": word(result)})
         })
@@ -175,9 +183,13 @@ fn unscoped(
     id: &str,
     kind: ResourceType,
     action: Action,
+    basic: bool,
 ) -> Value {
     match state.policy.scope(me, action, kind) {
         ReadScope::All => json!({"id": id, "result": "ALLOW"}),
+        ReadScope::Owned(_) if basic || kind != ResourceType::CatalogEntity => {
+            json!({"id": id, "result": "DENY"})
+        }
         ReadScope::Nothing => json!({"id": id, "result": "DENY"}),
         ReadScope::Owned(claims) => json!({
             "id": id,

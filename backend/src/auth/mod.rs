@@ -79,7 +79,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
                 .into_response()
         }
         Outcome::Refused(e) => {
-            let path = request.uri().path().to_string();
+            let path: String = request.uri().path().chars().take(200).collect();
             let request_id = request
                 .headers()
                 .get("x-request-id")

@@ -79,7 +79,7 @@ spec: {type: service, lifecycle: production, owner: group:search-ranking}
 apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: {name: ledger}
-spec: {type: service, lifecycle: production, owner: group:payments}
+spec: {type: service, lifecycle: production, owner: group:payments, dependsOn: [component:ranker]}
 "#;
 
 const PROXY: &str = "127.0.0.1:40000";

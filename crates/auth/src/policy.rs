@@ -210,20 +210,19 @@ impl Policy {
 
     /// Which resources of `kind` `principal` may do `action` to, without looking at one: all of
     /// them, those its ownership refs own, or none. (Batch checks without a resource answer
-    /// with this; a deny rule for owners makes "those it owns" none.)
+    /// with this.) A deny rule for owners cannot be expressed as "all but the owned ones", so
+    /// where one covers the action the answer is none: never more than [`Policy::check`] would
+    /// allow resource by resource.
     pub fn scope(&self, principal: &Identity, action: Action, kind: ResourceType) -> ReadScope {
         let covering = |r: &&Rule| r.covers(action, kind);
-        let mut deny = self.deny.iter().filter(covering);
-        if deny.clone().any(|r| r.names(principal)) {
+        let denied = |r: &Rule| r.names(principal) || r.who == Who::Owner;
+        if self.deny.iter().filter(covering).any(denied) {
             return ReadScope::Nothing;
         }
         let allow: Vec<&Rule> = self.allow.iter().filter(covering).collect();
         if allow.iter().any(|r| r.names(principal)) {
             ReadScope::All
-        } else if kind.ownable()
-            && allow.iter().any(|r| r.who == Who::Owner)
-            && !deny.any(|r| r.who == Who::Owner)
-        {
+        } else if kind.ownable() && allow.iter().any(|r| r.who == Who::Owner) {
             ReadScope::Owned(principal.ownership_refs.clone())
         } else {
             ReadScope::Nothing

@@ -159,6 +159,25 @@ fn configured_rules_deny_first_and_narrow_reads() {
         policy.scope(&dev, Action::Read, ResourceType::Audit),
         ReadScope::Nothing
     );
+
+    // A deny for owners: without a resource, nobody gets more than resource by resource.
+    let no_self_delete = vec![Rule {
+        effect: Effect::Deny,
+        actions: vec![Action::Delete],
+        resources: vec![ResourceType::CatalogEntity],
+        who: Who::Owner,
+    }];
+    let policy = Policy::new(no_self_delete, true);
+    assert_eq!(
+        policy.scope(&admin, Action::Delete, ResourceType::CatalogEntity),
+        ReadScope::Nothing
+    );
+    let own = ["user:default/root".to_string()];
+    let owned = Resource {
+        kind: ResourceType::CatalogEntity,
+        owners: &own,
+    };
+    assert_eq!(policy.check(&admin, Action::Delete, &owned), Decision::Deny);
 }
 
 #[test]

@@ -128,8 +128,12 @@ pub async fn admin_audit(filter: AuditFilter) -> Result<AuditPage, ServerFnError
             })?,
         ),
     };
-    // `ann` means `user:default/ann`; the log stores canonical refs.
+    // `ann` means `user:default/ann` (the log stores canonical refs); what looks like an email
+    // is compared as given (refused sign-ins are logged under the name the proxy sent).
     let actor = filter.actor.as_deref().map(|a| {
+        if a.contains('@') {
+            return a.to_string();
+        }
         trellis_shared::catalog::EntityRef::parse(a, Some("user"), Some("default"))
             .map(|r| r.canonical())
             .unwrap_or_else(|_| a.to_lowercase())

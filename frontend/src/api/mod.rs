@@ -11,6 +11,8 @@ pub mod entity;
 mod server_catalog;
 #[cfg(feature = "ssr")]
 mod server_entity;
+#[cfg(feature = "ssr")]
+mod server_scope;
 pub mod viewer;
 
 #[cfg(feature = "ssr")]

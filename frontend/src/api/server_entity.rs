@@ -55,6 +55,7 @@ pub async fn detail(
     let graph = store::neighborhood(&portal.db, &key, depth.clamp(1, 3), MAX_GRAPH_NODES)
         .await
         .map_err(store_error)?;
+    let graph = super::server_scope::neighborhood(&portal, &me, graph).await?;
     let team = if entity.kind.eq_ignore_ascii_case("group") {
         Some(team(&portal, &me, &entity).await?)
     } else {
@@ -96,9 +97,10 @@ pub async fn impact(entity_ref: String) -> Result<Impact, ServerFnError> {
     if !readable {
         return Ok(Impact::default());
     }
-    store::impact(&portal.db, &entity_ref)
+    let impact = store::impact(&portal.db, &entity_ref)
         .await
-        .map_err(store_error)
+        .map_err(store_error)?;
+    super::server_scope::impact(&portal, &me, impact).await
 }
 
 fn targets(entity: &Entity, relation: &str) -> Vec<String> {

@@ -61,7 +61,11 @@ pub async fn delete_entity_by_uid_handler(
     actor: Actor,
     Path(uid): Path<String>,
 ) -> AppResult<StatusCode> {
-    let Some(entity) = get_entity_by_uid(&state.db, &uid).await? else {
+    // One the actor may not read is answered like a missing one.
+    let found = get_entity_by_uid(&state.db, &uid)
+        .await?
+        .filter(|e| may_read(&state.policy, &actor.identity, e));
+    let Some(entity) = found else {
         return Ok(StatusCode::NO_CONTENT);
     };
     let owners = owners_of(&entity);

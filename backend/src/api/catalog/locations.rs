@@ -27,8 +27,27 @@ pub struct LocationItem {
     pub data: StoredLocation,
 }
 
+/// 403 unless `viewer` may read registered locations (everyone may by default).
+fn may_list(state: &AppState, viewer: &trellis_auth::Identity) -> AppResult<()> {
+    let locations = trellis_auth::Resource {
+        kind: ResourceType::CatalogLocation,
+        owners: &[],
+    };
+    match state.policy.check(viewer, Action::Read, &locations) {
+        trellis_auth::Decision::Allow => Ok(()),
+        trellis_auth::Decision::Deny => Err(AppError::Forbidden(format!(
+            "{} may not read catalog-location",
+            viewer.user_ref
+        ))),
+    }
+}
+
 /// Every registered location.
-pub async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<LocationItem>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    crate::auth::Viewer(me): crate::auth::Viewer,
+) -> AppResult<Json<Vec<LocationItem>>> {
+    may_list(&state, &me)?;
     let all = store::list_locations(&state.db).await?;
     Ok(Json(
         all.into_iter().map(|data| LocationItem { data }).collect(),
@@ -38,8 +57,10 @@ pub async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<LocationI
 /// One location.
 pub async fn get_one(
     State(state): State<AppState>,
+    crate::auth::Viewer(me): crate::auth::Viewer,
     Path(id): Path<String>,
 ) -> AppResult<Json<StoredLocation>> {
+    may_list(&state, &me)?;
     store::get_location(&state.db, &id)
         .await?
         .map(Json)

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::Value;
 use trellis_catalog::store::{
-    query_entities, query_entities_from, Cursor, QueryPage, DEFAULT_LIMIT,
+    count, query_entities, query_entities_from, Cursor, QueryPage, DEFAULT_LIMIT,
 };
 use trellis_shared::catalog::query::{project, PageInfo, QueryResponse};
 use trellis_shared::catalog::Entity;
@@ -40,7 +40,12 @@ pub async fn get_by_query(
     let mut query = params.entity_query()?;
     scope_filter(&state.policy, &me, &mut query.filter);
     if let Some(cursor) = &mut cursor {
+        let given = cursor.query.filter.clone();
         scope_filter(&state.policy, &me, &mut cursor.query.filter);
+        if cursor.query.filter != given {
+            // Someone else's cursor (or a hand-made one): its total is not this viewer's.
+            cursor.total = count(&state.db, &cursor.query).await?;
+        }
     }
     let offset = params.number("offset")?.unwrap_or(0);
     let page = query_entities_from(&state.db, &query, limit, offset, cursor.as_ref()).await?;

@@ -13,7 +13,7 @@ use crate::auth::authorize::{guarded, Act, Actor};
 use crate::error::{AppError, AppResult};
 use crate::jobs::catalog_refresh;
 use crate::state::AppState;
-use trellis_auth::catalog::owners_of;
+use trellis_auth::catalog::{may_read, owners_of};
 use trellis_auth::{Action, ResourceType};
 
 /// Optional body.
@@ -43,7 +43,11 @@ pub async fn post_refresh(
         Some(text) => {
             let entity_ref = EntityRef::parse(&text, None, None)
                 .map_err(|e| AppError::Input(format!("entityRef: {}", e.0)))?;
-            let Some(entity) = get_entity(&state.db, &entity_ref.canonical()).await? else {
+            // One the actor may not read is answered like a missing one.
+            let found = get_entity(&state.db, &entity_ref.canonical())
+                .await?
+                .filter(|e| may_read(&state.policy, &actor.identity, e));
+            let Some(entity) = found else {
                 return Err(AppError::NotFound(format!(
                     "Failed to schedule {text} for refresh"
                 )));
