@@ -85,8 +85,12 @@ pub fn load(
             }
         }
         // The embedded default is the demo: without a config file, demo mode and guest sign-in are on (the
-        // environment can still turn it off with TRELLIS__DEMO__ENABLED=false).
-        None => serde_yaml_ng::from_str("{demo: {enabled: true}, auth: {mode: guest}}")
+        // environment can still turn it off with TRELLIS__DEMO__ENABLED=false). The default guest
+        // is an admin, so the demo shows the admin page and audit log; the other demo users picked
+        // at /auth/guest are not.
+        None => serde_yaml_ng::from_str(
+            "{demo: {enabled: true}, auth: {mode: guest}, permission: {admins: ['user:default/demo.user']}}",
+        )
             .unwrap_or_else(|_| Value::Mapping(Mapping::new())),
     };
     substitute(&mut value, "", &env)?;

@@ -31,6 +31,7 @@ fn no_file_gives_embedded_defaults() {
     let mut expected = Config::default();
     expected.demo.enabled = true;
     expected.auth.mode = trellis_auth::AuthMode::Guest;
+    expected.permission.admins = vec!["user:default/demo.user".into()];
     assert_eq!(loaded.config, expected, "the embedded default is the demo");
     assert_eq!(loaded.config.database.url, "sqlite:data/trellis.db");
     assert_eq!(loaded.config.server.listen.to_string(), "127.0.0.1:3000");
