@@ -203,6 +203,13 @@ impl Policy {
         }
     }
 
+    /// May `principal` do `action` to a resource of `kind` that nobody owns (admin functions,
+    /// the audit log, registered locations)?
+    pub fn may(&self, principal: &Identity, action: Action, kind: ResourceType) -> bool {
+        let resource = Resource { kind, owners: &[] };
+        self.check(principal, action, &resource) == Decision::Allow
+    }
+
     /// What `principal` may read of `kind`, as a condition for list queries.
     pub fn read_scope(&self, principal: &Identity, kind: ResourceType) -> ReadScope {
         self.scope(principal, Action::Read, kind)

@@ -34,14 +34,10 @@ pub struct RunView {
 #[server(prefix = "/_sf", endpoint = "admin/jobs")]
 pub async fn admin_jobs() -> Result<Vec<JobStatus>, ServerFnError> {
     use crate::api::server::{identity, portal, store_error};
-    use trellis_auth::{Action, Decision, Resource, ResourceType};
+    use trellis_auth::{Action, ResourceType};
     let portal = portal()?;
     let me = identity()?;
-    let admin = Resource {
-        kind: ResourceType::Admin,
-        owners: &[],
-    };
-    if portal.policy.check(&me, Action::Read, &admin) == Decision::Deny {
+    if !portal.policy.may(&me, Action::Read, ResourceType::Admin) {
         return Err(ServerFnError::new(format!(
             "{} may not see the admin page; ask for permission.admins",
             me.user_ref

@@ -105,14 +105,10 @@ pub struct AuditPage {
 pub async fn admin_audit(filter: AuditFilter) -> Result<AuditPage, ServerFnError> {
     use crate::api::server::{identity, portal, store_error};
     use trellis_auth::audit::{self, EventQuery, Outcome};
-    use trellis_auth::{Action, Decision, Resource, ResourceType};
+    use trellis_auth::{Action, ResourceType};
     let portal = portal()?;
     let me = identity()?;
-    let log = Resource {
-        kind: ResourceType::Audit,
-        owners: &[],
-    };
-    if portal.policy.check(&me, Action::Read, &log) == Decision::Deny {
+    if !portal.policy.may(&me, Action::Read, ResourceType::Audit) {
         return Err(ServerFnError::new(format!(
             "{} may not read the audit log; ask for permission.admins",
             me.user_ref

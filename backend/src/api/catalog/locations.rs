@@ -29,16 +29,16 @@ pub struct LocationItem {
 
 /// 403 unless `viewer` may read registered locations (everyone may by default).
 fn may_list(state: &AppState, viewer: &trellis_auth::Identity) -> AppResult<()> {
-    let locations = trellis_auth::Resource {
-        kind: ResourceType::CatalogLocation,
-        owners: &[],
-    };
-    match state.policy.check(viewer, Action::Read, &locations) {
-        trellis_auth::Decision::Allow => Ok(()),
-        trellis_auth::Decision::Deny => Err(AppError::Forbidden(format!(
+    if state
+        .policy
+        .may(viewer, Action::Read, ResourceType::CatalogLocation)
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
             "{} may not read catalog-location",
             viewer.user_ref
-        ))),
+        )))
     }
 }
 
