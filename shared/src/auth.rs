@@ -1,5 +1,6 @@
 //! Who is signed in, as the server resolved it: what pages, server functions and API handlers
-//! see of the viewer. The server builds it (`trellis-auth`); here it is plain data.
+//! see of the viewer; and the audit log's events. The server builds both (`trellis-auth`); here
+//! they are plain data.
 
 use serde::{Deserialize, Serialize};
 
@@ -32,4 +33,26 @@ impl Identity {
                 .is_ok()
         })
     }
+}
+
+/// One event of the audit log: a permitted mutation with its outcome, or a denial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEvent {
+    /// Ever-growing id.
+    pub id: i64,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Who (a user ref; for a refused sign-in, whom the proxy named).
+    pub actor: String,
+    /// What: `<resource-type>.<action>`, or `auth.sign-in`.
+    pub action: String,
+    /// On what.
+    pub resource: String,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: String,
+    /// The request's id.
+    pub request_id: Option<String>,
+    /// Why it failed or was refused, if known.
+    pub detail: Option<String>,
 }

@@ -45,27 +45,8 @@ pub struct NewEvent<'a> {
     pub detail: Option<&'a str>,
 }
 
-/// One recorded event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Event {
-    /// Ever-growing id.
-    pub id: i64,
-    /// When (RFC 3339, UTC).
-    pub at: String,
-    /// Who.
-    pub actor: String,
-    /// What.
-    pub action: String,
-    /// On what.
-    pub resource: String,
-    /// Outcome.
-    pub outcome: String,
-    /// Request id.
-    pub request_id: Option<String>,
-    /// Detail.
-    pub detail: Option<String>,
-}
+/// One recorded event (plain data, shared with the admin page).
+pub use trellis_shared::auth::AuditEvent as Event;
 
 /// Which events to list, newest first.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -3,30 +3,10 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+pub use trellis_shared::auth::AuditEvent;
 
 /// Events shown per page.
 pub const AUDIT_PAGE: u32 = 50;
-
-/// One event as the page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditRow {
-    /// Event id (grows with time).
-    pub id: i64,
-    /// When, `YYYY-MM-DD HH:MM:SS` (UTC).
-    pub at: String,
-    /// Who (a user ref).
-    pub actor: String,
-    /// `<resource-type>.<action>`.
-    pub action: String,
-    /// On what.
-    pub resource: String,
-    /// `allowed`, `denied` or `failed`.
-    pub outcome: String,
-    /// The request's id.
-    pub request_id: Option<String>,
-    /// Why it failed, if it did.
-    pub detail: Option<String>,
-}
 
 /// Which events to show (from the page's URL).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -95,7 +75,7 @@ fn urlencoding_min(v: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditPage {
     /// Newest first.
-    pub rows: Vec<AuditRow>,
+    pub rows: Vec<AuditEvent>,
     /// `before` for the next (older) page.
     pub older: Option<i64>,
 }
@@ -146,19 +126,7 @@ pub async fn admin_audit(filter: AuditFilter) -> Result<AuditPage, ServerFnError
         events.last().map(|e| e.id)
     });
     Ok(AuditPage {
-        rows: events
-            .into_iter()
-            .map(|e| AuditRow {
-                id: e.id,
-                at: e.at.replace('T', " ").chars().take(19).collect(),
-                actor: e.actor,
-                action: e.action,
-                resource: e.resource,
-                outcome: e.outcome,
-                request_id: e.request_id,
-                detail: e.detail,
-            })
-            .collect(),
+        rows: events,
         older: older.flatten(),
     })
 }

@@ -86,7 +86,7 @@ fn AuditTable(page: AuditPage, filter: AuditFilter) -> impl IntoView {
             <tbody>
                 {page.rows.into_iter().map(|r| view! {
                     <tr data-event=r.id>
-                        <td>{r.at}</td>
+                        <td>{r.at.replace('T', " ").chars().take(19).collect::<String>()}</td>
                         <td>{r.actor}</td>
                         <td><code>{r.action}</code></td>
                         <td>{r.resource}</td>
