@@ -33,16 +33,17 @@ pub struct RunView {
 /// The jobs with their ten newest runs.
 #[server(prefix = "/_sf", endpoint = "admin/jobs")]
 pub async fn admin_jobs() -> Result<Vec<JobStatus>, ServerFnError> {
-    use crate::api::server::{identity, portal, store_error};
+    use crate::api::server::{identity, may, portal, store_error};
     use trellis_auth::{Action, ResourceType};
     let portal = portal()?;
     let me = identity()?;
-    if !portal.policy.may(&me, Action::Read, ResourceType::Admin) {
-        return Err(ServerFnError::new(format!(
-            "{} may not see the admin page; ask for permission.admins",
-            me.user_ref
-        )));
-    }
+    may(
+        &portal,
+        &me,
+        Action::Read,
+        ResourceType::Admin,
+        "see the admin page",
+    )?;
     let mut out = Vec::new();
     for job in portal.jobs.iter() {
         let runs = portal

@@ -23,11 +23,7 @@ impl AuditFilter {
     /// The filter in the page's query string (`actor`, `outcome`, `before`); empty values and
     /// unparsable ids count as absent.
     pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> AuditFilter {
-        let text = |k: &str| {
-            get(k)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let text = |k: &str| super::catalog::present(get(k));
         AuditFilter {
             actor: text("actor"),
             outcome: text("outcome"),
@@ -49,7 +45,7 @@ impl AuditFilter {
         }
         let query: Vec<String> = pairs
             .iter()
-            .map(|(k, v)| format!("{k}={}", urlencoding_min(v)))
+            .map(|(k, v)| format!("{k}={}", super::catalog::encode(v)))
             .collect();
         if query.is_empty() {
             "/admin#audit".into()
@@ -57,18 +53,6 @@ impl AuditFilter {
             format!("/admin?{}#audit", query.join("&"))
         }
     }
-}
-
-/// Percent-encodes what could break a query string value.
-fn urlencoding_min(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b':' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A page of events and the id to continue from, if there are older ones.
@@ -83,17 +67,18 @@ pub struct AuditPage {
 /// A page of the audit log (reading it is the `audit.read` permission: admins by default).
 #[server(prefix = "/_sf", endpoint = "admin/audit")]
 pub async fn admin_audit(filter: AuditFilter) -> Result<AuditPage, ServerFnError> {
-    use crate::api::server::{identity, portal, store_error};
+    use crate::api::server::{identity, may, portal, store_error};
     use trellis_auth::audit::{self, EventQuery, Outcome};
     use trellis_auth::{Action, ResourceType};
     let portal = portal()?;
     let me = identity()?;
-    if !portal.policy.may(&me, Action::Read, ResourceType::Audit) {
-        return Err(ServerFnError::new(format!(
-            "{} may not read the audit log; ask for permission.admins",
-            me.user_ref
-        )));
-    }
+    may(
+        &portal,
+        &me,
+        Action::Read,
+        ResourceType::Audit,
+        "read the audit log",
+    )?;
     let outcome: Option<Outcome> = match &filter.outcome {
         None => None,
         Some(o) => Some(

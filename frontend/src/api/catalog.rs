@@ -36,11 +36,7 @@ pub const FILTER_KEYS: &[&str] = &["kind", "type", "owner", "lifecycle", "tag", 
 impl ListParams {
     /// Reads the filters from URL query pairs (empty values count as absent).
     pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> Self {
-        let opt = |k: &str| {
-            get(k)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let opt = |k: &str| present(get(k));
         ListParams {
             kind: opt("kind"),
             owner: opt("owner"),
@@ -91,6 +87,13 @@ impl ListParams {
             format!("/catalog?{}", query.join("&"))
         }
     }
+}
+
+/// A URL query value, trimmed; empty counts as absent.
+pub fn present(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// Percent-encodes a query value.

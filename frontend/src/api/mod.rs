@@ -107,6 +107,25 @@ mod server {
             .ok_or_else(|| ServerFnError::new("sign in first: the request carries no identity"))
     }
 
+    /// Refuses (naming who and what) unless `me` may do `action` to `kind` (resources nobody
+    /// owns: admin functions, the audit log).
+    pub fn may(
+        portal: &Portal,
+        me: &trellis_shared::auth::Identity,
+        action: trellis_auth::Action,
+        kind: trellis_auth::ResourceType,
+        what: &str,
+    ) -> Result<(), ServerFnError> {
+        if portal.policy.may(me, action, kind) {
+            Ok(())
+        } else {
+            Err(ServerFnError::new(format!(
+                "{} may not {what}; ask for permission.admins",
+                me.user_ref
+            )))
+        }
+    }
+
     /// A store error as a server function error (the message names what failed).
     pub fn store_error(e: trellis_store::StoreError) -> ServerFnError {
         ServerFnError::new(e.to_string())
