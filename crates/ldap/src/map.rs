@@ -21,15 +21,15 @@ pub const ANNOTATION_RDN: &str = "backstage.io/ldap-rdn";
 /// The entry's stable id.
 pub const ANNOTATION_UUID: &str = "backstage.io/ldap-uuid";
 
-/// The org as entities.
-#[derive(Debug, Default)]
-pub struct OrgEntities {
-    /// Valid users.
-    pub users: Vec<Entity>,
-    /// Valid groups.
-    pub groups: Vec<Entity>,
-    /// Entries that could not be taken, and why.
-    pub problems: Vec<String>,
+/// One mapped directory entry (users come first, then groups).
+#[derive(Debug)]
+pub enum Mapped {
+    /// A valid user.
+    User(Entity),
+    /// A valid group.
+    Group(Entity),
+    /// An entry that could not be taken, and why.
+    Problem(String),
 }
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -49,14 +49,16 @@ struct Node<'a> {
     uuid: Option<String>,
 }
 
-/// Maps the entries read by each `users` and `groups` block.
-pub fn to_entities(
+/// Maps the entries read by each `users` and `groups` block, handing each result to `emit` as
+/// soon as it is ready (memberships need every entry first; the entities then come one by one,
+/// so a caller can write them while the rest are mapped).
+pub fn map_entries(
     config: &LdapOrgConfig,
     users: &[(SearchConfig, Vec<LdapEntry>)],
     groups: &[(SearchConfig, Vec<LdapEntry>)],
     location: &str,
-) -> OrgEntities {
-    let mut out = OrgEntities::default();
+    emit: &mut dyn FnMut(Mapped),
+) {
     let mut nodes: Vec<Node> = Vec::new();
     let mut names: BTreeSet<(u8, String)> = BTreeSet::new();
     for (kind, blocks) in [(Kind::User, users), (Kind::Group, groups)] {
@@ -66,11 +68,11 @@ pub fn to_entities(
                     Ok(node) if names.insert((kind as u8, node.name.to_lowercase())) => {
                         nodes.push(node)
                     }
-                    Ok(node) => out.problems.push(format!(
+                    Ok(node) => emit(Mapped::Problem(format!(
                         "{}: `{}` is already taken by another entry",
                         node.dn, node.name
-                    )),
-                    Err(problem) => out.problems.push(problem),
+                    ))),
+                    Err(problem) => emit(Mapped::Problem(problem)),
                 }
             }
         }
@@ -125,10 +127,10 @@ pub fn to_entities(
             Kind::User => user(node, &groups, &index, &nodes, location),
             Kind::Group => group(node, groups.first().copied(), &children[i], location),
         };
-        match validate_entity(&value) {
-            Ok(entity) if node.kind == Kind::User => out.users.push(entity),
-            Ok(entity) => out.groups.push(entity),
-            Err(problems) => out.problems.push(format!(
+        emit(match validate_entity(&value) {
+            Ok(entity) if node.kind == Kind::User => Mapped::User(entity),
+            Ok(entity) => Mapped::Group(entity),
+            Err(problems) => Mapped::Problem(format!(
                 "{}: {}",
                 node.dn,
                 problems
@@ -137,9 +139,8 @@ pub fn to_entities(
                     .collect::<Vec<_>>()
                     .join("; ")
             )),
-        }
+        });
     }
-    out
 }
 
 fn identify<'a>(

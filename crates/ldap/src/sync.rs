@@ -1,11 +1,13 @@
-//! One sync of an LDAP org provider: read everything, map it, check it is safe, apply it in one
-//! transaction through the catalog's ingestion path (scope `provider:ldap-org:<id>`).
+//! One sync of an LDAP org provider: read everything, map it and apply it in one transaction
+//! through the catalog's ingestion path (scope `provider:ldap-org:<id>`), committed only once
+//! the whole result is checked safe.
 //!
 //! Aborts, keeping every stored entity, when the directory is unreachable, the bind fails, a
 //! search fails or times out part-way, the result is empty, or the sync would delete more than
 //! `maxDeleteShare` of the stored users or of the stored groups.
 
 use std::collections::HashSet;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::Utc;
@@ -15,9 +17,9 @@ use trellis_catalog::store::{apply_stream, ApplySummary, ReadMessage, Scope, PRO
 use trellis_catalog::{CatalogRead, Issue, Level, ReadEntity};
 use trellis_store::{with_pool, Db, StoreError};
 
-use crate::config::LdapOrgConfig;
-use crate::directory::{Directory, LdapError};
-use crate::map::to_entities;
+use crate::config::{LdapOrgConfig, SearchConfig};
+use crate::directory::{Directory, LdapEntry, LdapError};
+use crate::map::{map_entries, Mapped};
 
 const USERS: &str = "(objectClass=inetOrgPerson)";
 const GROUPS: &str =
@@ -82,6 +84,9 @@ pub fn origin(id: &str) -> String {
     format!("{PROVIDER_ORIGIN}ldap-org:{id}")
 }
 
+/// Entities per batch handed to the apply.
+const BATCH: usize = 1000;
+
 /// Syncs provider `options.id` once.
 pub async fn sync(
     db: &Db,
@@ -89,128 +94,197 @@ pub async fn sync(
     options: SyncOptions<'_>,
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
-    let progress = options.progress;
-    let mut directory = Directory::connect(config).await?;
-    let vendor: Vec<String> = ["entryDN", "entryUUID"]
-        .into_iter()
-        .map(str::to_string)
-        .chain(config.vendor.dn_attribute_name.clone())
-        .chain(config.vendor.uuid_attribute_name.clone())
-        .collect();
-    let mut read = [Vec::new(), Vec::new()];
-    // [0] users, [1] groups
-    for (index, (what, blocks, filter)) in [
-        ("users", &config.users, USERS),
-        ("groups", &config.groups, GROUPS),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        for block in blocks {
-            let mut attributes = block.map.attributes(index == 1);
-            attributes.extend(vendor.iter().cloned());
-            let entries = directory
-                .search(block, filter, &attributes, &mut |n| {
-                    progress(&format!("{what} under {}: {n} read", block.dn))
-                })
-                .await?;
-            read[index].push((block.clone(), entries));
+    let progress = Mutex::new(options.progress);
+    let report = |line: String| {
+        if let Ok(mut progress) = progress.lock() {
+            progress(&line)
         }
-    }
-    let [users, groups] = read;
-    directory.close().await;
-    let read_ms = started.elapsed().as_millis();
+    };
+    // Users and groups are read at the same time, over two connections (OpenLDAP keeps one
+    // paged search per connection).
     let origin = origin(options.id);
-    let org = to_entities(config, &users, &groups, &origin);
-    drop((users, groups));
-    if org.users.is_empty() && org.groups.is_empty() {
-        return Err(SyncError::Empty);
-    }
-    check_removals(
-        db,
-        &origin,
-        config.max_delete_share,
-        &org.users,
-        &org.groups,
-    )
-    .await?;
-    progress(&format!(
-        "applying {} users and {} groups",
-        org.users.len(),
-        org.groups.len()
-    ));
+    let (users, groups, stored) = tokio::try_join!(
+        async { Ok(read(config, "users", &config.users, USERS, &report).await?) },
+        async { Ok(read(config, "groups", &config.groups, GROUPS, &report).await?) },
+        stored_refs(db, &origin),
+    )?;
+    let read_ms = started.elapsed().as_millis();
+    let entries: usize = users.iter().chain(&groups).map(|(_, e)| e.len()).sum();
+    report(format!("mapping and applying {entries} entries"));
     let applying = Instant::now();
-    let (users, groups) = (org.users.len(), org.groups.len());
-    let entities: Vec<ReadEntity> = org
-        .users
-        .into_iter()
-        .chain(org.groups)
-        .map(|entity| ReadEntity {
-            entity,
-            origin: origin.clone(),
-            file: config.target.clone(),
-        })
-        .collect();
-    let issues = org
-        .problems
-        .iter()
-        .map(|message| Issue {
-            level: Level::Error,
-            location: origin.clone(),
-            file: config.target.clone(),
-            document: None,
-            entity_ref: None,
-            message: message.clone(),
-        })
-        .collect();
+
+    // The mapping runs on a blocking thread and hands over batches as they are ready, so the
+    // apply writes while the rest is mapped. The checks that need the whole org run before the
+    // apply may commit: when one fails, the stream ends without `Done` and nothing is kept.
     let (tx, rx) = mpsc::channel(2);
-    let sender = tokio::spawn(async move {
-        let mut entities = entities;
-        if tx.send(ReadMessage::Expect(entities.len())).await.is_err() {
-            return;
+    let mapper = {
+        let (tx, config, origin) = (tx.clone(), config.clone(), origin.clone());
+        tokio::task::spawn_blocking(move || map_in_batches(&config, &users, &groups, &origin, tx))
+    };
+    let feed = async {
+        // Owned here, so an early return closes the stream and the apply rolls back.
+        let tx = tx;
+        if tx.send(ReadMessage::Expect(entries)).await.is_err() {
+            return Ok(None);
         }
-        while !entities.is_empty() {
-            let rest = entities.split_off(entities.len().min(1000));
-            if tx.send(ReadMessage::Entities(entities)).await.is_err() {
-                return;
-            }
-            entities = rest;
+        let mapped = mapper.await.map_err(|e| StoreError::Invalid {
+            field: "ldap",
+            reason: format!("mapping the directory entries failed: {e}"),
+        })?;
+        if mapped.users.is_empty() && mapped.groups.is_empty() {
+            return Err(SyncError::Empty);
         }
+        check_removals(
+            &stored,
+            config.max_delete_share,
+            &mapped.users,
+            &mapped.groups,
+        )?;
+        let issues = mapped
+            .problems
+            .iter()
+            .map(|message| Issue {
+                level: Level::Error,
+                location: origin.clone(),
+                file: config.target.clone(),
+                document: None,
+                entity_ref: None,
+                message: message.clone(),
+            })
+            .collect();
         let tail = CatalogRead {
             issues,
             ..CatalogRead::default()
         };
         let _ = tx.send(ReadMessage::Done(tail)).await;
-    });
-    let summary = apply_stream(db, rx, &Scope::Provider(origin), Utc::now()).await;
-    let _ = sender.await;
+        Ok(Some(mapped))
+    };
+    let scope = Scope::Provider(origin.clone());
+    let (summary, fed) = tokio::join!(apply_stream(db, rx, &scope, Utc::now()), feed);
+    // A refused org is the reason the apply stopped: report it, not the stopped stream.
+    let Some(mapped) = fed? else {
+        return Err(summary.err().map_or(SyncError::Empty, SyncError::Store));
+    };
     Ok(SyncReport {
-        users,
-        groups,
-        problems: org.problems,
+        users: mapped.users.len(),
+        groups: mapped.groups.len(),
+        problems: mapped.problems,
         summary: summary?,
         read_ms,
         apply_ms: applying.elapsed().as_millis(),
     })
 }
 
-/// Refuses a sync that would remove more than `share` of the stored users or groups.
-async fn check_removals(
-    db: &Db,
+/// Reads every block of one kind over its own connection.
+async fn read(
+    config: &LdapOrgConfig,
+    what: &str,
+    blocks: &[SearchConfig],
+    filter: &str,
+    report: &(dyn Fn(String) + Sync),
+) -> Result<Vec<(SearchConfig, Vec<LdapEntry>)>, LdapError> {
+    let mut directory = Directory::connect(config).await?;
+    let vendor = ["entryDN", "entryUUID"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(config.vendor.dn_attribute_name.clone())
+        .chain(config.vendor.uuid_attribute_name.clone());
+    let mut read = Vec::new();
+    for block in blocks {
+        let mut attributes = block.map.attributes(what == "groups");
+        attributes.extend(vendor.clone());
+        let entries = directory
+            .search(block, filter, &attributes, &mut |n| {
+                report(format!("{what} under {}: {n} read", block.dn))
+            })
+            .await;
+        match entries {
+            Ok(entries) => read.push((block.clone(), entries)),
+            Err(e) => {
+                directory.close().await;
+                return Err(e);
+            }
+        }
+    }
+    directory.close().await;
+    Ok(read)
+}
+
+/// What the mapping produced, besides the entities it handed to the apply.
+struct MappedOrg {
+    /// Refs of the valid users.
+    users: HashSet<String>,
+    /// Refs of the valid groups.
+    groups: HashSet<String>,
+    problems: Vec<String>,
+}
+
+/// Maps the entries, sending the entities to `tx` in batches (stops early if the apply ended).
+fn map_in_batches(
+    config: &LdapOrgConfig,
+    users: &[(SearchConfig, Vec<LdapEntry>)],
+    groups: &[(SearchConfig, Vec<LdapEntry>)],
     origin: &str,
-    share: f64,
-    users: &[trellis_shared::catalog::Entity],
-    groups: &[trellis_shared::catalog::Entity],
-) -> Result<(), SyncError> {
-    let stored: Vec<(String, String)> = with_pool!(db, pool => {
+    tx: mpsc::Sender<ReadMessage>,
+) -> MappedOrg {
+    let mut out = MappedOrg {
+        users: HashSet::new(),
+        groups: HashSet::new(),
+        problems: Vec::new(),
+    };
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut open = true;
+    let mut send = |batch: &mut Vec<ReadEntity>| {
+        let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
+        open = open && tx.blocking_send(ReadMessage::Entities(full)).is_ok();
+    };
+    map_entries(config, users, groups, origin, &mut |mapped| {
+        let entity = match mapped {
+            Mapped::Problem(problem) => return out.problems.push(problem),
+            Mapped::User(entity) => {
+                out.users.insert(entity.entity_ref().canonical());
+                entity
+            }
+            Mapped::Group(entity) => {
+                out.groups.insert(entity.entity_ref().canonical());
+                entity
+            }
+        };
+        batch.push(ReadEntity {
+            entity,
+            origin: origin.to_string(),
+            file: config.target.clone(),
+        });
+        if batch.len() == BATCH {
+            send(&mut batch);
+        }
+    });
+    if !batch.is_empty() {
+        send(&mut batch);
+    }
+    out
+}
+
+/// The refs and kinds this provider stored before the sync.
+async fn stored_refs(db: &Db, origin: &str) -> Result<Vec<(String, String)>, SyncError> {
+    let stored = with_pool!(db, pool => {
         sqlx::query_as("SELECT entity_ref, kind FROM catalog.entities WHERE origin = $1")
             .bind(origin)
             .fetch_all(pool)
             .await
     })
     .map_err(StoreError::from)?;
+    Ok(stored)
+}
+
+/// Refuses a sync that would remove more than `share` of the stored users or groups.
+fn check_removals(
+    stored: &[(String, String)],
+    share: f64,
+    users: &HashSet<String>,
+    groups: &HashSet<String>,
+) -> Result<(), SyncError> {
     for (what, kind, read) in [("users", "user", users), ("groups", "group", groups)] {
-        let read: HashSet<String> = read.iter().map(|e| e.entity_ref().canonical()).collect();
         let of_kind: Vec<&String> = stored
             .iter()
             .filter(|(_, k)| k == kind)

@@ -224,13 +224,17 @@ pub async fn apply_stream(
         (stage, bulk_mode)
     });
     if let (true, Db::Postgres(pool)) = (bulk_mode, db) {
-        // Mark the freshly loaded pages all-visible, so the first queries can answer from
-        // indexes alone (index-only scans) instead of waiting for autovacuum to get there.
-        sqlx::query(
-            "VACUUM catalog.entities, catalog.search, catalog.relations, catalog.entity_text",
-        )
-        .execute(pool)
-        .await?;
+        // Mark the freshly loaded pages all-visible, so queries can answer from indexes alone
+        // (index-only scans) without waiting for autovacuum to get there. The load is visible
+        // already, so this runs in the background; if it fails, autovacuum does it later.
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let vacuum =
+                "VACUUM catalog.entities, catalog.search, catalog.relations, catalog.entity_text";
+            if let Err(e) = sqlx::query(vacuum).execute(&pool).await {
+                tracing::warn!(error = %e, "VACUUM after a bulk load failed");
+            }
+        });
     }
     let summary = stage.summary;
     tracing::info!(

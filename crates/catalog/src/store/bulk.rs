@@ -1,5 +1,5 @@
 //! Bulk loads: when one apply writes most of the catalog (the first ingest, or a change of the
-//! stored form), the secondary indexes of the search and relations tables are dropped inside
+//! stored form), the secondary indexes of the entities, search and relations tables are dropped inside
 //! the apply's transaction and built again once at its end: one sort per index instead of
 //! millions of random B-tree inserts. On PostgreSQL the trigram index goes too. The definitions
 //! match the migrations (`migrations/catalog/*/`); a test compares the schema after a bulk load
@@ -10,22 +10,49 @@ use trellis_store::Db;
 /// Entities written in one apply from which bulk mode is worth it.
 pub const BULK_MIN: usize = 5_000;
 
-/// `(index, columns)` of the indexes rebuilt, by table.
-const INDEXES: &[(&str, &str, &str)] = &[
-    (
-        "search",
-        "search_key_value",
-        "key, value, original_value, entity_ref",
-    ),
-    ("search", "search_entity", "entity_ref"),
-    (
+/// One index rebuilt by bulk loads.
+struct Index {
+    table: &'static str,
+    name: &'static str,
+    columns: &'static str,
+    /// PostgreSQL's definition where it differs (`INCLUDE`, which SQLite lacks).
+    postgres: Option<&'static str>,
+}
+
+const fn index(table: &'static str, name: &'static str, columns: &'static str) -> Index {
+    Index {
+        table,
+        name,
+        columns,
+        postgres: None,
+    }
+}
+
+/// The indexes rebuilt; the entities' primary key and `uid` stay (the apply looks rows up by
+/// them while it writes).
+const INDEXES: &[Index] = &[
+    index("entities", "entities_origin", "origin"),
+    index("entities", "entities_kind", "kind, entity_ref"),
+    index("entities", "entities_namespace", "namespace, entity_ref"),
+    index("entities", "entities_name", "name, entity_ref"),
+    index("entities", "entities_kind_name", "kind, name, entity_ref"),
+    Index {
+        postgres: Some("key, value) INCLUDE (original_value, entity_ref"),
+        ..index(
+            "search",
+            "search_key_value",
+            "key, value, original_value, entity_ref",
+        )
+    },
+    index("search", "search_entity", "entity_ref"),
+    index(
         "relations",
         "relations_source",
         "source_ref, type, target_ref",
     ),
-    ("relations", "relations_target", "target_ref"),
-    ("relations", "relations_emitted_by", "emitted_by"),
-    (
+    index("relations", "relations_target", "target_ref"),
+    index("relations", "relations_emitted_by", "emitted_by"),
+    index(
         "relations",
         "relations_type_target",
         "type, target_ref, source_ref, emitted_by",
@@ -48,7 +75,7 @@ pub fn drop_statements(db: &Db) -> Vec<String> {
     let postgres = matches!(db, Db::Postgres(_));
     INDEXES
         .iter()
-        .map(|(_, name, _)| format!("DROP INDEX IF EXISTS catalog.{name}"))
+        .map(|i| format!("DROP INDEX IF EXISTS catalog.{}", i.name))
         .chain(postgres.then(|| TRIGRAM.0.to_string()))
         .chain([match db {
             // Index builds sort in memory up to this much, then spill.
@@ -66,9 +93,17 @@ pub fn create_statements(db: &Db) -> Vec<String> {
     let postgres = matches!(db, Db::Postgres(_));
     INDEXES
         .iter()
-        .map(|(table, name, columns)| match db {
-            Db::Sqlite(_) => format!("CREATE INDEX catalog.{name} ON {table} ({columns})"),
-            Db::Postgres(_) => format!("CREATE INDEX {name} ON catalog.{table} ({columns})"),
+        .map(|i| match db {
+            Db::Sqlite(_) => format!(
+                "CREATE INDEX catalog.{} ON {} ({})",
+                i.name, i.table, i.columns
+            ),
+            Db::Postgres(_) => format!(
+                "CREATE INDEX {} ON catalog.{} ({})",
+                i.name,
+                i.table,
+                i.postgres.unwrap_or(i.columns)
+            ),
         })
         .chain(postgres.then(|| TRIGRAM.1.to_string()))
         .chain((!postgres).then(|| "PRAGMA catalog.cache_size = -2000".to_string()))

@@ -143,6 +143,13 @@ impl Load for Transaction<'_, Postgres> {
 
 /// COPY text format: backslash, tab, newline and carriage return are escaped.
 fn escape_into(buf: &mut String, value: &str) {
+    if !value
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
+    {
+        buf.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '\\' => buf.push_str("\\\\"),
@@ -161,5 +168,7 @@ mod tests {
         let mut buf = String::new();
         super::escape_into(&mut buf, "a\tb\nc\\d\re");
         assert_eq!(buf, "a\\tb\\nc\\\\d\\re");
+        super::escape_into(&mut buf, "|plain ünïcode");
+        assert_eq!(buf, "a\\tb\\nc\\\\d\\re|plain ünïcode");
     }
 }
