@@ -104,8 +104,8 @@ pub async fn sync(
     // paged search per connection).
     let origin = origin(options.id);
     let (users, groups, stored) = tokio::try_join!(
-        async { Ok(read(config, "users", &config.users, USERS, &report).await?) },
-        async { Ok(read(config, "groups", &config.groups, GROUPS, &report).await?) },
+        async { Ok(read(config, false, &report).await?) },
+        async { Ok(read(config, true, &report).await?) },
         stored_refs(db, &origin),
     )?;
     let read_ms = started.elapsed().as_millis();
@@ -175,14 +175,17 @@ pub async fn sync(
     })
 }
 
-/// Reads every block of one kind over its own connection.
+/// Reads every `users` (or `groups`) block over its own connection.
 async fn read(
     config: &LdapOrgConfig,
-    what: &str,
-    blocks: &[SearchConfig],
-    filter: &str,
+    groups: bool,
     report: &(dyn Fn(String) + Sync),
 ) -> Result<Vec<(SearchConfig, Vec<LdapEntry>)>, LdapError> {
+    let (what, blocks, filter) = if groups {
+        ("groups", &config.groups, GROUPS)
+    } else {
+        ("users", &config.users, USERS)
+    };
     let mut directory = Directory::connect(config).await?;
     let vendor = ["entryDN", "entryUUID"]
         .into_iter()
@@ -191,7 +194,7 @@ async fn read(
         .chain(config.vendor.uuid_attribute_name.clone());
     let mut read = Vec::new();
     for block in blocks {
-        let mut attributes = block.map.attributes(what == "groups");
+        let mut attributes = block.map.attributes(groups);
         attributes.extend(vendor.clone());
         let entries = directory
             .search(block, filter, &attributes, &mut |n| {

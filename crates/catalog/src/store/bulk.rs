@@ -1,7 +1,7 @@
 //! Bulk loads: when one apply writes most of the catalog (the first ingest, or a change of the
-//! stored form), the secondary indexes of the entities, search and relations tables are dropped inside
-//! the apply's transaction and built again once at its end: one sort per index instead of
-//! millions of random B-tree inserts. On PostgreSQL the trigram index goes too. The definitions
+//! stored form), the secondary indexes of the entities, search and relations tables are dropped
+//! inside the apply's transaction and built again once at its end: one sort per index instead
+//! of millions of random B-tree inserts. On PostgreSQL the trigram index goes too. The definitions
 //! match the migrations (`migrations/catalog/*/`); a test compares the schema after a bulk load
 //! with the migrated one.
 
