@@ -87,6 +87,9 @@ pub fn origin(id: &str) -> String {
 /// Entities per batch handed to the apply.
 const BATCH: usize = 1000;
 
+/// Entities in the first batch: small, so the apply starts writing as early as it can.
+const FIRST_BATCH: usize = 100;
+
 /// Syncs provider `options.id` once.
 pub async fn sync(
     db: &Db,
@@ -236,6 +239,7 @@ fn map_in_batches(
         problems: Vec::new(),
     };
     let mut batch = Vec::with_capacity(BATCH);
+    let mut limit = FIRST_BATCH;
     let mut open = true;
     let mut send = |batch: &mut Vec<ReadEntity>| {
         let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
@@ -258,8 +262,9 @@ fn map_in_batches(
             origin: origin.to_string(),
             file: config.target.clone(),
         });
-        if batch.len() == BATCH {
+        if batch.len() == limit {
             send(&mut batch);
+            limit = BATCH;
         }
     });
     if !batch.is_empty() {

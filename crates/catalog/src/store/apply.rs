@@ -6,7 +6,8 @@
 //!
 //! The read arrives as a stream of batches ([`ReadMessage`]) and each batch is written as it
 //! comes, so a catalog of any size is never held in memory as a whole, and reading overlaps
-//! writing. An apply owns one [`Scope`] of the catalog (the registered locations, or one
+//! writing (a bulk load on PostgreSQL holds back its search rows, up to a bound, to write them
+//! sorted at its end: see `bulk.rs`). An apply owns one [`Scope`] of the catalog (the registered locations, or one
 //! provider such as the LDAP org sync) and never touches entities or issues of another scope.
 
 use std::collections::{BTreeSet, HashMap};
@@ -170,6 +171,7 @@ pub async fn apply_stream(
     let (stage, bulk_mode) = with_pool!(db, pool => {
         let mut tx = pool.begin().await?;
         let mut bulk_mode = false;
+        let mut held = bulk::HeldSearch::default();
         let mut expected = None;
         let (mut stage, tail) = loop {
             match prepared.recv().await {
@@ -186,7 +188,9 @@ pub async fn apply_stream(
                             tx.exec(&sql, &[]).await?;
                         }
                     }
-                    write_batch(&mut tx, &batch, &now_text).await?;
+                    // Held search rows pay off on PostgreSQL only (its sort spots sorted input).
+                    let hold = bulk_mode && matches!(db, Db::Postgres(_));
+                    write_batch(&mut tx, batch, &now_text, hold.then_some(&mut held)).await?;
                 }
                 Some(Prepared::Done(stage, tail)) => break (*stage, tail),
                 Some(Prepared::Failed(e)) => return Err(e),
@@ -209,13 +213,13 @@ pub async fn apply_stream(
         stage.summary.warnings = issues.len() - stage.summary.errors;
         write_issues(&mut tx, scope, &issues, &now_text).await?;
         if bulk_mode {
-            for sql in bulk::create_statements(db) {
-                tx.exec(&sql, &[]).await?;
-            }
+            bulk::rebuild(&mut tx, db, held).await?;
         }
-        if stage.writes() + removals.len() > 1000 {
+        let postgres_bulk = bulk_mode && matches!(db, Db::Postgres(_));
+        if stage.writes() + removals.len() > 1000 && !postgres_bulk {
             // Large changes shift the planner's picture of the tables: refresh its statistics
             // before the new rows become visible, so the first queries on them plan well.
+            // (After a bulk load on PostgreSQL the VACUUM below does it.)
             for sql in analyze_statements(db) {
                 tx.exec(sql, &[]).await?;
             }
@@ -225,12 +229,13 @@ pub async fn apply_stream(
     });
     if let (true, Db::Postgres(pool)) = (bulk_mode, db) {
         // Mark the freshly loaded pages all-visible, so queries can answer from indexes alone
-        // (index-only scans) without waiting for autovacuum to get there. The load is visible
-        // already, so this runs in the background; if it fails, autovacuum does it later.
+        // (index-only scans), and refresh the planner's statistics, without waiting for
+        // autovacuum to get there. The load is visible already, so this runs in the background
+        // (queries in the meantime plan with the row counts the index builds recorded); if it
+        // fails, autovacuum does it later.
         let pool = pool.clone();
         tokio::spawn(async move {
-            let vacuum =
-                "VACUUM catalog.entities, catalog.search, catalog.relations, catalog.entity_text";
+            let vacuum = "VACUUM (ANALYZE) catalog.entities, catalog.search, catalog.relations, catalog.entity_text";
             if let Err(e) = sqlx::query(vacuum).execute(&pool).await {
                 tracing::warn!(error = %e, "VACUUM after a bulk load failed");
             }

@@ -3,9 +3,14 @@
 //! inside the apply's transaction and built again once at its end: one sort per index instead
 //! of millions of random B-tree inserts. On PostgreSQL the trigram index goes too. The definitions
 //! match the migrations (`migrations/catalog/*/`); a test compares the schema after a bulk load
-//! with the migrated one.
+//! with the migrated one. The search rows are held back and written last, sorted in the order
+//! of their main index ([`HeldSearch`]).
 
-use trellis_store::Db;
+use trellis_store::{Db, StoreError, StoreResult};
+
+use super::load::{load_search, Load};
+use super::search::index_order;
+use super::write::EntitySearchRow;
 
 /// Entities written in one apply from which bulk mode is worth it.
 pub const BULK_MIN: usize = 5_000;
@@ -28,8 +33,8 @@ const fn index(table: &'static str, name: &'static str, columns: &'static str) -
     }
 }
 
-/// The indexes rebuilt; the entities' primary key and `uid` stay (the apply looks rows up by
-/// them while it writes).
+/// The indexes rebuilt; the entities' primary key stays (the apply deletes the rows it replaces
+/// by it while it writes).
 const INDEXES: &[Index] = &[
     index("entities", "entities_origin", "origin"),
     index("entities", "entities_kind", "kind, entity_ref"),
@@ -59,11 +64,19 @@ const INDEXES: &[Index] = &[
     ),
 ];
 
-/// PostgreSQL only: the trigram index of `entity_text`.
-const TRIGRAM: (&str, &str) = (
-    "DROP INDEX IF EXISTS catalog.entity_text_trgm",
-    "CREATE INDEX entity_text_trgm ON catalog.entity_text USING gin (text gin_trgm_ops)",
-);
+/// PostgreSQL only, as `(drop, create)`: the trigram index of `entity_text`, and the unique
+/// index of the entities' `uid` (nothing reads it during an apply; random UUIDs make its row by
+/// row upkeep costly). SQLite cannot drop the index of a `UNIQUE` column.
+const POSTGRES_ONLY: [(&str, &str); 2] = [
+    (
+        "DROP INDEX IF EXISTS catalog.entity_text_trgm",
+        "CREATE INDEX entity_text_trgm ON catalog.entity_text USING gin (text gin_trgm_ops)",
+    ),
+    (
+        "ALTER TABLE catalog.entities DROP CONSTRAINT entities_uid_key",
+        "ALTER TABLE catalog.entities ADD CONSTRAINT entities_uid_key UNIQUE (uid)",
+    ),
+];
 
 /// Whether an apply writing `writes` entities onto `existing` ones should load in bulk.
 pub fn worth_it(writes: usize, existing: usize) -> bool {
@@ -76,7 +89,12 @@ pub fn drop_statements(db: &Db) -> Vec<String> {
     INDEXES
         .iter()
         .map(|i| format!("DROP INDEX IF EXISTS catalog.{}", i.name))
-        .chain(postgres.then(|| TRIGRAM.0.to_string()))
+        .chain(
+            POSTGRES_ONLY
+                .iter()
+                .filter(|_| postgres)
+                .map(|(drop, _)| drop.to_string()),
+        )
         .chain([match db {
             // Index builds sort in memory up to this much, then spill.
             Db::Postgres(_) => "SET LOCAL maintenance_work_mem = '256MB'",
@@ -88,24 +106,119 @@ pub fn drop_statements(db: &Db) -> Vec<String> {
         .collect()
 }
 
-/// Statements creating them again (and restoring SQLite's page cache size).
-pub fn create_statements(db: &Db) -> Vec<String> {
+/// Statements creating them again, in two parts: those of the other tables, then (once the held
+/// search rows are in) the search table's, with SQLite's page cache size restored.
+pub fn create_statements(db: &Db) -> (Vec<String>, Vec<String>) {
     let postgres = matches!(db, Db::Postgres(_));
-    INDEXES
-        .iter()
-        .map(|i| match db {
-            Db::Sqlite(_) => format!(
-                "CREATE INDEX catalog.{} ON {} ({})",
-                i.name, i.table, i.columns
-            ),
-            Db::Postgres(_) => format!(
-                "CREATE INDEX {} ON catalog.{} ({})",
-                i.name,
-                i.table,
-                i.postgres.unwrap_or(i.columns)
-            ),
-        })
-        .chain(postgres.then(|| TRIGRAM.1.to_string()))
+    let create = |i: &Index| match db {
+        Db::Sqlite(_) => format!(
+            "CREATE INDEX catalog.{} ON {} ({})",
+            i.name, i.table, i.columns
+        ),
+        Db::Postgres(_) => format!(
+            "CREATE INDEX {} ON catalog.{} ({})",
+            i.name,
+            i.table,
+            i.postgres.unwrap_or(i.columns)
+        ),
+    };
+    let (search, others): (Vec<&Index>, Vec<&Index>) =
+        INDEXES.iter().partition(|i| i.table == "search");
+    let others = others
+        .into_iter()
+        .map(create)
+        .chain(
+            POSTGRES_ONLY
+                .iter()
+                .filter(|_| postgres)
+                .map(|(_, create)| create.to_string()),
+        )
+        .collect();
+    let search = search
+        .into_iter()
+        .map(create)
         .chain((!postgres).then(|| "PRAGMA catalog.cache_size = -2000".to_string()))
-        .collect()
+        .collect();
+    (others, search)
+}
+
+/// Ends a bulk load: builds the dropped indexes again and writes the held search rows (sorted
+/// meanwhile on a blocking thread) before the search table's own indexes.
+pub(super) async fn rebuild<T: Load + Send>(
+    tx: &mut T,
+    db: &Db,
+    held: HeldSearch,
+) -> StoreResult<()> {
+    let sorting = held.sorted();
+    let (others, search) = create_statements(db);
+    for sql in others {
+        tx.exec(&sql, &[]).await?;
+    }
+    let rows = sorting.await.map_err(|e| StoreError::Invalid {
+        field: "search",
+        reason: format!("sorting the search rows failed: {e}"),
+    })?;
+    if matches!(db, Db::Postgres(_)) && !rows.is_empty() {
+        tx.exec(TRUNCATE_IF_EMPTY, &[]).await?;
+    }
+    load_search(tx, &rows).await?;
+    drop(rows);
+    for sql in search {
+        tx.exec(&sql, &[]).await?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL only: when the search table is empty (a first load), it is truncated before the
+/// held rows go in. A table truncated in the same transaction gets fresh pages that `COPY`
+/// fills strictly in order, without the free-space map placing short rows in earlier pages'
+/// leftover space; the index build then finds its input sorted. The apply holds the table's
+/// exclusive lock since it dropped the indexes, so the check sees every committed row and
+/// nobody can add one; only an empty table is truncated.
+const TRUNCATE_IF_EMPTY: &str = "DO $$ BEGIN \
+     IF NOT EXISTS (SELECT 1 FROM catalog.search) THEN TRUNCATE catalog.search; END IF; \
+     END $$";
+
+/// Search rows a bulk load holds back at most (≈ 200 bytes each in memory); a load with more
+/// writes them as they come.
+const HOLD_MAX: usize = 300_000;
+
+/// The search rows of a bulk load, held back to be written at its end sorted in the order of
+/// the `(key, value)` index. PostgreSQL's sort checks for presorted input, so building that
+/// index (the largest of the catalog) then costs little more than writing it.
+#[derive(Default)]
+pub(super) struct HeldSearch {
+    rows: Vec<EntitySearchRow>,
+    /// Whether the rows outgrew [`HOLD_MAX`] and are written as they come.
+    spilled: bool,
+}
+
+impl HeldSearch {
+    /// Takes a batch's search rows (written at once after an overflow).
+    pub async fn hold<T: Load + Send>(
+        &mut self,
+        tx: &mut T,
+        rows: Vec<EntitySearchRow>,
+    ) -> Result<(), sqlx::Error> {
+        if self.spilled {
+            return load_search(tx, &rows).await;
+        }
+        self.rows.extend(rows);
+        if self.rows.len() > HOLD_MAX {
+            self.spilled = true;
+            let held = std::mem::take(&mut self.rows);
+            load_search(tx, &held).await?;
+        }
+        Ok(())
+    }
+
+    /// Sorts what is held into index order on a blocking thread (the apply builds the other
+    /// tables' indexes meanwhile).
+    pub fn sorted(self) -> tokio::task::JoinHandle<Vec<EntitySearchRow>> {
+        let mut rows = self.rows;
+        tokio::task::spawn_blocking(move || {
+            rows.sort_by(|a, b| index_order(&a.1, &b.1));
+            rows
+        })
+    }
 }

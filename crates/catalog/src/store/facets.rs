@@ -36,7 +36,8 @@ pub async fn facets(
         } else {
             // Filtered facets join the entities (the planner drives from the facet's index range
             // and checks each row's entity) instead of building the set of matching entities.
-            q.push("SELECT s.original_value, COUNT(*) FROM catalog.search s");
+            // `original_value` is NULL where the value was written in lower case.
+            q.push("SELECT COALESCE(s.original_value, s.value), COUNT(*) FROM catalog.search s");
             if filtered {
                 q.push(" JOIN catalog.entities e ON e.entity_ref = s.entity_ref");
             }
@@ -47,7 +48,9 @@ pub async fn facets(
                 q.push(" AND ");
                 push_where(&mut q, query);
             }
-            q.push(" GROUP BY s.value, s.original_value");
+            // Grouped by the spelling, not the column: rows stored before spellings equal to
+            // the value were left out still carry them.
+            q.push(" GROUP BY s.value, COALESCE(s.original_value, s.value)");
         }
         let rows: Vec<(String, i64)> = with_pool!(db, pool => {
             let stmt = bind_all!(sqlx::query_as::<_, (String, i64)>(&q.text), &q.binds);

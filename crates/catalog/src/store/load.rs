@@ -51,6 +51,30 @@ pub(super) trait Load {
     }
 }
 
+/// Inserts search rows.
+pub(super) async fn load_search<T: Load + Send>(
+    tx: &mut T,
+    rows: &[super::write::EntitySearchRow],
+) -> Result<(), sqlx::Error> {
+    // Converted in slices, so a bulk load's held rows are not copied all at once.
+    for chunk in rows.chunks(20_000) {
+        let text: Vec<TextRow> = chunk
+            .iter()
+            .map(|(entity_ref, (key, value, original))| {
+                vec![
+                    Some(&**entity_ref),
+                    Some(key.as_str()),
+                    value.as_deref(),
+                    original.as_deref(),
+                ]
+            })
+            .collect();
+        let columns = ["entity_ref", "key", "value", "original_value"];
+        tx.load("search", &columns, &text).await?;
+    }
+    Ok(())
+}
+
 /// Implements [`Load::exec`] for one backend's transaction.
 macro_rules! exec_impl {
     () => {

@@ -1,7 +1,8 @@
 //! Flattening an entity into `catalog.search` rows, as Backstage's `buildEntitySearch` does:
 //! one `(key, value)` per leaf, keys as lower-case dotted paths (`spec.owner`,
 //! `metadata.annotations.github.com/project-slug`), values lower-cased, list items as repeated
-//! keys; each row also keeps the value as written (`original_value`, for facets). Duplicate
+//! keys; each row also keeps the value as written (`original_value`, for facets) when that
+//! differs from the lower-cased value (NULL means "as `value`", which most values are). Duplicate
 //! `(key, value)` pairs of one entity are stored once, so counting rows counts entities.
 //! Relations are not flattened here: filters on `relations.*` read `catalog.relations`.
 
@@ -11,8 +12,17 @@ use trellis_shared::catalog::Entity;
 /// Longest key or value kept; longer values are stored as NULL (the key still matches `exists`).
 const MAX_LEN: usize = 200;
 
-/// One search row: key, lower-cased value, value as written.
+/// One search row: key, lower-cased value, value as written if it differs.
 pub(super) type SearchRow = (String, Option<String>, Option<String>);
+
+/// The order of the `(key, value)` index: bytes (the columns are `COLLATE "C"`), NULL values
+/// last. Rows loaded in this order let a bulk load's index build skip most of its sort.
+pub(super) fn index_order(a: &SearchRow, b: &SearchRow) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then_with(|| match (&a.1, &b.1) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (x, y) => x.is_none().cmp(&y.is_none()),
+    })
+}
 
 /// The search rows of one entity.
 #[cfg(test)]
@@ -41,11 +51,7 @@ pub(super) fn rows_of(value: &Value, entity: &Entity) -> Vec<SearchRow> {
     }
     // Backstage adds the namespace even when the descriptor leaves it out.
     if !out.iter().any(|(k, ..)| k == "metadata.namespace") {
-        out.push((
-            "metadata.namespace".into(),
-            Some(entity.namespace().to_lowercase()),
-            Some(entity.namespace().to_string()),
-        ));
+        out.push(leaf_row("metadata.namespace", entity.namespace()));
     }
     let mut seen = std::collections::HashSet::new();
     out.retain(|(k, v, _)| seen.insert((k.clone(), v.clone())));
@@ -71,26 +77,27 @@ fn flatten(value: &Value, key: &str, out: &mut Vec<SearchRow>) {
                 if let Value::String(s) = item {
                     let flag = format!("{key}.{}", s.to_lowercase());
                     if flag.len() <= MAX_LEN {
-                        out.push((flag, Some("true".into()), Some("true".into())));
+                        out.push((flag, Some("true".into()), None));
                     }
                 }
             }
         }
         Value::Null => {}
-        leaf if key.len() <= MAX_LEN => {
-            let original = match leaf {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let fits = original.len() <= MAX_LEN;
-            out.push((
-                key.to_string(),
-                fits.then(|| original.to_lowercase()),
-                fits.then_some(original),
-            ));
-        }
+        Value::String(s) if key.len() <= MAX_LEN => out.push(leaf_row(key, s)),
+        leaf if key.len() <= MAX_LEN => out.push(leaf_row(key, &leaf.to_string())),
         _ => {}
     }
+}
+
+/// The row of one leaf value: lower-cased, with the spelling when it differs; values over
+/// [`MAX_LEN`] keep only their key.
+fn leaf_row(key: &str, original: &str) -> SearchRow {
+    if original.len() > MAX_LEN {
+        return (key.to_string(), None, None);
+    }
+    let value = original.to_lowercase();
+    let spelled = (value != original).then(|| original.to_string());
+    (key.to_string(), Some(value), spelled)
 }
 
 #[cfg(test)]
@@ -134,5 +141,42 @@ mod tests {
         assert_eq!(get("spec.replicas"), vec![Some("3".to_string())]);
         let kind = rows.iter().find(|(k, ..)| k == "kind").expect("kind row");
         assert_eq!(kind.2.as_deref(), Some("Component"), "original value kept");
+        let owner = rows
+            .iter()
+            .find(|(k, ..)| k == "spec.replicas")
+            .expect("row");
+        assert_eq!(
+            owner.2, None,
+            "a value written in lower case is not kept twice"
+        );
+    }
+
+    #[test]
+    fn index_order_is_bytes_with_nulls_last() {
+        let row = |k: &str, v: Option<&str>| (k.to_string(), v.map(str::to_string), None);
+        let mut rows = [
+            row("spec.owner", None),
+            row("spec.owner", Some("b")),
+            row("kind", Some("user")),
+            row("spec.owner", Some("B")),
+            row("spec.owner", Some("é")),
+            row("spec.Owner", Some("z")),
+        ];
+        rows.sort_by(index_order);
+        let keys: Vec<_> = rows
+            .iter()
+            .map(|(k, v, _)| (k.as_str(), v.as_deref()))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("kind", Some("user")),
+                ("spec.Owner", Some("z")),
+                ("spec.owner", Some("B")),
+                ("spec.owner", Some("b")),
+                ("spec.owner", Some("é")),
+                ("spec.owner", None),
+            ]
+        );
     }
 }

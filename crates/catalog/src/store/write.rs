@@ -11,9 +11,13 @@ use trellis_shared::catalog::Entity;
 use trellis_store::{StoreError, StoreResult};
 
 use super::apply::{ApplySummary, Scope};
-use super::load::{Load, TextRow};
+use super::bulk::HeldSearch;
+use super::load::{load_search, Load, TextRow};
 use super::search;
 use crate::read::{Issue, Level, ReadEntity};
+
+/// A search row with the ref of its entity.
+pub(super) type EntitySearchRow = (Arc<str>, search::SearchRow);
 
 /// What is stored of an entity before the apply, by canonical ref.
 pub(super) struct Stored {
@@ -43,8 +47,8 @@ pub(super) struct Row {
 #[derive(Default)]
 pub(super) struct Batch {
     rows: Vec<Row>,
-    /// `(index into rows, search row)`
-    search: Vec<(usize, search::SearchRow)>,
+    /// Search rows with their entity.
+    search: Vec<EntitySearchRow>,
     /// `(index into rows, source, type, target)`
     relations: Vec<(usize, String, &'static str, String)>,
     /// Full-text line of each row.
@@ -111,10 +115,11 @@ impl Stage {
             };
             let index = out.rows.len();
             out.texts.push(super::sql::entity_text(&entity));
+            let shared: Arc<str> = Arc::from(entity_ref.as_str());
             out.search.extend(
                 search::rows_of(&value, &entity)
                     .into_iter()
-                    .map(|r| (index, r)),
+                    .map(|r| (shared.clone(), r)),
             );
             out.relations
                 .extend(emitted_by(&entity).0.into_iter().map(|rel| {
@@ -147,11 +152,13 @@ impl Stage {
     }
 }
 
-/// Writes a batch: rows it replaces go first, with everything derived from them.
+/// Writes a batch: rows it replaces go first, with everything derived from them. A bulk load
+/// passes `held`, which keeps the search rows to write them at its end in index order.
 pub(super) async fn write_batch<T: Load + Send>(
     tx: &mut T,
-    batch: &Batch,
+    mut batch: Batch,
     now: &str,
+    held: Option<&mut HeldSearch>,
 ) -> Result<(), sqlx::Error> {
     let rows = &batch.rows;
     let replaced: Vec<&str> = rows
@@ -194,20 +201,11 @@ pub(super) async fn write_batch<T: Load + Send>(
     ];
     tx.load("entities", &columns, &entities).await?;
     let entity = |i: &usize| Some(rows[*i].entity_ref.as_str());
-    let search: Vec<TextRow> = batch
-        .search
-        .iter()
-        .map(|(i, (key, value, original))| {
-            vec![
-                entity(i),
-                Some(key.as_str()),
-                value.as_deref(),
-                original.as_deref(),
-            ]
-        })
-        .collect();
-    let columns = ["entity_ref", "key", "value", "original_value"];
-    tx.load("search", &columns, &search).await?;
+    let search = std::mem::take(&mut batch.search);
+    match held {
+        Some(held) => held.hold(tx, search).await?,
+        None => load_search(tx, &search).await?,
+    }
     let relations: Vec<TextRow> = batch
         .relations
         .iter()
