@@ -71,49 +71,53 @@ async function timed(url, init) {
 async function measure(label, dbUrl, catalogDir, port) {
   const dir = mkdtempSync(join(tmpdir(), "trellis-bench-"));
   const config = join(dir, "config.yaml");
-  writeFileSync(config, `server:\n  listen: 127.0.0.1:${port}\n  site_root: ${process.env.TRELLIS_SITE_ROOT}\ndatabase:\n  url: ${dbUrl}\nauth:\n  mode: guest\ncatalog:\n  refresh_interval_secs: 86400\n  locations:\n    - type: file\n      target: ${catalogDir}\n`);
+  writeFileSync(config, `server:\n  listen: 127.0.0.1:${port}\n  site_root: ${process.env.TRELLIS_SITE_ROOT}\ndatabase:\n  url: ${dbUrl}\nauth:\n  mode: guest\npermission:\n  admins: [user:default/demo.user]\ncatalog:\n  refresh_interval_secs: 86400\n  locations:\n    - type: file\n      target: ${catalogDir}\n`);
   const start = performance.now();
   const child = spawn(process.env.TRELLIS_BIN, ["--config", config, "serve"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
-  const base = `http://127.0.0.1:${port}`;
-  let total = 0;
-  for (;;) {
-    try {
-      total = (await (await fetch(`${base}/api/catalog/entities/by-query?limit=0`)).json()).totalItems ?? 0;
-    } catch { /* starting */ }
-    if (total >= N) break;
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
-    await new Promise((r) => setTimeout(r, 100));
+  // The server goes down with the run, also when a request fails.
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    let total = 0;
+    for (;;) {
+      try {
+        total = (await (await fetch(`${base}/api/catalog/entities/by-query?limit=0`)).json()).totalItems ?? 0;
+      } catch { /* starting */ }
+      if (total >= N) break;
+      if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const ingest = (performance.now() - start) / 1000;
+    // Refreshes run one at a time: this returns once the first one (whose rows are now visible)
+    // has finished everything after its commit, so queries below measure a settled server.
+    await timed(`${base}/api/catalog/refresh`, { method: "POST" });
+    const rss = () => Number(readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+    console.log(`\n[${label}] ${total} entities ingested (start to visible) in ${ingest.toFixed(1)} s; RSS after ingest ${rss().toFixed(0)} MB`);
+    const runs = 100;
+    const series = async (name, url) => {
+      // A few warm-up requests first: the figures are for a running portal, not a cold cache.
+      for (let i = 0; i < 5; i++) await timed(typeof url === "function" ? url(runs + i) : url);
+      const samples = [];
+      for (let i = 0; i < runs; i++) samples.push((await timed(typeof url === "function" ? url(i) : url)).ms);
+      console.log(`[${label}] ${name.padEnd(44)} ${stats(samples)}`);
+    };
+    const team = (i) => `group:default/team-${String(i % TEAMS).padStart(4, "0")}`;
+    await series("by-query kind+owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,relations.ownedBy=${team(i)}&limit=20`);
+    await series("by-query kind+spec.owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,spec.owner=${team(i).split("/")[1]}&limit=20`);
+    const first = await timed(`${base}/api/catalog/entities/by-query?filter=kind=component&limit=20`);
+    const cursor = first.body.pageInfo.nextCursor;
+    await series("by-query next page (cursor), limit 20", `${base}/api/catalog/entities/by-query?cursor=${cursor}&limit=20`);
+    await series("by-query ordered by metadata.name, limit 20", `${base}/api/catalog/entities/by-query?filter=kind=component&orderField=metadata.name,asc&limit=20`);
+    await series("full text (name/title), limit 20", (i) => `${base}/api/catalog/entities/by-query?fullTextFilterTerm=${pick(WORDS)}-${pick(WORDS)}-${i}&limit=20`);
+    await series("facets: kind over all entities", `${base}/api/catalog/entity-facets?facet=kind`);
+    await series("facets: spec.type, kind=component", `${base}/api/catalog/entity-facets?facet=spec.type&filter=kind=component`);
+    await series("facets: the list page's 6 facets", `${base}/api/catalog/entity-facets?facet=kind&facet=spec.type&facet=relations.ownedBy&facet=spec.lifecycle&facet=metadata.tags&facet=metadata.namespace`);
+    const noop = await timed(`${base}/api/catalog/refresh`, { method: "POST" });
+    console.log(`[${label}] no-op refresh of ${total} entities: ${(noop.ms / 1000).toFixed(1)} s (${JSON.stringify(noop.body)})`);
+    console.log(`[${label}] RSS after queries ${rss().toFixed(0)} MB`);
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
   }
-  const ingest = (performance.now() - start) / 1000;
-  // Refreshes run one at a time: this returns once the first one (whose rows are now visible)
-  // has finished everything after its commit, so queries below measure a settled server.
-  await timed(`${base}/api/catalog/refresh`, { method: "POST" });
-  const rss = () => Number(readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024;
-  console.log(`\n[${label}] ${total} entities ingested (start to visible) in ${ingest.toFixed(1)} s; RSS after ingest ${rss().toFixed(0)} MB`);
-  const runs = 100;
-  const series = async (name, url) => {
-    // A few warm-up requests first: the figures are for a running portal, not a cold cache.
-    for (let i = 0; i < 5; i++) await timed(typeof url === "function" ? url(runs + i) : url);
-    const samples = [];
-    for (let i = 0; i < runs; i++) samples.push((await timed(typeof url === "function" ? url(i) : url)).ms);
-    console.log(`[${label}] ${name.padEnd(44)} ${stats(samples)}`);
-  };
-  const team = (i) => `group:default/team-${String(i % TEAMS).padStart(4, "0")}`;
-  await series("by-query kind+owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,relations.ownedBy=${team(i)}&limit=20`);
-  await series("by-query kind+spec.owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,spec.owner=${team(i).split("/")[1]}&limit=20`);
-  const first = await timed(`${base}/api/catalog/entities/by-query?filter=kind=component&limit=20`);
-  const cursor = first.body.pageInfo.nextCursor;
-  await series("by-query next page (cursor), limit 20", `${base}/api/catalog/entities/by-query?cursor=${cursor}&limit=20`);
-  await series("by-query ordered by metadata.name, limit 20", `${base}/api/catalog/entities/by-query?filter=kind=component&orderField=metadata.name,asc&limit=20`);
-  await series("full text (name/title), limit 20", (i) => `${base}/api/catalog/entities/by-query?fullTextFilterTerm=${pick(WORDS)}-${pick(WORDS)}-${i}&limit=20`);
-  await series("facets: kind over all entities", `${base}/api/catalog/entity-facets?facet=kind`);
-  await series("facets: spec.type, kind=component", `${base}/api/catalog/entity-facets?facet=spec.type&filter=kind=component`);
-  await series("facets: the list page's 6 facets", `${base}/api/catalog/entity-facets?facet=kind&facet=spec.type&facet=relations.ownedBy&facet=spec.lifecycle&facet=metadata.tags&facet=metadata.namespace`);
-  const noop = await timed(`${base}/api/catalog/refresh`, { method: "POST" });
-  console.log(`[${label}] no-op refresh of ${total} entities: ${(noop.ms / 1000).toFixed(1)} s (${JSON.stringify(noop.body)})`);
-  console.log(`[${label}] RSS after queries ${rss().toFixed(0)} MB`);
-  child.kill("SIGTERM");
-  await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
   rmSync(dir, { recursive: true, force: true });
 }
 

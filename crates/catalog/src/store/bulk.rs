@@ -42,7 +42,7 @@ const INDEXES: &[Index] = &[
     index("entities", "entities_name", "name, entity_ref"),
     index("entities", "entities_kind_name", "kind, name, entity_ref"),
     Index {
-        postgres: Some("key, value) INCLUDE (original_value, entity_ref"),
+        postgres: Some("key, value, original_value) INCLUDE (entity_ref"),
         ..index(
             "search",
             "search_key_value",

@@ -48,20 +48,21 @@ pub async fn facets(
                 q.push(" AND ");
                 push_where(&mut q, query);
             }
-            // Grouped by the spelling, not the column: rows stored before spellings equal to
-            // the value were left out still carry them.
-            q.push(" GROUP BY s.value, COALESCE(s.original_value, s.value)");
+            // Grouped by the columns, in index order; rows stored before spellings equal to
+            // the value were left out still carry them, so equal spellings are merged below.
+            q.push(" GROUP BY s.value, s.original_value");
         }
         let rows: Vec<(String, i64)> = with_pool!(db, pool => {
             let stmt = bind_all!(sqlx::query_as::<_, (String, i64)>(&q.text), &q.binds);
             stmt.fetch_all(pool).await
         })?;
-        let mut counts: Vec<FacetCount> = rows
+        let mut merged: BTreeMap<String, u64> = BTreeMap::new();
+        for (value, count) in rows {
+            *merged.entry(value).or_default() += u64::try_from(count).unwrap_or(0);
+        }
+        let mut counts: Vec<FacetCount> = merged
             .into_iter()
-            .map(|(value, count)| FacetCount {
-                value,
-                count: u64::try_from(count).unwrap_or(0),
-            })
+            .map(|(value, count)| FacetCount { value, count })
             .collect();
         counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         out.insert(facet.clone(), counts);

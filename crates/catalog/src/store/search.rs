@@ -15,13 +15,19 @@ const MAX_LEN: usize = 200;
 /// One search row: key, lower-cased value, value as written if it differs.
 pub(super) type SearchRow = (String, Option<String>, Option<String>);
 
-/// The order of the `(key, value)` index: bytes (the columns are `COLLATE "C"`), NULL values
-/// last. Rows loaded in this order let a bulk load's index build skip most of its sort.
+/// The order of the `(key, value, original_value)` index: bytes (the columns are
+/// `COLLATE "C"`), NULLs last. Rows loaded in this order let a bulk load's index build skip
+/// its sort.
 pub(super) fn index_order(a: &SearchRow, b: &SearchRow) -> std::cmp::Ordering {
-    a.0.cmp(&b.0).then_with(|| match (&a.1, &b.1) {
-        (Some(x), Some(y)) => x.cmp(y),
-        (x, y) => x.is_none().cmp(&y.is_none()),
-    })
+    fn nulls_last(x: &Option<String>, y: &Option<String>) -> std::cmp::Ordering {
+        match (x, y) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (x, y) => x.is_none().cmp(&y.is_none()),
+        }
+    }
+    a.0.cmp(&b.0)
+        .then_with(|| nulls_last(&a.1, &b.1))
+        .then_with(|| nulls_last(&a.2, &b.2))
 }
 
 /// The search rows of one entity.
@@ -153,29 +159,33 @@ mod tests {
 
     #[test]
     fn index_order_is_bytes_with_nulls_last() {
-        let row = |k: &str, v: Option<&str>| (k.to_string(), v.map(str::to_string), None);
+        let row = |k: &str, v: Option<&str>, o: Option<&str>| {
+            (k.to_string(), v.map(str::to_string), o.map(str::to_string))
+        };
         let mut rows = [
-            row("spec.owner", None),
-            row("spec.owner", Some("b")),
-            row("kind", Some("user")),
-            row("spec.owner", Some("B")),
-            row("spec.owner", Some("é")),
-            row("spec.Owner", Some("z")),
+            row("spec.owner", None, None),
+            row("spec.owner", Some("b"), None),
+            row("kind", Some("user"), Some("User")),
+            row("spec.owner", Some("b"), Some("B")),
+            row("spec.owner", Some("é"), None),
+            row("spec.Owner", Some("z"), None),
+            row("kind", Some("user"), None),
         ];
         rows.sort_by(index_order);
         let keys: Vec<_> = rows
             .iter()
-            .map(|(k, v, _)| (k.as_str(), v.as_deref()))
+            .map(|(k, v, o)| (k.as_str(), v.as_deref(), o.as_deref()))
             .collect();
         assert_eq!(
             keys,
             vec![
-                ("kind", Some("user")),
-                ("spec.Owner", Some("z")),
-                ("spec.owner", Some("B")),
-                ("spec.owner", Some("b")),
-                ("spec.owner", Some("é")),
-                ("spec.owner", None),
+                ("kind", Some("user"), Some("User")),
+                ("kind", Some("user"), None),
+                ("spec.Owner", Some("z"), None),
+                ("spec.owner", Some("b"), Some("B")),
+                ("spec.owner", Some("b"), None),
+                ("spec.owner", Some("é"), None),
+                ("spec.owner", None, None),
             ]
         );
     }
