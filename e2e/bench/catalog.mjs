@@ -90,6 +90,11 @@ async function measure(label, dbUrl, catalogDir, port) {
     // Refreshes run one at a time: this returns once the first one (whose rows are now visible)
     // has finished everything after its commit, so queries below measure a settled server.
     await timed(`${base}/api/catalog/refresh`, { method: "POST" });
+    if (dbUrl.startsWith("postgres")) {
+      // A bulk load's VACUUM (ANALYZE) runs in the background after its commit: wait for it too.
+      const sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'VACUUM%'";
+      while (execFileSync("psql", [dbUrl, "-tAc", sql]).toString().trim() !== "0") await new Promise((r) => setTimeout(r, 200));
+    }
     const rss = () => Number(readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024;
     console.log(`\n[${label}] ${total} entities ingested (start to visible) in ${ingest.toFixed(1)} s; RSS after ingest ${rss().toFixed(0)} MB`);
     const runs = 100;

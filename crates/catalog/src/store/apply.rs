@@ -215,12 +215,10 @@ pub async fn apply_stream(
         if bulk_mode {
             bulk::rebuild(&mut tx, db, held).await?;
         }
-        let postgres_bulk = bulk_mode && matches!(db, Db::Postgres(_));
-        if stage.writes() + removals.len() > 1000 && !postgres_bulk {
+        if stage.writes() + removals.len() > 1000 {
             // Large changes shift the planner's picture of the tables: refresh its statistics
             // before the new rows become visible, so the first queries on them plan well.
-            // (After a bulk load on PostgreSQL the VACUUM below does it.)
-            for sql in analyze_statements(db) {
+            for sql in analyze_statements(db, bulk_mode) {
                 tx.exec(sql, &[]).await?;
             }
         }
@@ -229,10 +227,10 @@ pub async fn apply_stream(
     });
     if let (true, Db::Postgres(pool)) = (bulk_mode, db) {
         // Mark the freshly loaded pages all-visible, so queries can answer from indexes alone
-        // (index-only scans), and refresh the planner's statistics, without waiting for
-        // autovacuum to get there. The load is visible already, so this runs in the background
-        // (queries in the meantime plan with the row counts the index builds recorded); if it
-        // fails, autovacuum does it later.
+        // (index-only scans), and take the planner's statistics from the full sample, without
+        // waiting for autovacuum to get there. The load is visible already, so this runs in the
+        // background (queries in the meantime plan with the quick statistics taken before the
+        // commit); if it fails, autovacuum does it later.
         let pool = pool.clone();
         tokio::spawn(async move {
             let vacuum = "VACUUM (ANALYZE) catalog.entities, catalog.search, catalog.relations, catalog.entity_text";
@@ -291,11 +289,19 @@ fn prepare(mut stage: Stage, mut read: mpsc::Receiver<ReadMessage>) -> mpsc::Rec
 }
 
 /// Statements refreshing the planner's statistics of the catalog tables.
-fn analyze_statements(db: &Db) -> &'static [&'static str] {
-    match db {
+fn analyze_statements(db: &Db, bulk_mode: bool) -> &'static [&'static str] {
+    match (db, bulk_mode) {
         // A sample is enough for the planner and much faster than reading every row.
-        Db::Sqlite(_) => &["PRAGMA analysis_limit = 1000", "ANALYZE catalog"],
-        Db::Postgres(_) => &["ANALYZE catalog.entities, catalog.search, catalog.relations"],
+        (Db::Sqlite(_), _) => &["PRAGMA analysis_limit = 1000", "ANALYZE catalog"],
+        // After a bulk load, a tenth of the usual sample (≈ 9x faster: 1.3 -> 0.15 s at 100,000
+        // entities); the VACUUM after the commit analyzes again with the full sample.
+        (Db::Postgres(_), true) => &[
+            "SET LOCAL default_statistics_target = 10",
+            "ANALYZE catalog.entities, catalog.search, catalog.relations",
+        ],
+        (Db::Postgres(_), false) => {
+            &["ANALYZE catalog.entities, catalog.search, catalog.relations"]
+        }
     }
 }
 
