@@ -1,10 +1,10 @@
 //! Bulk loads: when one apply writes most of the catalog (the first ingest, or a change of the
 //! stored form), the secondary indexes of the entities, search and relations tables are dropped
 //! inside the apply's transaction and built again once at its end: one sort per index instead
-//! of millions of random B-tree inserts. On PostgreSQL the trigram index goes too. The definitions
-//! match the migrations (`migrations/catalog/*/`); a test compares the schema after a bulk load
-//! with the migrated one. The search rows are held back and written last, sorted in the order
-//! of their main index ([`HeldSearch`]).
+//! of millions of random B-tree inserts. On PostgreSQL the trigram index and the entities' `uid`
+//! unique index go too, and the search rows are held back and written last, sorted in the order
+//! of their main index ([`HeldSearch`]). The definitions match the migrations
+//! (`migrations/catalog/*/`); a test compares the schema after a bulk load with the migrated one.
 
 use trellis_store::{Db, StoreError, StoreResult};
 
