@@ -7,8 +7,9 @@
 //! The read arrives as a stream of batches ([`ReadMessage`]) and each batch is written as it
 //! comes, so a catalog of any size is never held in memory as a whole, and reading overlaps
 //! writing (a bulk load on PostgreSQL holds back its search rows, up to a bound, to write them
-//! sorted at its end: see `bulk.rs`). An apply owns one [`Scope`] of the catalog (the registered locations, or one
-//! provider such as the LDAP org sync) and never touches entities or issues of another scope.
+//! sorted at its end: see `bulk.rs`). An apply owns one [`Scope`] of the catalog (the registered
+//! locations, or one provider such as the LDAP org sync) and never touches entities or issues of
+//! another scope.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
