@@ -184,7 +184,7 @@ const TRUNCATE_IF_EMPTY: &str = "DO $$ BEGIN \
 const HOLD_MAX: usize = 300_000;
 
 /// The search rows of a bulk load, held back to be written at its end sorted in the order of
-/// the `(key, value)` index. PostgreSQL's sort checks for presorted input, so building that
+/// the `(key, value, original_value)` index. PostgreSQL's sort checks for presorted input, so building that
 /// index (the largest of the catalog) then costs little more than writing it.
 #[derive(Default)]
 pub(super) struct HeldSearch {
