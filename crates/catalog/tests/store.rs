@@ -169,9 +169,19 @@ fn descents(pairs: &[(String, Option<String>)]) -> usize {
     pairs.windows(2).filter(|w| key(&w[0]) > key(&w[1])).count()
 }
 
+/// The relations as `(type, target_ref, source_ref, emitted_by)`, in `order`.
+async fn relation_rows(db: &Db, order: &str) -> Vec<(String, String, String, String)> {
+    let sql = format!(
+        "SELECT type, target_ref, source_ref, emitted_by FROM catalog.relations ORDER BY {order}"
+    );
+    trellis_store::with_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)
+        .expect("relations")
+}
+
 /// A first ingest big enough for bulk mode drops and rebuilds the search and relations indexes
 /// (and on PostgreSQL the trigram index) inside its transaction (on PostgreSQL writing the
-/// search rows in index order); afterwards the schema is exactly the migrated one and queries see every row.
+/// search rows and relations in index order); afterwards the schema is exactly the migrated
+/// one and queries see every row.
 async fn bulk_loads_rebuild_indexes_and_answer_the_same(backend: TestBackend) {
     use trellis_catalog::store::{count, query_entities};
     use trellis_shared::catalog::query::{EntityQuery, Filter};
@@ -226,6 +236,16 @@ async fn bulk_loads_rebuild_indexes_and_answer_the_same(backend: TestBackend) {
             descents(&stored),
             0,
             "the search rows were loaded in the order of their (key, value) index"
+        );
+        // So are the relations, in the order of (type, target_ref, source_ref, emitted_by).
+        let relations = relation_rows(&db, "ctid").await;
+        assert!(relations.len() >= n * 4, "{} relations", relations.len());
+        let out_of_order = relations.windows(2).filter(|w| w[0] > w[1]).count();
+        assert_eq!(out_of_order, 0, "relations loaded in index order");
+        assert_eq!(
+            relations,
+            relation_rows(&db, "type, target_ref, source_ref, emitted_by").await,
+            "byte order is PostgreSQL's"
         );
     }
     let owned = EntityQuery {

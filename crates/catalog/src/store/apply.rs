@@ -172,7 +172,7 @@ pub async fn apply_stream(
     let (stage, bulk_mode) = with_pool!(db, pool => {
         let mut tx = pool.begin().await?;
         let mut bulk_mode = false;
-        let mut held = bulk::HeldSearch::default();
+        let mut held = bulk::Held::default();
         let mut expected = None;
         let (mut stage, tail) = loop {
             match prepared.recv().await {
@@ -189,7 +189,7 @@ pub async fn apply_stream(
                             tx.exec(&sql, &[]).await?;
                         }
                     }
-                    // Held search rows pay off on PostgreSQL only (its sort spots sorted input).
+                    // Held rows pay off on PostgreSQL only (its sort spots sorted input).
                     let hold = bulk_mode && matches!(db, Db::Postgres(_));
                     write_batch(&mut tx, batch, &now_text, hold.then_some(&mut held)).await?;
                 }

@@ -2,15 +2,16 @@
 //! stored form), the secondary indexes of the entities, search and relations tables are dropped
 //! inside the apply's transaction and built again once at its end: one sort per index instead
 //! of millions of random B-tree inserts. On PostgreSQL the trigram index and the entities' `uid`
-//! unique index go too, and the search rows are held back and written last, sorted in the order
-//! of their main index ([`HeldSearch`]). The definitions match the migrations
-//! (`migrations/catalog/*/`); a test compares the schema after a bulk load with the migrated one.
+//! unique index go too, and the search rows and relations are held back and written last,
+//! sorted in the order of their main index ([`Held`]). The definitions match the migrations
+//! (`migrations/catalog/*/`); a test compares the schema after a bulk load with the migrated
+//! one.
 
 use trellis_store::{Db, StoreError, StoreResult};
 
-use super::load::{load_search, Load};
+use super::load::{load_relations, load_search, Load};
 use super::search::index_order;
-use super::write::EntitySearchRow;
+use super::write::{EntitySearchRow, RelationRow};
 
 /// Entities written in one apply from which bulk mode is worth it.
 pub const BULK_MIN: usize = 5_000;
@@ -55,7 +56,6 @@ const INDEXES: &[Index] = &[
         "relations_source",
         "source_ref, type, target_ref",
     ),
-    index("relations", "relations_target", "target_ref"),
     index("relations", "relations_emitted_by", "emitted_by"),
     index(
         "relations",
@@ -106,9 +106,19 @@ pub fn drop_statements(db: &Db) -> Vec<String> {
         .collect()
 }
 
-/// Statements creating them again, in two parts: those of the other tables, then (once the held
-/// search rows are in) the search table's, with SQLite's page cache size restored.
-pub fn create_statements(db: &Db) -> (Vec<String>, Vec<String>) {
+/// Statements creating them again, in the order [`rebuild`] runs them.
+pub struct Creates {
+    /// The entities' and full-text indexes (built while the held rows are sorted).
+    pub entities: Vec<String>,
+    /// The relations' indexes, once the held relations are in.
+    pub relations: Vec<String>,
+    /// The search table's, once the held search rows are in (and SQLite's page cache size
+    /// restored).
+    pub search: Vec<String>,
+}
+
+/// The statements creating the dropped indexes again.
+pub fn create_statements(db: &Db) -> Creates {
     let postgres = matches!(db, Db::Postgres(_));
     let create = |i: &Index| match db {
         Db::Sqlite(_) => format!(
@@ -122,103 +132,137 @@ pub fn create_statements(db: &Db) -> (Vec<String>, Vec<String>) {
             i.postgres.unwrap_or(i.columns)
         ),
     };
-    let (search, others): (Vec<&Index>, Vec<&Index>) =
-        INDEXES.iter().partition(|i| i.table == "search");
-    let others = others
-        .into_iter()
-        .map(create)
-        .chain(
-            POSTGRES_ONLY
-                .iter()
-                .filter(|_| postgres)
-                .map(|(_, create)| create.to_string()),
-        )
-        .collect();
-    let search = search
-        .into_iter()
-        .map(create)
-        .chain((!postgres).then(|| "PRAGMA catalog.cache_size = -2000".to_string()))
-        .collect();
-    (others, search)
+    let of = |table: &str| -> Vec<String> {
+        INDEXES
+            .iter()
+            .filter(|i| i.table == table)
+            .map(create)
+            .collect()
+    };
+    Creates {
+        entities: of("entities")
+            .into_iter()
+            .chain(
+                POSTGRES_ONLY
+                    .iter()
+                    .filter(|_| postgres)
+                    .map(|(_, create)| create.to_string()),
+            )
+            .collect(),
+        relations: of("relations"),
+        search: of("search")
+            .into_iter()
+            .chain((!postgres).then(|| "PRAGMA catalog.cache_size = -2000".to_string()))
+            .collect(),
+    }
 }
 
-/// Ends a bulk load: builds the dropped indexes again and writes the held search rows (sorted
-/// meanwhile on a blocking thread) before the search table's own indexes.
-pub(super) async fn rebuild<T: Load + Send>(
-    tx: &mut T,
-    db: &Db,
-    held: HeldSearch,
-) -> StoreResult<()> {
-    let sorting = held.sorted();
-    let (others, search) = create_statements(db);
-    for sql in others {
+/// Ends a bulk load: builds the dropped indexes again, writing the held relations and search
+/// rows (sorted meanwhile on blocking threads) before their tables' own indexes.
+pub(super) async fn rebuild<T: Load + Send>(tx: &mut T, db: &Db, held: Held) -> StoreResult<()> {
+    let failed = |e: tokio::task::JoinError| StoreError::Invalid {
+        field: "bulk load",
+        reason: format!("sorting the held rows failed: {e}"),
+    };
+    let postgres = matches!(db, Db::Postgres(_));
+    let (search_sorting, relations_sorting) = held.sorted();
+    let creates = create_statements(db);
+    for sql in creates.entities {
         tx.exec(&sql, &[]).await?;
     }
-    let rows = sorting.await.map_err(|e| StoreError::Invalid {
-        field: "search",
-        reason: format!("sorting the search rows failed: {e}"),
-    })?;
-    if matches!(db, Db::Postgres(_)) && !rows.is_empty() {
-        tx.exec(TRUNCATE_IF_EMPTY, &[]).await?;
+    let relations = relations_sorting.await.map_err(failed)?;
+    if postgres && !relations.is_empty() {
+        tx.exec(&truncate_if_empty("relations"), &[]).await?;
+    }
+    load_relations(tx, &relations).await?;
+    drop(relations);
+    for sql in creates.relations {
+        tx.exec(&sql, &[]).await?;
+    }
+    let rows = search_sorting.await.map_err(failed)?;
+    if postgres && !rows.is_empty() {
+        tx.exec(&truncate_if_empty("search"), &[]).await?;
     }
     load_search(tx, &rows).await?;
     drop(rows);
-    for sql in search {
+    for sql in creates.search {
         tx.exec(&sql, &[]).await?;
     }
     Ok(())
 }
 
-/// PostgreSQL only: when the search table is empty (a first load), it is truncated before the
+/// PostgreSQL only: when `catalog.<table>` is empty (a first load), it is truncated before the
 /// held rows go in. A table truncated in the same transaction gets fresh pages that `COPY`
 /// fills strictly in order, without the free-space map placing short rows in earlier pages'
 /// leftover space; the index build then finds its input sorted. The apply holds the table's
 /// exclusive lock since it dropped the indexes, so the check sees every committed row and
 /// nobody can add one; only an empty table is truncated.
-const TRUNCATE_IF_EMPTY: &str = "DO $$ BEGIN \
-     IF NOT EXISTS (SELECT 1 FROM catalog.search) THEN TRUNCATE catalog.search; END IF; \
-     END $$";
+fn truncate_if_empty(table: &str) -> String {
+    format!(
+        "DO $$ BEGIN \
+         IF NOT EXISTS (SELECT 1 FROM catalog.{table}) THEN TRUNCATE catalog.{table}; END IF; \
+         END $$"
+    )
+}
 
-/// Search rows a bulk load holds back at most (≈ 200 bytes each in memory); a load with more
-/// writes them as they come.
+/// Rows (search rows and relations) a bulk load holds back at most (≈ 200 bytes each in
+/// memory); a load with more writes them as they come.
 const HOLD_MAX: usize = 300_000;
 
-/// The search rows of a bulk load, held back to be written at its end sorted in the order of
-/// the `(key, value, original_value)` index. PostgreSQL's sort checks for presorted input, so building that
-/// index (the largest of the catalog) then costs little more than writing it.
+/// The search rows and relations of a bulk load, held back to be written at its end sorted in
+/// the order of their tables' largest index: search rows by `(key, value, original_value)`,
+/// relations by `(type, target_ref, source_ref, emitted_by)`. PostgreSQL's sort checks for
+/// presorted input, so building those indexes then costs little more than writing them.
 #[derive(Default)]
-pub(super) struct HeldSearch {
-    rows: Vec<EntitySearchRow>,
+pub(super) struct Held {
+    search: Vec<EntitySearchRow>,
+    relations: Vec<RelationRow>,
     /// Whether the rows outgrew [`HOLD_MAX`] and are written as they come.
     spilled: bool,
 }
 
-impl HeldSearch {
-    /// Takes a batch's search rows (written at once after an overflow).
+impl Held {
+    /// Takes a batch's search rows and relations (written at once after an overflow).
     pub async fn hold<T: Load + Send>(
         &mut self,
         tx: &mut T,
-        rows: Vec<EntitySearchRow>,
+        search: Vec<EntitySearchRow>,
+        relations: Vec<RelationRow>,
     ) -> Result<(), sqlx::Error> {
         if self.spilled {
-            return load_search(tx, &rows).await;
+            load_search(tx, &search).await?;
+            return load_relations(tx, &relations).await;
         }
-        self.rows.extend(rows);
-        if self.rows.len() > HOLD_MAX {
+        self.search.extend(search);
+        self.relations.extend(relations);
+        if self.search.len() + self.relations.len() > HOLD_MAX {
             self.spilled = true;
-            let held = std::mem::take(&mut self.rows);
-            load_search(tx, &held).await?;
+            load_search(tx, &std::mem::take(&mut self.search)).await?;
+            load_relations(tx, &std::mem::take(&mut self.relations)).await?;
         }
         Ok(())
     }
 
-    /// Sorts what is held into index order on a blocking thread (the apply builds the other
-    /// tables' indexes meanwhile).
-    pub fn sorted(self) -> tokio::task::JoinHandle<Vec<EntitySearchRow>> {
-        let mut rows = self.rows;
-        tokio::task::spawn_blocking(move || {
-            rows.sort_by(|a, b| index_order(&a.1, &b.1));
-            rows
-        })
+    /// Sorts what is held into index order on blocking threads (the apply builds the other
+    /// tables' indexes meanwhile): the search rows, and the relations.
+    pub fn sorted(
+        self,
+    ) -> (
+        tokio::task::JoinHandle<Vec<EntitySearchRow>>,
+        tokio::task::JoinHandle<Vec<RelationRow>>,
+    ) {
+        let (mut search, mut relations) = (self.search, self.relations);
+        (
+            tokio::task::spawn_blocking(move || {
+                search.sort_by(|a, b| index_order(&a.1, &b.1));
+                search
+            }),
+            tokio::task::spawn_blocking(move || {
+                // Byte order of (type, target_ref, source_ref, emitted_by): every column is
+                // `COLLATE "C"` and NOT NULL.
+                relations.sort_by(|a, b| (a.1, &a.2, &a.0, &a.3).cmp(&(b.1, &b.2, &b.0, &b.3)));
+                relations
+            }),
+        )
     }
 }

@@ -75,6 +75,29 @@ pub(super) async fn load_search<T: Load + Send>(
     Ok(())
 }
 
+/// Inserts relations.
+pub(super) async fn load_relations<T: Load + Send>(
+    tx: &mut T,
+    rows: &[super::write::RelationRow],
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(20_000) {
+        let text: Vec<TextRow> = chunk
+            .iter()
+            .map(|(source, relation_type, target, emitted_by)| {
+                vec![
+                    Some(source.as_str()),
+                    Some(*relation_type),
+                    Some(target.as_str()),
+                    Some(&**emitted_by),
+                ]
+            })
+            .collect();
+        let columns = ["source_ref", "type", "target_ref", "emitted_by"];
+        tx.load("relations", &columns, &text).await?;
+    }
+    Ok(())
+}
+
 /// Implements [`Load::exec`] for one backend's transaction.
 macro_rules! exec_impl {
     () => {

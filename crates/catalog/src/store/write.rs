@@ -11,13 +11,16 @@ use trellis_shared::catalog::Entity;
 use trellis_store::{StoreError, StoreResult};
 
 use super::apply::{ApplySummary, Scope};
-use super::bulk::HeldSearch;
-use super::load::{load_search, Load, TextRow};
+use super::bulk::Held;
+use super::load::{load_relations, load_search, Load, TextRow};
 use super::search;
 use crate::read::{Issue, Level, ReadEntity};
 
 /// A search row with the ref of its entity.
 pub(super) type EntitySearchRow = (Arc<str>, search::SearchRow);
+
+/// A relation: `(source_ref, type, target_ref, emitted_by)`.
+pub(super) type RelationRow = (String, &'static str, String, Arc<str>);
 
 /// What is stored of an entity before the apply, by canonical ref.
 pub(super) struct Stored {
@@ -49,8 +52,8 @@ pub(super) struct Batch {
     rows: Vec<Row>,
     /// Search rows with their entity.
     search: Vec<EntitySearchRow>,
-    /// `(index into rows, source, type, target)`
-    relations: Vec<(usize, String, &'static str, String)>,
+    /// Relations the entities emit.
+    relations: Vec<RelationRow>,
     /// Full-text line of each row.
     texts: Vec<String>,
 }
@@ -113,7 +116,6 @@ impl Stage {
                     uuid::Uuid::new_v4().to_string()
                 }
             };
-            let index = out.rows.len();
             out.texts.push(super::sql::entity_text(&entity));
             let shared: Arc<str> = Arc::from(entity_ref.as_str());
             out.search.extend(
@@ -124,10 +126,10 @@ impl Stage {
             out.relations
                 .extend(emitted_by(&entity).0.into_iter().map(|rel| {
                     (
-                        index,
                         rel.source.canonical(),
                         rel.relation_type,
                         rel.target.canonical(),
+                        shared.clone(),
                     )
                 }));
             out.rows.push(Row {
@@ -153,12 +155,13 @@ impl Stage {
 }
 
 /// Writes a batch: rows it replaces go first, with everything derived from them. A bulk load
-/// passes `held`, which keeps the search rows to write them at its end in index order.
+/// passes `held`, which keeps the search rows and relations to write them at its end in index
+/// order.
 pub(super) async fn write_batch<T: Load + Send>(
     tx: &mut T,
     mut batch: Batch,
     now: &str,
-    held: Option<&mut HeldSearch>,
+    held: Option<&mut Held>,
 ) -> Result<(), sqlx::Error> {
     let rows = &batch.rows;
     let replaced: Vec<&str> = rows
@@ -200,26 +203,15 @@ pub(super) async fn write_batch<T: Load + Send>(
         "updated_at",
     ];
     tx.load("entities", &columns, &entities).await?;
-    let entity = |i: &usize| Some(rows[*i].entity_ref.as_str());
     let search = std::mem::take(&mut batch.search);
+    let relations = std::mem::take(&mut batch.relations);
     match held {
-        Some(held) => held.hold(tx, search).await?,
-        None => load_search(tx, &search).await?,
+        Some(held) => held.hold(tx, search, relations).await?,
+        None => {
+            load_search(tx, &search).await?;
+            load_relations(tx, &relations).await?;
+        }
     }
-    let relations: Vec<TextRow> = batch
-        .relations
-        .iter()
-        .map(|(i, source, relation_type, target)| {
-            vec![
-                Some(source.as_str()),
-                Some(*relation_type),
-                Some(target.as_str()),
-                entity(i),
-            ]
-        })
-        .collect();
-    let columns = ["source_ref", "type", "target_ref", "emitted_by"];
-    tx.load("relations", &columns, &relations).await?;
     let texts: Vec<TextRow> = rows
         .iter()
         .zip(&batch.texts)
