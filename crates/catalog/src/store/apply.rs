@@ -170,7 +170,8 @@ pub async fn apply_stream(
         read,
     );
     let (stage, bulk_mode) = with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut conn = pool.acquire().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let mut bulk_mode = false;
         let mut held = bulk::Held::default();
         let mut expected = None;
@@ -224,6 +225,12 @@ pub async fn apply_stream(
             }
         }
         tx.commit().await?;
+        if bulk_mode {
+            // A bulk load's connection is not reused: the memory its page cache and index
+            // sorts grew to (SQLite: 64 MB of cache; its own worker thread, which then idles
+            // and so never hands freed memory back to the OS) goes with it.
+            conn.close_on_drop();
+        }
         (stage, bulk_mode)
     });
     if let (true, Db::Postgres(pool)) = (bulk_mode, db) {
