@@ -59,6 +59,30 @@ function stats(samples) {
   return `p50 ${q(0.5).toFixed(2)} ms  p99 ${q(0.99).toFixed(2)} ms  max ${s[s.length - 1].toFixed(2)} ms`;
 }
 
+// The same requests through wrk (one connection, one after another, for 5 s, cycling through
+// `urls`): a native client whose own overhead and pauses stay out of the figures, and
+// thousands of samples, so its p99 is a percentile (the Node series' p99 over 100 samples is
+// their maximum, and includes fetch, JSON parsing and the collector on the same two cores).
+function wrkSeries(dir, urls) {
+  const paths = join(dir, "wrk-paths.txt");
+  writeFileSync(paths, urls.map((u) => new URL(u).pathname + new URL(u).search).join("\n") + "\n");
+  const script = join(dir, "wrk-paths.lua");
+  writeFileSync(script, [
+    "local paths = {}",
+    "for line in io.lines(os.getenv('WRK_PATHS')) do paths[#paths + 1] = line end",
+    "local i = 0",
+    "request = function() i = i % #paths + 1; return wrk.format('GET', paths[i]) end",
+  ].join("\n"));
+  const out = execFileSync("wrk", ["-t1", "-c1", "-d5s", "--latency", "-s", script, new URL(urls[0]).origin], { encoding: "utf8", env: { ...process.env, WRK_PATHS: paths } });
+  if (/Non-2xx/.test(out)) throw new Error(`wrk got errors:\n${out}`);
+  const ms = (p) => {
+    const [, n, unit] = out.match(new RegExp(`${p}%\\s+([\\d.]+)(us|ms|s)`));
+    return Number(n) * { us: 0.001, ms: 1, s: 1000 }[unit];
+  };
+  const requests = out.match(/(\d+) requests in/)[1];
+  return `p50 ${ms(50).toFixed(2)} ms  p99 ${ms(99).toFixed(2)} ms  (${requests} requests)`;
+}
+
 async function timed(url, init) {
   const t = performance.now();
   const res = await fetch(url, init);
@@ -98,22 +122,26 @@ async function measure(label, dbUrl, catalogDir, port) {
     const rss = () => Number(readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024;
     console.log(`\n[${label}] ${total} entities ingested (start to visible) in ${ingest.toFixed(1)} s; RSS after ingest ${rss().toFixed(0)} MB`);
     const runs = 100;
-    const series = async (name, url) => {
+    const series = async (name, url, lean = false) => {
       // A few warm-up requests first: the figures are for a running portal, not a cold cache.
       for (let i = 0; i < 5; i++) await timed(typeof url === "function" ? url(runs + i) : url);
       const samples = [];
       for (let i = 0; i < runs; i++) samples.push((await timed(typeof url === "function" ? url(i) : url)).ms);
       console.log(`[${label}] ${name.padEnd(44)} ${stats(samples)}`);
+      if (lean) {
+        const urls = Array.from({ length: runs }, (_, i) => (typeof url === "function" ? url(i) : url));
+        console.log(`[${label}] ${(name + " (wrk)").padEnd(44)} ${wrkSeries(dir, urls)}`);
+      }
     };
     const team = (i) => `group:default/team-${String(i % TEAMS).padStart(4, "0")}`;
-    await series("by-query kind+owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,relations.ownedBy=${team(i)}&limit=20`);
-    await series("by-query kind+spec.owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,spec.owner=${team(i).split("/")[1]}&limit=20`);
+    await series("by-query kind+owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,relations.ownedBy=${team(i)}&limit=20`, true);
+    await series("by-query kind+spec.owner, limit 20", (i) => `${base}/api/catalog/entities/by-query?filter=kind=component,spec.owner=${team(i).split("/")[1]}&limit=20`, true);
     const first = await timed(`${base}/api/catalog/entities/by-query?filter=kind=component&limit=20`);
     const cursor = first.body.pageInfo.nextCursor;
     await series("by-query next page (cursor), limit 20", `${base}/api/catalog/entities/by-query?cursor=${cursor}&limit=20`);
     await series("by-query ordered by metadata.name, limit 20", `${base}/api/catalog/entities/by-query?filter=kind=component&orderField=metadata.name,asc&limit=20`);
-    await series("full text (name/title), limit 20", (i) => `${base}/api/catalog/entities/by-query?fullTextFilterTerm=${pick(WORDS)}-${pick(WORDS)}-${i}&limit=20`);
-    await series("facets: kind over all entities", `${base}/api/catalog/entity-facets?facet=kind`);
+    await series("full text (name/title), limit 20", (i) => `${base}/api/catalog/entities/by-query?fullTextFilterTerm=${pick(WORDS)}-${pick(WORDS)}-${i}&limit=20`, true);
+    await series("facets: kind over all entities", `${base}/api/catalog/entity-facets?facet=kind`, true);
     await series("facets: spec.type, kind=component", `${base}/api/catalog/entity-facets?facet=spec.type&filter=kind=component`);
     await series("facets: the list page's 6 facets", `${base}/api/catalog/entity-facets?facet=kind&facet=spec.type&facet=relations.ownedBy&facet=spec.lifecycle&facet=metadata.tags&facet=metadata.namespace`);
     const noop = await timed(`${base}/api/catalog/refresh`, { method: "POST" });
