@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use trellis_catalog::store::{facets, query_entities, Cursor};
+use trellis_catalog::store::{facets, query_entities, query_entities_from, Cursor};
 use trellis_catalog::{CatalogRead, LocationSpec};
 use trellis_shared::catalog::query::{EntityQuery, Filter, FullText, OrderField};
 use trellis_shared::catalog::Entity;
@@ -133,7 +133,34 @@ async fn filters_match_the_entities(backend: TestBackend) {
                 .is_some_and(|t| t.to_lowercase().contains("playback"))
     });
     assert!(!expected.is_empty());
-    assert_eq!(all_refs(&db, &text).await.0, expected);
+    assert_eq!(
+        all_refs(&db, &text).await,
+        (expected.clone(), expected.len() as u64)
+    );
+    // A full-text first page counts its matches in the same statement: the total of a short
+    // page is still every match, and a page past the end or a term nothing has counts right.
+    let first = query_entities(&db, &text, 1, None)
+        .await
+        .expect("page of 1");
+    assert_eq!(
+        (first.entities.len(), first.total),
+        (1, expected.len() as u64)
+    );
+    let past = query_entities_from(&db, &text, 5, expected.len() + 3, None)
+        .await
+        .expect("past the end");
+    assert_eq!(
+        (past.entities.len(), past.total),
+        (0, expected.len() as u64)
+    );
+    let none = EntityQuery {
+        full_text: Some(FullText {
+            term: "no-such-text-anywhere".into(),
+            fields: vec![],
+        }),
+        ..EntityQuery::default()
+    };
+    assert_eq!(all_refs(&db, &none).await, (BTreeSet::new(), 0));
     // Terms shorter than a trigram take the scan over the search rows; same answer.
     for term in ["pl", "playback", "ARTIST"] {
         let term = term.to_lowercase();
@@ -152,7 +179,12 @@ async fn filters_match_the_entities(backend: TestBackend) {
                     .is_some_and(|t| t.to_lowercase().contains(&term))
         });
         assert!(!expected.is_empty(), "{term}");
-        assert_eq!(all_refs(&db, &query).await.0, expected, "full text {term}");
+        let total = expected.len() as u64;
+        assert_eq!(
+            all_refs(&db, &query).await,
+            (expected, total),
+            "full text {term}"
+        );
     }
     let literal = EntityQuery {
         full_text: Some(FullText {

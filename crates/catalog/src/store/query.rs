@@ -144,6 +144,9 @@ pub async fn query_entities_from(
         }
     }
     let backwards = cursor.is_some_and(|c| c.backwards);
+    // A full-text first page counts its matches in the same statement: matching the term is
+    // the expensive part, and a separate count would match it all over again.
+    let counted = cursor.is_none() && query.full_text.as_ref().is_some_and(|f| !f.term.is_empty());
 
     let mut q = Sql::default();
     match super::count::relation_shape(query).filter(|_| query.order.is_empty()) {
@@ -186,6 +189,9 @@ pub async fn query_entities_from(
                     q.push(&format!(" AS c{i}"));
                 }
             }
+            if counted {
+                q.push(", COUNT(*) OVER () AS n");
+            }
             q.push(" FROM catalog.entities e WHERE ");
             push_where(&mut q, query);
             q.push(") q");
@@ -217,14 +223,18 @@ pub async fn query_entities_from(
         }
     }
 
-    let mut rows: Vec<Vec<Key>> = with_pool!(db, pool => {
+    let (mut rows, matched): (Vec<Vec<Key>>, Option<i64>) = with_pool!(db, pool => {
         let stmt = bind_all!(sqlx::query(&q.text), &q.binds);
         let fetched = stmt.fetch_all(pool).await?;
+        let matched = match fetched.first() {
+            Some(row) if counted => Some(row.try_get::<i64, _>(parts.len())?),
+            _ => None,
+        };
         fetched.iter().map(|row| {
             parts.iter().enumerate().map(|(i, part)| {
                 if part.flag { row.try_get::<i64, _>(i).map(Key::Int) } else { row.try_get::<String, _>(i).map(Key::Text) }
             }).collect::<Result<Vec<_>, sqlx::Error>>()
-        }).collect::<Result<Vec<_>, sqlx::Error>>()
+        }).collect::<Result<Vec<_>, sqlx::Error>>().map(|rows| (rows, matched))
     })?;
     let more = rows.len() > limit;
     rows.truncate(limit);
@@ -232,9 +242,12 @@ pub async fn query_entities_from(
         rows.reverse();
     }
 
-    let total = match cursor {
-        Some(c) => c.total,
-        None => count(db, query).await?,
+    let total = match (cursor, matched) {
+        (Some(c), _) => c.total,
+        (None, Some(n)) => u64::try_from(n).unwrap_or(0),
+        // Nothing matched at all (a counted first page from the start has a row if anything does).
+        (None, None) if counted && offset == 0 => 0,
+        (None, None) => count(db, query).await?,
     };
     let cursor_at = |keys: &Vec<Key>, backwards: bool| Cursor {
         query: query.clone(),
