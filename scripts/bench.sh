@@ -4,7 +4,8 @@
 #   - SSR throughput of / against a bare axum "hello" handler, same run, as a ratio (wrk)
 #   - cold start: process start to /readyz 200
 #   - the catalog at scale (e2e/bench/catalog.mjs): a generated catalog of 100,000 entities on
-#     SQLite and PostgreSQL: ingest, RSS, by-query/full-text/facet latencies, no-op refresh
+#     SQLite and PostgreSQL: ingest, RSS, by-query/full-text/facet latencies (Node fetch, 100
+#     samples; and wrk, one connection for 5 s), no-op refresh
 #   - LDAP org sync (crates/ldap/examples/ldap_bench.rs): 9,000 users + 2,200 groups from a real slapd
 #     into PostgreSQL and SQLite, full and no-op
 #   - permission checks (crates/auth/examples/auth_bench.rs): one in-process policy decision
