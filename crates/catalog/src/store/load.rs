@@ -56,23 +56,22 @@ pub(super) async fn load_search<T: Load + Send>(
     tx: &mut T,
     rows: &[super::write::EntitySearchRow],
 ) -> Result<(), sqlx::Error> {
-    // Converted in slices, so a bulk load's held rows are not copied all at once.
-    for chunk in rows.chunks(20_000) {
-        let text: Vec<TextRow> = chunk
-            .iter()
-            .map(|(entity_ref, (key, value, original))| {
-                vec![
-                    Some(&**entity_ref),
-                    Some(key.as_str()),
-                    value.as_deref(),
-                    original.as_deref(),
-                ]
-            })
-            .collect();
-        let columns = ["entity_ref", "key", "value", "original_value"];
-        tx.load("search", &columns, &text).await?;
-    }
-    Ok(())
+    let columns = ["entity_ref", "key", "value", "original_value"];
+    load_in_slices(
+        tx,
+        "search",
+        &columns,
+        rows,
+        |(entity_ref, (key, value, original))| {
+            vec![
+                Some(&**entity_ref),
+                Some(key.as_str()),
+                value.as_deref(),
+                original.as_deref(),
+            ]
+        },
+    )
+    .await
 }
 
 /// Inserts relations.
@@ -80,20 +79,36 @@ pub(super) async fn load_relations<T: Load + Send>(
     tx: &mut T,
     rows: &[super::write::RelationRow],
 ) -> Result<(), sqlx::Error> {
+    let columns = ["source_ref", "type", "target_ref", "emitted_by"];
+    load_in_slices(
+        tx,
+        "relations",
+        &columns,
+        rows,
+        |(source, kind, target, emitted_by)| {
+            vec![
+                Some(source.as_str()),
+                Some(*kind),
+                Some(target.as_str()),
+                Some(&**emitted_by),
+            ]
+        },
+    )
+    .await
+}
+
+/// Inserts `rows` as `text` turns them into columns, converted in slices, so a bulk load's held
+/// rows are not copied all at once.
+async fn load_in_slices<T: Load + Send, R: Sync>(
+    tx: &mut T,
+    table: &str,
+    columns: &[&str],
+    rows: &[R],
+    text: fn(&R) -> TextRow<'_>,
+) -> Result<(), sqlx::Error> {
     for chunk in rows.chunks(20_000) {
-        let text: Vec<TextRow> = chunk
-            .iter()
-            .map(|(source, relation_type, target, emitted_by)| {
-                vec![
-                    Some(source.as_str()),
-                    Some(*relation_type),
-                    Some(target.as_str()),
-                    Some(&**emitted_by),
-                ]
-            })
-            .collect();
-        let columns = ["source_ref", "type", "target_ref", "emitted_by"];
-        tx.load("relations", &columns, &text).await?;
+        let text: Vec<TextRow> = chunk.iter().map(text).collect();
+        tx.load(table, columns, &text).await?;
     }
     Ok(())
 }
