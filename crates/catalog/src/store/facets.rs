@@ -1,6 +1,7 @@
 //! `entity-facets`: for each requested field, its values (as written) and how many of the
 //! matching entities have each, read from the search rows' `(key, value, original_value)` index.
-//! `relations.<type>` facets count entities per relation target.
+//! `relations.<type>` facets count entities per relation target; `kind`, `metadata.name` and
+//! `metadata.namespace` are columns of the entities table, with the spellings beside them.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +10,7 @@ use trellis_shared::catalog::relations::types;
 use trellis_store::{with_pool, Db, StoreResult};
 
 use super::query::push_where;
+use super::search::entity_column;
 use super::sql::{bind_all, Sql};
 
 /// Value counts of each facet among the entities matching `query`, most frequent first, then by
@@ -33,6 +35,20 @@ pub async fn facets(
                 q.push(")");
             }
             q.push(" GROUP BY r.target_ref");
+        } else if let Some(column) = entity_column(&key) {
+            // `e.kind` → `e.kind_spelled`; namespaces are lower case by validation.
+            let spelled = match column {
+                "e.namespace" => column.to_string(),
+                _ => format!("COALESCE({column}_spelled, {column})"),
+            };
+            q.push(&format!(
+                "SELECT {spelled}, COUNT(*) FROM catalog.entities e"
+            ));
+            if filtered {
+                q.push(" WHERE ");
+                push_where(&mut q, query);
+            }
+            q.push(&format!(" GROUP BY {spelled}"));
         } else {
             // Filtered facets join the entities (the planner drives from the facet's index range
             // and checks each row's entity) instead of building the set of matching entities.

@@ -4,10 +4,27 @@
 //! keys; each row also keeps the value as written (`original_value`, for facets) when that
 //! differs from the lower-cased value (NULL means "as `value`", which most values are). Duplicate
 //! `(key, value)` pairs of one entity are stored once, so counting rows counts entities.
-//! Relations are not flattened here: filters on `relations.*` read `catalog.relations`.
+//! Relations are not flattened here: filters on `relations.*` read `catalog.relations`. Nor
+//! are `kind`, `metadata.name` and `metadata.namespace` ([`ENTITY_COLUMNS`]): the entities
+//! table has them as columns, with the spellings of kind and name for facets.
 
 use serde_json::Value;
-use trellis_shared::catalog::Entity;
+
+/// Keys answered by columns of `catalog.entities` (lower case; the spellings of kind and name
+/// are kept beside them), and so not flattened into search rows.
+pub const ENTITY_COLUMNS: [(&str, &str); 3] = [
+    ("kind", "e.kind"),
+    ("metadata.namespace", "e.namespace"),
+    ("metadata.name", "e.name"),
+];
+
+/// The column of `catalog.entities e` answering `key`, if one does.
+pub fn entity_column(key: &str) -> Option<&'static str> {
+    ENTITY_COLUMNS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, column)| *column)
+}
 
 /// Longest key or value kept; longer values are stored as NULL (the key still matches `exists`).
 const MAX_LEN: usize = 200;
@@ -32,14 +49,14 @@ pub(super) fn index_order(a: &SearchRow, b: &SearchRow) -> std::cmp::Ordering {
 
 /// The search rows of one entity.
 #[cfg(test)]
-fn rows(entity: &Entity) -> Vec<SearchRow> {
-    rows_of(&serde_json::to_value(entity).unwrap_or(Value::Null), entity)
+fn rows(entity: &trellis_shared::catalog::Entity) -> Vec<SearchRow> {
+    rows_of(&serde_json::to_value(entity).unwrap_or(Value::Null))
 }
 
 /// The search rows of `entity`, given as `value` (its JSON form).
-pub(super) fn rows_of(value: &Value, entity: &Entity) -> Vec<SearchRow> {
-    const SKIPPED: [&str; 2] = ["relations", "status"];
-    const SKIPPED_META: [&str; 2] = ["uid", "etag"];
+pub(super) fn rows_of(value: &Value) -> Vec<SearchRow> {
+    const SKIPPED: [&str; 3] = ["relations", "status", "kind"];
+    const SKIPPED_META: [&str; 4] = ["uid", "etag", "name", "namespace"];
     let mut out = Vec::new();
     for (key, child) in value.as_object().into_iter().flatten() {
         if SKIPPED.contains(&key.as_str()) {
@@ -54,10 +71,6 @@ pub(super) fn rows_of(value: &Value, entity: &Entity) -> Vec<SearchRow> {
         } else {
             flatten(child, &key.to_lowercase(), &mut out);
         }
-    }
-    // Backstage adds the namespace even when the descriptor leaves it out.
-    if !out.iter().any(|(k, ..)| k == "metadata.namespace") {
-        out.push(leaf_row("metadata.namespace", entity.namespace()));
     }
     let mut seen = std::collections::HashSet::new();
     out.retain(|(k, v, _)| seen.insert((k.clone(), v.clone())));
@@ -114,7 +127,7 @@ mod tests {
 
     #[test]
     fn flattens_like_backstage() {
-        let entity: Entity = serde_json::from_value(json!({
+        let entity: trellis_shared::catalog::Entity = serde_json::from_value(json!({
             "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
             "metadata": { "name": "PetStore", "tags": ["java", "web", "Java"], "annotations": { "a.io/B": "X" } },
             "spec": { "owner": "Team-A", "definition": "x".repeat(300), "replicas": 3 }
@@ -127,9 +140,13 @@ mod tests {
                 .map(|(_, v, _)| v.clone())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(get("kind"), vec![Some("component".to_string())]);
-        assert_eq!(get("metadata.name"), vec![Some("petstore".to_string())]);
-        assert_eq!(get("metadata.namespace"), vec![Some("default".to_string())]);
+        for (key, _) in ENTITY_COLUMNS {
+            assert_eq!(get(key), Vec::<Option<String>>::new(), "{key} is a column");
+        }
+        assert_eq!(
+            get("apiversion"),
+            vec![Some("backstage.io/v1alpha1".into())]
+        );
         assert_eq!(
             get("metadata.tags"),
             vec![Some("java".to_string()), Some("web".to_string())]
@@ -145,8 +162,11 @@ mod tests {
             "long values keep their key only"
         );
         assert_eq!(get("spec.replicas"), vec![Some("3".to_string())]);
-        let kind = rows.iter().find(|(k, ..)| k == "kind").expect("kind row");
-        assert_eq!(kind.2.as_deref(), Some("Component"), "original value kept");
+        let tag = rows
+            .iter()
+            .find(|(k, ..)| k == "metadata.annotations.a.io/b")
+            .expect("annotation row");
+        assert_eq!(tag.2.as_deref(), Some("X"), "original value kept");
         let owner = rows
             .iter()
             .find(|(k, ..)| k == "spec.replicas")

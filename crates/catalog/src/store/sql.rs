@@ -4,6 +4,8 @@
 use trellis_shared::catalog::query::{Condition, Filter, FullText, Order, OrderField};
 use trellis_shared::catalog::relations::types;
 
+use super::search::entity_column;
+
 /// Fields searched by a full-text term that names none.
 pub const DEFAULT_FULL_TEXT_FIELDS: &[&str] = &[
     "metadata.name",
@@ -82,11 +84,8 @@ pub fn push_filter(sql: &mut Sql, filter: &Filter) {
 
 fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
     let column = match key {
-        "kind" => Some("e.kind"),
-        "metadata.namespace" => Some("e.namespace"),
-        "metadata.name" => Some("e.name"),
         "metadata.uid" => Some("e.uid"),
-        _ => None,
+        key => entity_column(key),
     };
     if matches!(cond, Condition::AnyOf(values) if values.is_empty()) {
         sql.push("1 = 0");
@@ -163,11 +162,31 @@ pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
         full_text.fields.clone()
     };
     let pattern = format!("%{}%", escape_like(&full_text.term));
-    sql.push("e.entity_ref IN (SELECT s.entity_ref FROM catalog.search s WHERE s.key IN ")
-        .list(&fields)
-        .push(" AND s.value LIKE ")
-        .text(&pattern)
-        .push(" ESCAPE '\\')");
+    // Fields that are entity columns are matched there; the others in the search rows.
+    let (columns, keys): (Vec<&String>, Vec<&String>) =
+        fields.iter().partition(|f| entity_column(f).is_some());
+    sql.push("(");
+    for (i, column) in columns.iter().filter_map(|f| entity_column(f)).enumerate() {
+        if i > 0 {
+            sql.push(" OR ");
+        }
+        sql.push(column)
+            .push(" LIKE ")
+            .text(&pattern)
+            .push(" ESCAPE '\\'");
+    }
+    if !keys.is_empty() {
+        let keys: Vec<String> = keys.into_iter().cloned().collect();
+        if !columns.is_empty() {
+            sql.push(" OR ");
+        }
+        sql.push("e.entity_ref IN (SELECT s.entity_ref FROM catalog.search s WHERE s.key IN ")
+            .list(&keys)
+            .push(" AND s.value LIKE ")
+            .text(&pattern)
+            .push(" ESCAPE '\\')");
+    }
+    sql.push(")");
 }
 
 fn escape_like(term: &str) -> String {
@@ -199,13 +218,7 @@ pub fn sort_columns(order: &[OrderField]) -> Vec<SortColumn> {
     let mut out: Vec<SortColumn> = order
         .iter()
         .map(|o| {
-            let direct = match o.field.as_str() {
-                "kind" => Some("e.kind"),
-                "metadata.namespace" => Some("e.namespace"),
-                "metadata.name" => Some("e.name"),
-                _ => None,
-            };
-            match direct {
+            match entity_column(&o.field) {
                 Some(expr) => SortColumn {
                     expr: expr.into(),
                     key: None,

@@ -37,6 +37,9 @@ pub(super) struct Row {
     kind: String,
     namespace: String,
     name: String,
+    /// The kind and name as written, where that is not their lower-case form (facets show it).
+    kind_spelled: Option<String>,
+    name_spelled: Option<String>,
     origin: String,
     file: String,
     etag: String,
@@ -119,7 +122,7 @@ impl Stage {
             out.texts.push(super::sql::entity_text(&entity));
             let shared: Arc<str> = Arc::from(entity_ref.as_str());
             out.search.extend(
-                search::rows_of(&value, &entity)
+                search::rows_of(&value)
                     .into_iter()
                     .map(|r| (shared.clone(), r)),
             );
@@ -132,10 +135,13 @@ impl Stage {
                         shared.clone(),
                     )
                 }));
+            let (kind, name) = (own.kind.to_lowercase(), own.name.to_lowercase());
             out.rows.push(Row {
-                kind: own.kind.to_lowercase(),
+                kind_spelled: (kind != own.kind).then(|| own.kind.clone()),
+                name_spelled: (name != own.name).then(|| own.name.clone()),
+                kind,
                 namespace: own.namespace.to_lowercase(),
-                name: own.name.to_lowercase(),
+                name,
                 replaces: old.is_some(),
                 entity_ref,
                 uid,
@@ -186,7 +192,11 @@ pub(super) async fn write_batch<T: Load + Send>(
             ]
             .into_iter()
             .map(|v| Some(v.as_str()))
-            .chain([Some(now)])
+            .chain([
+                Some(now),
+                r.kind_spelled.as_deref(),
+                r.name_spelled.as_deref(),
+            ])
             .collect()
         })
         .collect();
@@ -201,6 +211,8 @@ pub(super) async fn write_batch<T: Load + Send>(
         "etag",
         "body",
         "updated_at",
+        "kind_spelled",
+        "name_spelled",
     ];
     tx.load("entities", &columns, &entities).await?;
     let search = std::mem::take(&mut batch.search);
