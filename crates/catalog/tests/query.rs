@@ -276,6 +276,73 @@ async fn pages_walk_both_ways(backend: TestBackend) {
     }
     let bad = Cursor::decode("not-a-cursor");
     assert!(bad.is_err_and(|e| e.to_string().contains("cursor")));
+
+    // A term and nothing else is answered from the full-text rows alone: its pages walk the
+    // same way, in ref order, with the same total, and the count agrees.
+    let text = EntityQuery {
+        full_text: Some(FullText {
+            term: "ack".into(),
+            fields: vec![],
+        }),
+        ..EntityQuery::default()
+    };
+    let (expected, total) = all_refs(&db, &text).await;
+    let display = |e: &Entity| {
+        e.spec
+            .as_ref()
+            .and_then(|s| s.get("profile"))
+            .and_then(|p| p.get("displayName"))
+            .and_then(|d| d.as_str())
+            .map(str::to_lowercase)
+    };
+    let matching = refs_where(&read, |e| {
+        e.metadata.name.to_lowercase().contains("ack")
+            || e.metadata
+                .title
+                .as_deref()
+                .is_some_and(|t| t.to_lowercase().contains("ack"))
+            || display(e).is_some_and(|d| d.contains("ack"))
+    });
+    assert!(matching.len() > 6, "{matching:?}");
+    assert_eq!(
+        (expected.clone(), total),
+        (matching.clone(), matching.len() as u64)
+    );
+    assert_eq!(
+        trellis_catalog::store::count(&db, &text)
+            .await
+            .expect("count"),
+        total
+    );
+    let mut page = query_entities(&db, &text, 3, None).await.expect("first");
+    let mut walked: Vec<String> = page
+        .entities
+        .iter()
+        .map(|e| e.entity_ref().canonical())
+        .collect();
+    while let Some(next) = page.next.clone() {
+        page = query_entities(&db, &text, 3, Some(&next))
+            .await
+            .expect("next");
+        assert_eq!(page.total, total);
+        walked.extend(page.entities.iter().map(|e| e.entity_ref().canonical()));
+    }
+    let back = query_entities(&db, &text, 3, page.prev.as_ref())
+        .await
+        .expect("prev");
+    assert_eq!(back.entities.len(), 3);
+    let mut sorted = walked.clone();
+    sorted.sort();
+    assert_eq!(walked, sorted, "ref order");
+    assert_eq!(walked.into_iter().collect::<BTreeSet<_>>(), matching);
+    assert_eq!(
+        query_entities_from(&db, &text, 2, 2, None)
+            .await
+            .expect("offset")
+            .total,
+        total,
+        "a page past the first counts too"
+    );
 }
 
 async fn facets_count_entities(backend: TestBackend) {

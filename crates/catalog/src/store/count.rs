@@ -24,10 +24,17 @@ pub async fn count(db: &Db, query: &EntityQuery) -> StoreResult<u64> {
             q.push("SELECT COUNT(DISTINCT r.source_ref)");
             push_relation_sources(&mut q, &shape);
         }
-        None => {
-            q.push("SELECT COUNT(*) FROM catalog.entities e WHERE ");
-            push_where(&mut q, query);
-        }
+        None => match super::sql::text_only(query) {
+            // A term and nothing else: one text row per entity.
+            Some(pattern) => {
+                q.push("SELECT COUNT(*) FROM catalog.entity_text t WHERE t.text LIKE ")
+                    .text(&pattern);
+            }
+            None => {
+                q.push("SELECT COUNT(*) FROM catalog.entities e WHERE ");
+                push_where(&mut q, query);
+            }
+        },
     }
     let n: i64 = with_pool!(db, pool => {
         let stmt = bind_all!(sqlx::query_scalar::<_, i64>(&q.text), &q.binds);

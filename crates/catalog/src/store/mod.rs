@@ -8,6 +8,7 @@
 mod apply;
 mod bulk;
 mod count;
+mod cursor;
 mod facets;
 mod graph;
 mod issues;

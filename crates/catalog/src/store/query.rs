@@ -5,64 +5,19 @@
 //! the query, the sort key of the item at the page boundary, the direction and the total, so
 //! later pages neither recount nor shift when entities are added or removed meanwhile.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 use trellis_shared::catalog::query::{EntityQuery, Order};
 use trellis_shared::catalog::Entity;
 use trellis_store::{with_pool, Db, StoreError, StoreResult};
 
 pub use super::count::count;
+pub use super::cursor::{Cursor, Key};
 use super::sql::{self, bind_all, Bind, SortColumn, Sql};
 
 /// Items per page when the request names no limit (Backstage's default).
 pub const DEFAULT_LIMIT: usize = 200;
 /// Largest page served.
 pub const MAX_LIMIT: usize = 10_000;
-
-/// Where a page starts: the sort key of the item just outside it, and the direction.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Cursor {
-    /// The query the cursor continues.
-    pub query: EntityQuery,
-    /// Sort key of the boundary item.
-    pub boundary: Vec<Key>,
-    /// Whether the page lies before the boundary.
-    pub backwards: bool,
-    /// Total computed on the first page.
-    pub total: u64,
-}
-
-/// One part of a sort key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Key {
-    /// The "has no value" flag of a nullable column.
-    Int(i64),
-    /// A text value.
-    Text(String),
-}
-
-impl Cursor {
-    /// The opaque form sent to clients.
-    pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
-    }
-
-    /// Reads a cursor a client sent back.
-    pub fn decode(text: &str) -> StoreResult<Cursor> {
-        let invalid = |reason: String| StoreError::Invalid {
-            field: "cursor",
-            reason,
-        };
-        let bytes = URL_SAFE_NO_PAD
-            .decode(text.trim().trim_end_matches('='))
-            .map_err(|e| invalid(format!("not a cursor from this server ({e})")))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| invalid(format!("not a cursor from this server ({e})")))
-    }
-}
 
 /// One page of a query.
 #[derive(Debug, Clone, Default)]
@@ -172,28 +127,7 @@ pub async fn query_entities_from(
         }
         None => {
             q.push("SELECT * FROM (SELECT ");
-            for (i, part) in parts.iter().enumerate() {
-                if i > 0 {
-                    q.push(", ");
-                }
-                if part.flag {
-                    q.push("CAST(CASE WHEN ");
-                    sql::push_sort_expr(&mut q, part.column);
-                    q.push(&format!(" IS NULL THEN 1 ELSE 0 END AS BIGINT) AS c{i}"));
-                } else if part.column.nullable {
-                    q.push("COALESCE(");
-                    sql::push_sort_expr(&mut q, part.column);
-                    q.push(&format!(", '') AS c{i}"));
-                } else {
-                    sql::push_sort_expr(&mut q, part.column);
-                    q.push(&format!(" AS c{i}"));
-                }
-            }
-            if counted {
-                q.push(", COUNT(*) OVER () AS n");
-            }
-            q.push(" FROM catalog.entities e WHERE ");
-            push_where(&mut q, query);
+            push_matches(&mut q, query, &parts, counted);
             q.push(") q");
             if let Some(c) = cursor {
                 q.push(" WHERE (");
@@ -285,6 +219,46 @@ pub async fn query_entities_from(
         next,
         prev,
     })
+}
+
+/// The inner select of a page: `c0, c1, ...` (the sort key parts), and `n` (the number of
+/// matches) when `counted`, for every match of `query`.
+fn push_matches(q: &mut Sql, query: &EntityQuery, parts: &[Part], counted: bool) {
+    match sql::text_only(query) {
+        // A term and nothing else: the matching text rows are the matches.
+        Some(pattern) => {
+            q.push("t.entity_ref AS c0");
+            if counted {
+                q.push(", COUNT(*) OVER () AS n");
+            }
+            q.push(" FROM catalog.entity_text t WHERE t.text LIKE ")
+                .text(&pattern);
+        }
+        None => {
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                if part.flag {
+                    q.push("CAST(CASE WHEN ");
+                    sql::push_sort_expr(q, part.column);
+                    q.push(&format!(" IS NULL THEN 1 ELSE 0 END AS BIGINT) AS c{i}"));
+                } else if part.column.nullable {
+                    q.push("COALESCE(");
+                    sql::push_sort_expr(q, part.column);
+                    q.push(&format!(", '') AS c{i}"));
+                } else {
+                    sql::push_sort_expr(q, part.column);
+                    q.push(&format!(" AS c{i}"));
+                }
+            }
+            if counted {
+                q.push(", COUNT(*) OVER () AS n");
+            }
+            q.push(" FROM catalog.entities e WHERE ");
+            push_where(q, query);
+        }
+    }
 }
 
 /// Filter and full-text conditions on `e`.

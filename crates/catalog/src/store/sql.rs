@@ -1,7 +1,7 @@
 //! SQL for catalog filters, full-text terms and sort keys, written once for both engines
 //! (`$n` placeholders, schema-qualified tables). Values are always bound, never spliced.
 
-use trellis_shared::catalog::query::{Condition, Filter, FullText, Order, OrderField};
+use trellis_shared::catalog::query::{Condition, EntityQuery, Filter, FullText, Order, OrderField};
 use trellis_shared::catalog::relations::types;
 
 use super::search::entity_column;
@@ -140,16 +140,32 @@ pub fn entity_text(entity: &trellis_shared::catalog::Entity) -> String {
     .join("\n")
 }
 
-/// Appends "entity `e` has `term` in one of the full-text fields".
-pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
+/// The `LIKE` pattern matching `catalog.entity_text` through its trigram index (FTS5 or
+/// pg_trgm), when `full_text` searches the default fields for a term of 3 characters or more
+/// without wildcards.
+pub fn text_pattern(full_text: &FullText) -> Option<String> {
     let plain =
         full_text.term.chars().count() >= 3 && !full_text.term.contains(['%', '_', '\\', '\n']);
-    if full_text.fields.is_empty() && plain {
-        // The default fields through the trigram index (FTS5 or pg_trgm).
+    (full_text.fields.is_empty() && plain).then(|| format!("%{}%", full_text.term))
+}
+
+/// The trigram pattern of a query that is a full-text term on the default fields and nothing
+/// else, in the default order: its matches are the refs of the `entity_text` rows matching
+/// the pattern (every entity has exactly one), so neither pages nor counts need `entities`.
+pub fn text_only(query: &EntityQuery) -> Option<String> {
+    if !query.filter.0.is_empty() || !query.order.is_empty() {
+        return None;
+    }
+    text_pattern(query.full_text.as_ref()?)
+}
+
+/// Appends "entity `e` has `term` in one of the full-text fields".
+pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
+    if let Some(pattern) = text_pattern(full_text) {
         sql.push(
             "e.entity_ref IN (SELECT t.entity_ref FROM catalog.entity_text t WHERE t.text LIKE ",
         )
-        .text(&format!("%{}%", full_text.term))
+        .text(&pattern)
         .push(")");
         return;
     }
