@@ -12,13 +12,13 @@ UPDATE catalog.entities e SET name_spelled = s.original_value
     FROM catalog.search s
     WHERE s.entity_ref = e.entity_ref AND s.key = 'metadata.name' AND s.original_value IS NOT NULL;
 DELETE FROM catalog.search WHERE key IN ('kind', 'metadata.name', 'metadata.namespace');
--- Facets on kind and name read the spelling from the index alone; filters and pages keep
--- their (kind, entity_ref) and (name, entity_ref) order.
-DROP INDEX catalog.entities_kind;
-CREATE INDEX entities_kind ON catalog.entities (kind, entity_ref) INCLUDE (kind_spelled);
+-- The `kind` facet counts (kind, spelling) pairs in index order, as it did over the search
+-- rows' (key, value, original_value) index (a hash over 100,000 index entries took twice as
+-- long). Facets on name read the spelling from the name index (filters and pages keep its
+-- (name, entity_ref) order).
+CREATE INDEX entities_kind_spelled ON catalog.entities (kind, kind_spelled);
 DROP INDEX catalog.entities_name;
 CREATE INDEX entities_name ON catalog.entities (name, entity_ref) INCLUDE (name_spelled);
--- Nothing filters on the spellings: no planner statistics (cheaper ANALYZE after bulk loads).
-ALTER TABLE catalog.entities
-    ALTER COLUMN kind_spelled SET STATISTICS 0,
-    ALTER COLUMN name_spelled SET STATISTICS 0;
+-- Nothing filters or groups on name spellings: no planner statistics (cheaper ANALYZE after
+-- bulk loads).
+ALTER TABLE catalog.entities ALTER COLUMN name_spelled SET STATISTICS 0;

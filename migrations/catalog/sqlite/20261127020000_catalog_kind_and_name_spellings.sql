@@ -11,9 +11,9 @@ UPDATE catalog.entities SET
     name_spelled = (SELECT s.original_value FROM catalog.search s
                     WHERE s.entity_ref = entities.entity_ref AND s.key = 'metadata.name');
 DELETE FROM catalog.search WHERE key IN ('kind', 'metadata.name', 'metadata.namespace');
--- Facets on kind and name read the spelling from the index alone; filters and pages keep
--- their (kind, entity_ref) and (name, entity_ref) order.
-DROP INDEX catalog.entities_kind;
-CREATE INDEX catalog.entities_kind ON entities (kind, entity_ref, kind_spelled);
+-- The `kind` facet counts (kind, spelling) pairs in index order, as it did over the search
+-- rows' (key, value, original_value) index. Facets on name read the spelling from the name
+-- index (filters and pages keep its (name, entity_ref) order).
+CREATE INDEX catalog.entities_kind_spelled ON entities (kind, kind_spelled);
 DROP INDEX catalog.entities_name;
 CREATE INDEX catalog.entities_name ON entities (name, entity_ref, name_spelled);

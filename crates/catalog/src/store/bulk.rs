@@ -38,14 +38,8 @@ const fn index(table: &'static str, name: &'static str, columns: &'static str) -
 /// by it while it writes).
 const INDEXES: &[Index] = &[
     index("entities", "entities_origin", "origin"),
-    Index {
-        postgres: Some("kind, entity_ref) INCLUDE (kind_spelled"),
-        ..index(
-            "entities",
-            "entities_kind",
-            "kind, entity_ref, kind_spelled",
-        )
-    },
+    index("entities", "entities_kind", "kind, entity_ref"),
+    index("entities", "entities_kind_spelled", "kind, kind_spelled"),
     index("entities", "entities_namespace", "namespace, entity_ref"),
     Index {
         postgres: Some("name, entity_ref) INCLUDE (name_spelled"),

@@ -36,10 +36,14 @@ pub async fn facets(
             }
             q.push(" GROUP BY r.target_ref");
         } else if let Some(column) = entity_column(&key) {
-            // `e.kind` → `e.kind_spelled`; namespaces are lower case by validation.
-            let spelled = match column {
-                "e.namespace" => column.to_string(),
-                _ => format!("COALESCE({column}_spelled, {column})"),
+            // `e.kind` → `e.kind_spelled`; namespaces are lower case by validation. Grouped by
+            // the columns, in the order of an index (`entities_kind_spelled` for kinds).
+            let (spelled, group) = match column {
+                "e.namespace" => (column.to_string(), column.to_string()),
+                _ => (
+                    format!("COALESCE({column}_spelled, {column})"),
+                    format!("{column}, {column}_spelled"),
+                ),
             };
             q.push(&format!(
                 "SELECT {spelled}, COUNT(*) FROM catalog.entities e"
@@ -48,7 +52,7 @@ pub async fn facets(
                 q.push(" WHERE ");
                 push_where(&mut q, query);
             }
-            q.push(&format!(" GROUP BY {spelled}"));
+            q.push(&format!(" GROUP BY {group}"));
         } else {
             // Filtered facets join the entities (the planner drives from the facet's index range
             // and checks each row's entity) instead of building the set of matching entities.
