@@ -53,6 +53,25 @@ async fn all_refs(db: &Db, query: &EntityQuery) -> (BTreeSet<String>, u64) {
     (refs, page.total)
 }
 
+/// Whether `term` (lower case) is in `e`'s name, title or display name, the fields a full-text
+/// query searches by default.
+fn in_default_fields(e: &Entity, term: &str) -> bool {
+    let display = e
+        .spec
+        .as_ref()
+        .and_then(|s| s.get("profile"))
+        .and_then(|p| p.get("displayName"))
+        .and_then(|d| d.as_str());
+    [
+        Some(e.metadata.name.as_str()),
+        e.metadata.title.as_deref(),
+        display,
+    ]
+    .into_iter()
+    .flatten()
+    .any(|v| v.to_lowercase().contains(term))
+}
+
 fn filter(params: &[&str]) -> EntityQuery {
     EntityQuery {
         filter: Filter::parse(params).expect("filter"),
@@ -125,13 +144,7 @@ async fn filters_match_the_entities(backend: TestBackend) {
         }),
         ..EntityQuery::default()
     };
-    let expected = refs_where(&read, |e| {
-        e.metadata.name.to_lowercase().contains("playback")
-            || e.metadata
-                .title
-                .as_deref()
-                .is_some_and(|t| t.to_lowercase().contains("playback"))
-    });
+    let expected = refs_where(&read, |e| in_default_fields(e, "playback"));
     assert!(!expected.is_empty());
     assert_eq!(
         all_refs(&db, &text).await,
@@ -171,13 +184,7 @@ async fn filters_match_the_entities(backend: TestBackend) {
             }),
             ..EntityQuery::default()
         };
-        let expected = refs_where(&read, |e| {
-            e.metadata.name.to_lowercase().contains(&term)
-                || e.metadata
-                    .title
-                    .as_deref()
-                    .is_some_and(|t| t.to_lowercase().contains(&term))
-        });
+        let expected = refs_where(&read, |e| in_default_fields(e, &term));
         assert!(!expected.is_empty(), "{term}");
         let total = expected.len() as u64;
         assert_eq!(
@@ -287,22 +294,7 @@ async fn pages_walk_both_ways(backend: TestBackend) {
         ..EntityQuery::default()
     };
     let (expected, total) = all_refs(&db, &text).await;
-    let display = |e: &Entity| {
-        e.spec
-            .as_ref()
-            .and_then(|s| s.get("profile"))
-            .and_then(|p| p.get("displayName"))
-            .and_then(|d| d.as_str())
-            .map(str::to_lowercase)
-    };
-    let matching = refs_where(&read, |e| {
-        e.metadata.name.to_lowercase().contains("ack")
-            || e.metadata
-                .title
-                .as_deref()
-                .is_some_and(|t| t.to_lowercase().contains("ack"))
-            || display(e).is_some_and(|d| d.contains("ack"))
-    });
+    let matching = refs_where(&read, |e| in_default_fields(e, "ack"));
     assert!(matching.len() > 6, "{matching:?}");
     assert_eq!(
         (expected.clone(), total),
