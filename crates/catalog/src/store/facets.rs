@@ -35,15 +35,16 @@ pub async fn facets(
                 q.push(")");
             }
             q.push(" GROUP BY r.target_ref");
-        } else if let Some(column) = entity_column(&key) {
-            // `e.kind` → `e.kind_spelled`; namespaces are lower case by validation. Grouped by
-            // the columns, in the order of an index (`entities_kind_spelled` for kinds).
-            let (spelled, group) = match column {
-                "e.namespace" => (column.to_string(), column.to_string()),
-                _ => (
-                    format!("COALESCE({column}_spelled, {column})"),
-                    format!("{column}, {column}_spelled"),
+        } else if let Some(entity) = entity_column(&key) {
+            // Grouped by the columns, in the order of an index (`entities_kind_spelled` for
+            // kinds); equal spellings are merged below.
+            let column = entity.column;
+            let (spelled, group) = match entity.spelled {
+                Some(spelled) => (
+                    format!("COALESCE({spelled}, {column})"),
+                    format!("{column}, {spelled}"),
                 ),
+                None => (column.to_string(), column.to_string()),
             };
             q.push(&format!(
                 "SELECT {spelled}, COUNT(*) FROM catalog.entities e"

@@ -1,9 +1,7 @@
 //! `by-query`: filtered, sorted, full-text-searched pages of entities with keyset cursors.
 //!
 //! A page is read in two steps: the refs of the page and their sort keys (one indexed query),
-//! then their bodies and relations. The cursor is opaque to clients (base64 JSON): it carries
-//! the query, the sort key of the item at the page boundary, the direction and the total, so
-//! later pages neither recount nor shift when entities are added or removed meanwhile.
+//! then their bodies and relations. Later pages continue from a [`Cursor`] (`cursor.rs`).
 
 use sqlx::Row as _;
 use trellis_shared::catalog::query::{EntityQuery, Order};

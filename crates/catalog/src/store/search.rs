@@ -10,20 +10,39 @@
 
 use serde_json::Value;
 
-/// Keys answered by columns of `catalog.entities` (lower case; the spellings of kind and name
-/// are kept beside them), and so not flattened into search rows.
-pub const ENTITY_COLUMNS: [(&str, &str); 3] = [
-    ("kind", "e.kind"),
-    ("metadata.namespace", "e.namespace"),
-    ("metadata.name", "e.name"),
+/// A key answered by a column of `catalog.entities e` (lower case) instead of search rows.
+pub struct EntityColumn {
+    /// The key, as filters name it.
+    pub key: &'static str,
+    /// The column.
+    pub column: &'static str,
+    /// The column keeping the value as written where that is not its lower case (NULL
+    /// otherwise), for facets; none for namespaces, which are lower case by validation.
+    pub spelled: Option<&'static str>,
+}
+
+/// Keys answered by columns of `catalog.entities`, and so not flattened into search rows.
+pub const ENTITY_COLUMNS: [EntityColumn; 3] = [
+    EntityColumn {
+        key: "kind",
+        column: "e.kind",
+        spelled: Some("e.kind_spelled"),
+    },
+    EntityColumn {
+        key: "metadata.namespace",
+        column: "e.namespace",
+        spelled: None,
+    },
+    EntityColumn {
+        key: "metadata.name",
+        column: "e.name",
+        spelled: Some("e.name_spelled"),
+    },
 ];
 
 /// The column of `catalog.entities e` answering `key`, if one does.
-pub fn entity_column(key: &str) -> Option<&'static str> {
-    ENTITY_COLUMNS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, column)| *column)
+pub fn entity_column(key: &str) -> Option<&'static EntityColumn> {
+    ENTITY_COLUMNS.iter().find(|c| c.key == key)
 }
 
 /// Longest key or value kept; longer values are stored as NULL (the key still matches `exists`).
@@ -55,17 +74,18 @@ fn rows(entity: &trellis_shared::catalog::Entity) -> Vec<SearchRow> {
 
 /// The search rows of `entity`, given as `value` (its JSON form).
 pub(super) fn rows_of(value: &Value) -> Vec<SearchRow> {
-    const SKIPPED: [&str; 3] = ["relations", "status", "kind"];
-    const SKIPPED_META: [&str; 4] = ["uid", "etag", "name", "namespace"];
+    const SKIPPED: [&str; 2] = ["relations", "status"];
+    const SKIPPED_META: [&str; 2] = ["uid", "etag"];
     let mut out = Vec::new();
     for (key, child) in value.as_object().into_iter().flatten() {
-        if SKIPPED.contains(&key.as_str()) {
+        if SKIPPED.contains(&key.as_str()) || entity_column(key).is_some() {
             continue;
         }
         if key == "metadata" {
             for (k, v) in child.as_object().into_iter().flatten() {
-                if !SKIPPED_META.contains(&k.as_str()) {
-                    flatten(v, &format!("metadata.{}", k.to_lowercase()), &mut out);
+                let path = format!("metadata.{}", k.to_lowercase());
+                if !SKIPPED_META.contains(&k.as_str()) && entity_column(&path).is_none() {
+                    flatten(v, &path, &mut out);
                 }
             }
         } else {
@@ -140,8 +160,13 @@ mod tests {
                 .map(|(_, v, _)| v.clone())
                 .collect::<Vec<_>>()
         };
-        for (key, _) in ENTITY_COLUMNS {
-            assert_eq!(get(key), Vec::<Option<String>>::new(), "{key} is a column");
+        for column in ENTITY_COLUMNS {
+            assert_eq!(
+                get(column.key),
+                Vec::<Option<String>>::new(),
+                "{} is a column",
+                column.key
+            );
         }
         assert_eq!(
             get("apiversion"),

@@ -85,7 +85,7 @@ pub fn push_filter(sql: &mut Sql, filter: &Filter) {
 fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
     let column = match key {
         "metadata.uid" => Some("e.uid"),
-        key => entity_column(key),
+        key => entity_column(key).map(|c| c.column),
     };
     if matches!(cond, Condition::AnyOf(values) if values.is_empty()) {
         sql.push("1 = 0");
@@ -179,10 +179,17 @@ pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
     };
     let pattern = format!("%{}%", escape_like(&full_text.term));
     // Fields that are entity columns are matched there; the others in the search rows.
-    let (columns, keys): (Vec<&String>, Vec<&String>) =
-        fields.iter().partition(|f| entity_column(f).is_some());
+    let columns: Vec<&str> = fields
+        .iter()
+        .filter_map(|f| entity_column(f).map(|c| c.column))
+        .collect();
+    let keys: Vec<String> = fields
+        .iter()
+        .filter(|f| entity_column(f).is_none())
+        .cloned()
+        .collect();
     sql.push("(");
-    for (i, column) in columns.iter().filter_map(|f| entity_column(f)).enumerate() {
+    for (i, column) in columns.iter().enumerate() {
         if i > 0 {
             sql.push(" OR ");
         }
@@ -192,7 +199,6 @@ pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
             .push(" ESCAPE '\\'");
     }
     if !keys.is_empty() {
-        let keys: Vec<String> = keys.into_iter().cloned().collect();
         if !columns.is_empty() {
             sql.push(" OR ");
         }
@@ -234,7 +240,7 @@ pub fn sort_columns(order: &[OrderField]) -> Vec<SortColumn> {
     let mut out: Vec<SortColumn> = order
         .iter()
         .map(|o| {
-            match entity_column(&o.field) {
+            match entity_column(&o.field).map(|c| c.column) {
                 Some(expr) => SortColumn {
                     expr: expr.into(),
                     key: None,
