@@ -50,6 +50,11 @@ const INDEXES: &[Index] = &[
         )
     },
     index("entities", "entities_kind_name", "kind, name, entity_ref"),
+    index(
+        "entities",
+        "entities_origin_location",
+        "managed_by_origin_location",
+    ),
     Index {
         postgres: Some("key, value, original_value) INCLUDE (entity_ref"),
         ..index(

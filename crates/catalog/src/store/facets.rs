@@ -1,7 +1,8 @@
 //! `entity-facets`: for each requested field, its values (as written) and how many of the
 //! matching entities have each, read from the search rows' `(key, value, original_value)` index.
-//! `relations.<type>` facets count entities per relation target; `kind`, `metadata.name` and
-//! `metadata.namespace` are columns of the entities table, with the spellings beside them.
+//! `relations.<type>` facets count entities per relation target; the keys of
+//! [`ENTITY_COLUMNS`](super::search::ENTITY_COLUMNS) are columns of the entities table, with
+//! the spellings beside them.
 
 use std::collections::BTreeMap;
 
@@ -49,9 +50,21 @@ pub async fn facets(
             q.push(&format!(
                 "SELECT {spelled}, COUNT(*) FROM catalog.entities e"
             ));
-            if filtered {
-                q.push(" WHERE ");
-                push_where(&mut q, query);
+            // Like a search row's, a NULL value (absent, or too long to keep) is no facet value.
+            let present = entity.nullable.then(|| format!("{column} IS NOT NULL"));
+            match (present, filtered) {
+                (Some(present), true) => {
+                    q.push(" WHERE ").push(&present).push(" AND ");
+                    push_where(&mut q, query);
+                }
+                (Some(present), false) => {
+                    q.push(" WHERE ").push(&present);
+                }
+                (None, true) => {
+                    q.push(" WHERE ");
+                    push_where(&mut q, query);
+                }
+                (None, false) => {}
             }
             q.push(&format!(" GROUP BY {group}"));
         } else {

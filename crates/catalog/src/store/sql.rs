@@ -83,10 +83,6 @@ pub fn push_filter(sql: &mut Sql, filter: &Filter) {
 }
 
 fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
-    let column = match key {
-        "metadata.uid" => Some("e.uid"),
-        key => entity_column(key).map(|c| c.column),
-    };
     if matches!(cond, Condition::AnyOf(values) if values.is_empty()) {
         sql.push("1 = 0");
         return;
@@ -101,11 +97,19 @@ fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
         sql.push(")");
         return;
     }
+    let column = match key {
+        "metadata.uid" => Some(("e.uid", None)),
+        key => entity_column(key).map(|c| (c.column, c.spelled.filter(|_| c.nullable))),
+    };
     match (column, cond) {
+        // A nullable column's key exists where the value or its spelling is kept.
+        (Some((column, Some(spelled))), Condition::Exists) => {
+            sql.push(&format!("({column} IS NOT NULL OR {spelled} IS NOT NULL)"));
+        }
         (Some(_), Condition::Exists) => {
             sql.push("1 = 1");
         }
-        (Some(column), Condition::AnyOf(values)) => {
+        (Some((column, _)), Condition::AnyOf(values)) => {
             sql.push(column).push(" IN ").list(values);
         }
         (None, cond) => {
@@ -240,11 +244,11 @@ pub fn sort_columns(order: &[OrderField]) -> Vec<SortColumn> {
     let mut out: Vec<SortColumn> = order
         .iter()
         .map(|o| {
-            match entity_column(&o.field).map(|c| c.column) {
-                Some(expr) => SortColumn {
-                    expr: expr.into(),
+            match entity_column(&o.field) {
+                Some(column) => SortColumn {
+                    expr: column.column.into(),
                     key: None,
-                    nullable: false,
+                    nullable: column.nullable,
                     order: o.order,
                 },
                 None => SortColumn {

@@ -40,6 +40,8 @@ pub(super) struct Row {
     /// The kind and name as written, where that is not their lower-case form (facets show it).
     kind_spelled: Option<String>,
     name_spelled: Option<String>,
+    /// The values of [`search::value_columns`] (apiVersion, the location annotations).
+    values: Vec<Option<String>>,
     origin: String,
     file: String,
     etag: String,
@@ -137,6 +139,7 @@ impl Stage {
                 }));
             let (kind, name) = (own.kind.to_lowercase(), own.name.to_lowercase());
             out.rows.push(Row {
+                values: search::column_values(&value),
                 kind_spelled: (kind != own.kind).then(|| own.kind.clone()),
                 name_spelled: (name != own.name).then(|| own.name.clone()),
                 kind,
@@ -197,10 +200,11 @@ pub(super) async fn write_batch<T: Load + Send>(
                 r.kind_spelled.as_deref(),
                 r.name_spelled.as_deref(),
             ])
+            .chain(r.values.iter().map(Option::as_deref))
             .collect()
         })
         .collect();
-    let columns = [
+    let columns: Vec<&str> = [
         "entity_ref",
         "uid",
         "kind",
@@ -213,7 +217,10 @@ pub(super) async fn write_batch<T: Load + Send>(
         "updated_at",
         "kind_spelled",
         "name_spelled",
-    ];
+    ]
+    .into_iter()
+    .chain(search::value_columns())
+    .collect();
     tx.load("entities", &columns, &entities).await?;
     let search = std::mem::take(&mut batch.search);
     let relations = std::mem::take(&mut batch.relations);

@@ -5,8 +5,9 @@
 //! differs from the lower-cased value (NULL means "as `value`", which most values are). Duplicate
 //! `(key, value)` pairs of one entity are stored once, so counting rows counts entities.
 //! Relations are not flattened here: filters on `relations.*` read `catalog.relations`. Nor
-//! are `kind`, `metadata.name` and `metadata.namespace` ([`ENTITY_COLUMNS`]): the entities
-//! table has them as columns, with the spellings of kind and name for facets.
+//! are the keys of [`ENTITY_COLUMNS`]: single values (nearly) every entity has — kind,
+//! namespace, name, apiVersion and the two location annotations the catalog sets — are
+//! columns of the entities table, with their spellings beside them for facets.
 
 use serde_json::Value;
 
@@ -19,30 +20,114 @@ pub struct EntityColumn {
     /// The column keeping the value as written where that is not its lower case (NULL
     /// otherwise), for facets; none for namespaces, which are lower case by validation.
     pub spelled: Option<&'static str>,
+    /// Where the value is in the entity; empty for the parts of its ref (kind, namespace and
+    /// name), which the writer takes from the ref.
+    pub path: &'static [&'static str],
+    /// Whether the column can be NULL: the entity lacks the key, or its value is longer than
+    /// a search value may be (then only the spelling column keeps it, as a search row would
+    /// keep only its key). Such keys exist where either column is set.
+    pub nullable: bool,
 }
 
 /// Keys answered by columns of `catalog.entities`, and so not flattened into search rows.
-pub const ENTITY_COLUMNS: [EntityColumn; 3] = [
+pub const ENTITY_COLUMNS: [EntityColumn; 6] = [
     EntityColumn {
         key: "kind",
         column: "e.kind",
         spelled: Some("e.kind_spelled"),
+        path: &[],
+        nullable: false,
     },
     EntityColumn {
         key: "metadata.namespace",
         column: "e.namespace",
         spelled: None,
+        path: &[],
+        nullable: false,
     },
     EntityColumn {
         key: "metadata.name",
         column: "e.name",
         spelled: Some("e.name_spelled"),
+        path: &[],
+        nullable: false,
+    },
+    EntityColumn {
+        key: "apiversion",
+        column: "e.api_version",
+        spelled: Some("e.api_version_spelled"),
+        path: &["apiVersion"],
+        nullable: true,
+    },
+    EntityColumn {
+        key: "metadata.annotations.backstage.io/managed-by-location",
+        column: "e.managed_by_location",
+        spelled: Some("e.managed_by_location_spelled"),
+        path: &[
+            "metadata",
+            "annotations",
+            trellis_shared::catalog::ANNOTATION_LOCATION,
+        ],
+        nullable: true,
+    },
+    EntityColumn {
+        key: "metadata.annotations.backstage.io/managed-by-origin-location",
+        column: "e.managed_by_origin_location",
+        spelled: Some("e.managed_by_origin_location_spelled"),
+        path: &[
+            "metadata",
+            "annotations",
+            trellis_shared::catalog::ANNOTATION_ORIGIN_LOCATION,
+        ],
+        nullable: true,
     },
 ];
 
 /// The column of `catalog.entities e` answering `key`, if one does.
 pub fn entity_column(key: &str) -> Option<&'static EntityColumn> {
     ENTITY_COLUMNS.iter().find(|c| c.key == key)
+}
+
+/// The names of the entities columns holding values found by [`EntityColumn::path`], each
+/// followed by its spelling column: the columns [`column_values`] fills.
+pub(super) fn value_columns() -> Vec<&'static str> {
+    let bare = |c: &'static str| c.trim_start_matches("e.");
+    ENTITY_COLUMNS
+        .iter()
+        .filter(|c| !c.path.is_empty())
+        .flat_map(|c| [Some(bare(c.column)), c.spelled.map(bare)])
+        .flatten()
+        .collect()
+}
+
+/// The values of the [`value_columns`] for the entity `value` (its JSON form): lower case
+/// (NULL when absent or longer than a search value may be) and as written where that differs.
+pub(super) fn column_values(value: &Value) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for column in ENTITY_COLUMNS.iter().filter(|c| !c.path.is_empty()) {
+        let found = column
+            .path
+            .iter()
+            .try_fold(value, |v, step| v.get(step))
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+        let (lower, spelled) = match found {
+            None => (None, None),
+            Some(v) if v.len() > MAX_LEN => (None, Some(v)),
+            Some(v) => {
+                let lower = v.to_lowercase();
+                let spelled = (lower != v).then_some(v);
+                (Some(lower), spelled)
+            }
+        };
+        out.push(lower);
+        if column.spelled.is_some() {
+            out.push(spelled);
+        }
+    }
+    out
 }
 
 /// Longest key or value kept; longer values are stored as NULL (the key still matches `exists`).
@@ -78,7 +163,7 @@ pub(super) fn rows_of(value: &Value) -> Vec<SearchRow> {
     const SKIPPED_META: [&str; 2] = ["uid", "etag"];
     let mut out = Vec::new();
     for (key, child) in value.as_object().into_iter().flatten() {
-        if SKIPPED.contains(&key.as_str()) || entity_column(key).is_some() {
+        if SKIPPED.contains(&key.as_str()) || entity_column(&key.to_lowercase()).is_some() {
             continue;
         }
         if key == "metadata" {
@@ -93,7 +178,7 @@ pub(super) fn rows_of(value: &Value) -> Vec<SearchRow> {
         }
     }
     let mut seen = std::collections::HashSet::new();
-    out.retain(|(k, v, _)| seen.insert((k.clone(), v.clone())));
+    out.retain(|(k, v, _)| entity_column(k).is_none() && seen.insert((k.clone(), v.clone())));
     out
 }
 
@@ -140,98 +225,4 @@ fn leaf_row(key: &str, original: &str) -> SearchRow {
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn flattens_like_backstage() {
-        let entity: trellis_shared::catalog::Entity = serde_json::from_value(json!({
-            "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
-            "metadata": { "name": "PetStore", "tags": ["java", "web", "Java"], "annotations": { "a.io/B": "X" } },
-            "spec": { "owner": "Team-A", "definition": "x".repeat(300), "replicas": 3 }
-        }))
-        .expect("entity");
-        let rows = rows(&entity);
-        let get = |k: &str| {
-            rows.iter()
-                .filter(|(key, ..)| key == k)
-                .map(|(_, v, _)| v.clone())
-                .collect::<Vec<_>>()
-        };
-        for column in ENTITY_COLUMNS {
-            assert_eq!(
-                get(column.key),
-                Vec::<Option<String>>::new(),
-                "{} is a column",
-                column.key
-            );
-        }
-        assert_eq!(
-            get("apiversion"),
-            vec![Some("backstage.io/v1alpha1".into())]
-        );
-        assert_eq!(
-            get("metadata.tags"),
-            vec![Some("java".to_string()), Some("web".to_string())]
-        );
-        assert_eq!(
-            get("metadata.annotations.a.io/b"),
-            vec![Some("x".to_string())]
-        );
-        assert_eq!(get("spec.owner"), vec![Some("team-a".to_string())]);
-        assert_eq!(
-            get("spec.definition"),
-            vec![None],
-            "long values keep their key only"
-        );
-        assert_eq!(get("spec.replicas"), vec![Some("3".to_string())]);
-        let tag = rows
-            .iter()
-            .find(|(k, ..)| k == "metadata.annotations.a.io/b")
-            .expect("annotation row");
-        assert_eq!(tag.2.as_deref(), Some("X"), "original value kept");
-        let owner = rows
-            .iter()
-            .find(|(k, ..)| k == "spec.replicas")
-            .expect("row");
-        assert_eq!(
-            owner.2, None,
-            "a value written in lower case is not kept twice"
-        );
-    }
-
-    #[test]
-    fn index_order_is_bytes_with_nulls_last() {
-        let row = |k: &str, v: Option<&str>, o: Option<&str>| {
-            (k.to_string(), v.map(str::to_string), o.map(str::to_string))
-        };
-        let mut rows = [
-            row("spec.owner", None, None),
-            row("spec.owner", Some("b"), None),
-            row("kind", Some("user"), Some("User")),
-            row("spec.owner", Some("b"), Some("B")),
-            row("spec.owner", Some("é"), None),
-            row("spec.Owner", Some("z"), None),
-            row("kind", Some("user"), None),
-        ];
-        rows.sort_by(index_order);
-        let keys: Vec<_> = rows
-            .iter()
-            .map(|(k, v, o)| (k.as_str(), v.as_deref(), o.as_deref()))
-            .collect();
-        assert_eq!(
-            keys,
-            vec![
-                ("kind", Some("user"), Some("User")),
-                ("kind", Some("user"), None),
-                ("spec.Owner", Some("z"), None),
-                ("spec.owner", Some("b"), Some("B")),
-                ("spec.owner", Some("b"), None),
-                ("spec.owner", Some("é"), None),
-                ("spec.owner", None, None),
-            ]
-        );
-    }
-}
+mod tests;
