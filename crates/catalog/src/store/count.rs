@@ -18,18 +18,15 @@ use super::sql::{bind_all, Sql};
 
 /// Number of entities matching `query`.
 pub async fn count(db: &Db, query: &EntityQuery) -> StoreResult<u64> {
-    let mut q = Sql::default();
+    let mut q = Sql::for_db(db);
     match relation_shape(query) {
         Some(shape) => {
             q.push("SELECT COUNT(DISTINCT r.source_ref)");
             push_relation_sources(&mut q, &shape);
         }
-        None => match super::sql::text_only(query) {
+        None => match super::text::text_only(query) {
             // A term and nothing else: one text row per entity.
-            Some(pattern) => {
-                q.push("SELECT COUNT(*) FROM catalog.entity_text t WHERE t.text LIKE ")
-                    .text(&pattern);
-            }
+            Some(term) => super::text::push_text_count(&mut q, term),
             None => {
                 q.push("SELECT COUNT(*) FROM catalog.entities e WHERE ");
                 push_where(&mut q, query);

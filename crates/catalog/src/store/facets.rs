@@ -25,7 +25,7 @@ pub async fn facets(
     let mut out = BTreeMap::new();
     for facet in facets {
         let key = facet.to_lowercase();
-        let mut q = Sql::default();
+        let mut q = Sql::for_db(db);
         if let Some(relation) = key.strip_prefix("relations.") {
             let relation = types::canonical(relation).unwrap_or(relation);
             q.push("SELECT r.target_ref, COUNT(DISTINCT r.source_ref) FROM catalog.relations r WHERE r.type = ")

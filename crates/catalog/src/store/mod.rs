@@ -17,6 +17,7 @@ mod locations;
 mod query;
 mod search;
 pub(crate) mod sql;
+mod text;
 mod write;
 
 use std::collections::{BTreeMap, HashMap};

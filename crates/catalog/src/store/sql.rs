@@ -1,10 +1,13 @@
 //! SQL for catalog filters, full-text terms and sort keys, written once for both engines
-//! (`$n` placeholders, schema-qualified tables). Values are always bound, never spliced.
+//! (`$n` placeholders, schema-qualified tables; only the full-text index differs, see
+//! `text.rs`). Values are always bound, never spliced.
 
-use trellis_shared::catalog::query::{Condition, EntityQuery, Filter, FullText, Order, OrderField};
+use trellis_shared::catalog::query::{Condition, Filter, FullText, Order, OrderField};
 use trellis_shared::catalog::relations::types;
+use trellis_store::Db;
 
 use super::search::entity_column;
+use super::text;
 
 /// Fields searched by a full-text term that names none.
 pub const DEFAULT_FULL_TEXT_FIELDS: &[&str] = &[
@@ -29,9 +32,20 @@ pub struct Sql {
     pub text: String,
     /// Parameters in `$n` order.
     pub binds: Vec<Bind>,
+    /// Whether it runs on SQLite, whose full-text index is searched differently
+    /// ([`text::push_text_match`]).
+    pub sqlite: bool,
 }
 
 impl Sql {
+    /// An empty statement for `db`'s engine.
+    pub fn for_db(db: &Db) -> Sql {
+        Sql {
+            sqlite: matches!(db, Db::Sqlite(_)),
+            ..Sql::default()
+        }
+    }
+
     /// Appends SQL text.
     pub fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
@@ -123,54 +137,12 @@ fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
     }
 }
 
-/// The text an entity is found by when a full-text query names no fields: its name, title and
-/// display name, lower case, one per line (kept in `catalog.entity_text`).
-pub fn entity_text(entity: &trellis_shared::catalog::Entity) -> String {
-    let display = entity
-        .spec
-        .as_ref()
-        .and_then(|s| s.get("profile"))
-        .and_then(|p| p.get("displayName"))
-        .and_then(|d| d.as_str());
-    [
-        Some(entity.metadata.name.as_str()),
-        entity.metadata.title.as_deref(),
-        display,
-    ]
-    .into_iter()
-    .flatten()
-    .map(str::to_lowercase)
-    .collect::<Vec<_>>()
-    .join("\n")
-}
-
-/// The `LIKE` pattern matching `catalog.entity_text` through its trigram index (FTS5 or
-/// pg_trgm), when `full_text` searches the default fields for a term of 3 characters or more
-/// without wildcards.
-pub fn text_pattern(full_text: &FullText) -> Option<String> {
-    let plain =
-        full_text.term.chars().count() >= 3 && !full_text.term.contains(['%', '_', '\\', '\n']);
-    (full_text.fields.is_empty() && plain).then(|| format!("%{}%", full_text.term))
-}
-
-/// The trigram pattern of a query that is a full-text term on the default fields and nothing
-/// else, in the default order: its matches are the refs of the `entity_text` rows matching
-/// the pattern (every entity has exactly one), so neither pages nor counts need `entities`.
-pub fn text_only(query: &EntityQuery) -> Option<String> {
-    if !query.filter.0.is_empty() || !query.order.is_empty() {
-        return None;
-    }
-    text_pattern(query.full_text.as_ref()?)
-}
-
 /// Appends "entity `e` has `term` in one of the full-text fields".
 pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
-    if let Some(pattern) = text_pattern(full_text) {
-        sql.push(
-            "e.entity_ref IN (SELECT t.entity_ref FROM catalog.entity_text t WHERE t.text LIKE ",
-        )
-        .text(&pattern)
-        .push(")");
+    if let Some(term) = text::indexed_term(full_text) {
+        sql.push("e.entity_ref IN (SELECT t.entity_ref FROM catalog.entity_text t WHERE ");
+        text::push_text_match(sql, term, false);
+        sql.push(")");
         return;
     }
     let fields: Vec<String> = if full_text.fields.is_empty() {

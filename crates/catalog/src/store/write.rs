@@ -121,7 +121,7 @@ impl Stage {
                     uuid::Uuid::new_v4().to_string()
                 }
             };
-            out.texts.push(super::sql::entity_text(&entity));
+            out.texts.push(super::text::entity_text(&entity));
             let shared: Arc<str> = Arc::from(entity_ref.as_str());
             out.search.extend(
                 search::rows_of(&value)

@@ -44,3 +44,13 @@ pub async fn orphans(db: &Db) -> i64 {
     };
     n.expect("count orphans")
 }
+
+/// Reads `spec` again and applies it to `db`, as a refresh does.
+#[allow(dead_code)] // not every test binary that shares this module uses it
+pub async fn reapply(db: &Db, spec: &LocationSpec) {
+    let read = read_locations(std::slice::from_ref(spec), &ReadOptions::default());
+    let registered: BTreeSet<String> = [spec.key()].into_iter().collect();
+    apply_read(db, &read, &registered, Utc::now())
+        .await
+        .expect("apply");
+}

@@ -1,0 +1,125 @@
+//! The full-text index: each entity's name, title and display name in `catalog.entity_text`
+//! (one row per entity), searched by trigrams for a term of 3 characters or more on the
+//! default fields.
+//!
+//! PostgreSQL indexes the rows with pg_trgm and answers `text LIKE '%term%'`. SQLite keeps
+//! them in a plain table (`id`, `entity_ref`, `text`) with an external-content FTS5 index,
+//! `entity_text_fts` (trigram tokenizer, kept in step by triggers), searched with a phrase
+//! `MATCH`: the same matches, since both sides are lower case and the term has no wildcards,
+//! but without re-reading every candidate's text as a `LIKE` would. Counting reads only the
+//! index. A term matching many entities is paged by walking the text rows in ref order
+//! (their `entity_ref` index) and keeping those whose `id` is a match, so a page stops after
+//! its first rows instead of sorting every match.
+
+use trellis_shared::catalog::query::{EntityQuery, FullText};
+
+use super::sql::Sql;
+
+/// Matches from which SQLite walks the text rows in ref order rather than sorting the
+/// matches (at 100,000 entities, both cost about a millisecond here).
+pub const WALK_FROM: u64 = 1_000;
+
+/// The text an entity is found by when a full-text query names no fields: its name, title and
+/// display name, lower case, one per line.
+pub fn entity_text(entity: &trellis_shared::catalog::Entity) -> String {
+    let display = entity
+        .spec
+        .as_ref()
+        .and_then(|s| s.get("profile"))
+        .and_then(|p| p.get("displayName"))
+        .and_then(|d| d.as_str());
+    [
+        Some(entity.metadata.name.as_str()),
+        entity.metadata.title.as_deref(),
+        display,
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::to_lowercase)
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+/// The term of `full_text` when the index can answer it: the default fields, 3 characters or
+/// more, no `LIKE` wildcards or line breaks.
+pub fn indexed_term(full_text: &FullText) -> Option<&str> {
+    let term = full_text.term.as_str();
+    let plain = term.chars().count() >= 3 && !term.contains(['%', '_', '\\', '\n']);
+    (full_text.fields.is_empty() && plain).then_some(term)
+}
+
+/// The indexed term of a query that is a full-text term on the default fields and nothing
+/// else, in the default order: its matches are the refs of the matching `entity_text` rows
+/// (every entity has exactly one), so neither pages nor counts need `entities`.
+pub fn text_only(query: &EntityQuery) -> Option<&str> {
+    if !query.filter.0.is_empty() || !query.order.is_empty() {
+        return None;
+    }
+    indexed_term(query.full_text.as_ref()?)
+}
+
+/// Appends "text row `t` holds `term`". With `walk` (SQLite), the condition is written so the
+/// planner reads the rows in ref order and checks each (`+t.id` keeps the planner from
+/// looking the matches up one by one and sorting them).
+pub fn push_text_match(sql: &mut Sql, term: &str, walk: bool) {
+    if sql.sqlite {
+        sql.push(if walk { "+t.id IN " } else { "t.id IN " });
+        push_fts_match(sql, term, "rowid");
+        return;
+    }
+    sql.push("t.text LIKE ").text(&format!("%{term}%"));
+}
+
+/// Appends a statement counting the text rows holding `term`.
+pub fn push_text_count(sql: &mut Sql, term: &str) {
+    if sql.sqlite {
+        sql.push("SELECT ");
+        push_fts_match(sql, term, "COUNT(*)");
+        return;
+    }
+    sql.push("SELECT COUNT(*) FROM catalog.entity_text t WHERE ");
+    push_text_match(sql, term, false);
+}
+
+/// `(SELECT <what> FROM catalog.entity_text_fts f WHERE f.text MATCH '"<term>"')`: the term as
+/// one FTS5 phrase, whose trigrams must follow each other, as in the text.
+fn push_fts_match(sql: &mut Sql, term: &str, what: &str) {
+    let phrase = format!("\"{}\"", term.replace('"', "\"\""));
+    sql.push(&format!(
+        "(SELECT {what} FROM catalog.entity_text_fts f WHERE f.text MATCH "
+    ))
+    .text(&phrase)
+    .push(")");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_matches_a_phrase_and_postgres_a_pattern() {
+        let mut sqlite = Sql {
+            sqlite: true,
+            ..Sql::default()
+        };
+        push_text_match(&mut sqlite, "say \"hi\"", true);
+        assert_eq!(
+            sqlite.text,
+            "+t.id IN (SELECT rowid FROM catalog.entity_text_fts f WHERE f.text MATCH $1)"
+        );
+        assert_eq!(
+            sqlite.binds,
+            vec![super::super::sql::Bind::Text("\"say \"\"hi\"\"\"".into())]
+        );
+        let mut postgres = Sql::default();
+        push_text_count(&mut postgres, "abc");
+        assert_eq!(
+            postgres.text,
+            "SELECT COUNT(*) FROM catalog.entity_text t WHERE t.text LIKE $1"
+        );
+        assert_eq!(
+            postgres.binds,
+            vec![super::super::sql::Bind::Text("%abc%".into())]
+        );
+    }
+}

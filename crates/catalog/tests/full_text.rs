@@ -1,0 +1,155 @@
+//! A full-text term on its own, over a catalog where terms match from a handful to every
+//! entity: pages walk forwards and back in ref order with the right total, offset pages and
+//! counts agree, whichever way the engine pages (SQLite sorts a few matches and walks the text
+//! rows in ref order for many, see `store/text.rs`), and quotes in a term are plain text. Also
+//! after entities change, so the SQLite index follows its rows. On SQLite and PostgreSQL.
+
+mod common;
+
+use trellis_catalog::store::{count, query_entities, query_entities_from, Cursor};
+use trellis_catalog::LocationSpec;
+use trellis_shared::catalog::query::{EntityQuery, FullText};
+use trellis_store::Db;
+use trellis_test_kit::{on_both, TestBackend};
+
+on_both!(terms_page_in_ref_order_whatever_they_match);
+
+/// Entities in the catalog.
+const N: usize = 2_000;
+
+/// The title of component `i`: every third a ledger, a few quoting, the rest search.
+fn title(i: usize) -> String {
+    match i {
+        i if i % 100 == 7 => format!("Say \"Hi\" {i}"),
+        i if i % 3 == 0 => format!("Payments Ledger {i}"),
+        i => format!("Search Svc {i}"),
+    }
+}
+
+fn catalog(titles: impl Fn(usize) -> String) -> String {
+    (0..N)
+        .map(|i| {
+            format!(
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc-{i:04}\n  title: '{}'\nspec: {{type: service, lifecycle: production, owner: team-a}}\n",
+                titles(i)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+fn term(term: &str) -> EntityQuery {
+    EntityQuery {
+        full_text: Some(FullText {
+            term: term.into(),
+            fields: vec![],
+        }),
+        ..EntityQuery::default()
+    }
+}
+
+fn refs(page: &trellis_catalog::store::QueryPage) -> Vec<String> {
+    page.entities
+        .iter()
+        .map(|e| e.entity_ref().canonical())
+        .collect()
+}
+
+/// Walks every page of `query` forwards, then back from the last, checking totals.
+async fn walk(db: &Db, query: &EntityQuery, expected: &[String]) {
+    let mut page = query_entities(db, query, 97, None).await.expect("first");
+    assert_eq!(page.total as usize, expected.len(), "total of {query:?}");
+    let mut walked = refs(&page);
+    while let Some(next) = page.next.clone() {
+        let cursor = Cursor::decode(&next.encode()).expect("round trip");
+        page = query_entities(db, query, 97, Some(&cursor))
+            .await
+            .expect("next");
+        assert_eq!(page.total as usize, expected.len());
+        walked.extend(refs(&page));
+    }
+    assert_eq!(walked, expected, "forward walk of {query:?}");
+    let last = refs(&page).len();
+    let mut back = Vec::new();
+    while let Some(prev) = page.prev.clone() {
+        page = query_entities(db, query, 97, Some(&prev))
+            .await
+            .expect("prev");
+        back.push(refs(&page));
+    }
+    back.reverse();
+    let back: Vec<String> = back.into_iter().flatten().collect();
+    assert_eq!(
+        back.len() + last,
+        expected.len(),
+        "backward walk of {query:?}"
+    );
+    assert_eq!(back, expected[..back.len()], "backward walk of {query:?}");
+    assert_eq!(
+        count(db, query).await.expect("count") as usize,
+        expected.len()
+    );
+    if expected.len() > 260 {
+        let offset = query_entities_from(db, query, 10, 250, None)
+            .await
+            .expect("offset page");
+        assert_eq!(
+            refs(&offset),
+            expected[250..260],
+            "offset page of {query:?}"
+        );
+    }
+}
+
+/// The refs whose name or title holds `term`, in ref order, computed here.
+fn expected(titles: &impl Fn(usize) -> String, term: &str) -> Vec<String> {
+    (0..N)
+        .filter(|i| {
+            format!("svc-{i:04}").contains(term) || titles(*i).to_lowercase().contains(term)
+        })
+        .map(|i| format!("component:default/svc-{i:04}"))
+        .collect()
+}
+
+async fn terms_page_in_ref_order_whatever_they_match(backend: TestBackend) {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("catalog-info.yaml");
+    std::fs::write(&file, catalog(title)).expect("write");
+    let spec = LocationSpec::file(file.display().to_string());
+    let (_guard, db, read) = common::stored(backend, &spec).await;
+    assert_eq!(read.entities.len(), N, "{:?}", read.issues);
+
+    // From every entity (walked on SQLite) to a few (sorted), and a quoted phrase.
+    for (t, at_least) in [
+        ("svc", N),
+        ("search svc", 1_000), // walked on SQLite, and not every entity
+        ("ledger", 450),
+        ("ledger 1", 100),
+        ("\"hi\" 1", 5),
+        ("svc-0042", 1),
+    ] {
+        let expected = expected(&title, t);
+        assert!(expected.len() >= at_least, "{t}: {}", expected.len());
+        walk(&db, &term(t), &expected).await;
+    }
+    assert!(walk_nothing(&db, "no such thing").await);
+
+    // Rewritten entities are found by their new text only.
+    let renamed = |i: usize| {
+        if i.is_multiple_of(2) {
+            format!("Renamed Thing {i}")
+        } else {
+            title(i)
+        }
+    };
+    std::fs::write(&file, catalog(renamed)).expect("rewrite");
+    common::reapply(&db, &spec).await;
+    for t in ["renamed", "search svc", "ledger"] {
+        walk(&db, &term(t), &expected(&renamed, t)).await;
+    }
+}
+
+async fn walk_nothing(db: &Db, t: &str) -> bool {
+    let page = query_entities(db, &term(t), 10, None).await.expect("query");
+    page.total == 0 && page.entities.is_empty() && page.next.is_none()
+}
