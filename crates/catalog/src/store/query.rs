@@ -98,19 +98,9 @@ pub async fn query_entities_from(
         }
     }
     let backwards = cursor.is_some_and(|c| c.backwards);
-    // On SQLite a term alone is counted first from the FTS5 index alone (cheap), which says
-    // whether to page by walking the text rows in ref order (`text.rs`).
-    let text_total = match (db, text::text_only(query), cursor) {
-        (Db::Sqlite(_), Some(_), Some(c)) => Some(c.total),
-        (Db::Sqlite(_), Some(_), None) => Some(count(db, query).await?),
-        _ => None,
-    };
-    let walk = text_total.is_some_and(|n| n >= text::WALK_FROM);
-    // Other full-text first pages count their matches in the same statement: matching the
-    // term is the expensive part, and a separate count would match it all over again.
-    let counted = text_total.is_none()
-        && cursor.is_none()
-        && query.full_text.as_ref().is_some_and(|f| !f.term.is_empty());
+    // A full-text first page counts its matches in the same statement: matching the term is
+    // the expensive part, and a separate count would match it all over again.
+    let counted = cursor.is_none() && query.full_text.as_ref().is_some_and(|f| !f.term.is_empty());
 
     let mut q = Sql::for_db(db);
     match super::count::relation_shape(query).filter(|_| query.order.is_empty()) {
@@ -136,7 +126,7 @@ pub async fn query_entities_from(
         }
         None => {
             q.push("SELECT * FROM (SELECT ");
-            push_matches(&mut q, query, &parts, counted, walk);
+            push_matches(&mut q, query, &parts, counted);
             q.push(") q");
             if let Some(c) = cursor {
                 q.push(" WHERE (");
@@ -185,13 +175,12 @@ pub async fn query_entities_from(
         rows.reverse();
     }
 
-    let total = match (cursor, text_total, matched) {
-        (Some(c), ..) => c.total,
-        (None, Some(n), _) => n,
-        (None, None, Some(n)) => u64::try_from(n).unwrap_or(0),
+    let total = match (cursor, matched) {
+        (Some(c), _) => c.total,
+        (None, Some(n)) => u64::try_from(n).unwrap_or(0),
         // Nothing matched at all (a counted first page from the start has a row if anything does).
-        (None, None, None) if counted && offset == 0 => 0,
-        (None, None, None) => count(db, query).await?,
+        (None, None) if counted && offset == 0 => 0,
+        (None, None) => count(db, query).await?,
     };
     let cursor_at = |keys: &Vec<Key>, backwards: bool| Cursor {
         query: query.clone(),
@@ -232,8 +221,8 @@ pub async fn query_entities_from(
 }
 
 /// The inner select of a page: `c0, c1, ...` (the sort key parts), and `n` (the number of
-/// matches) when `counted`, for every match of `query`; `walk`: see [`text::push_text_match`].
-fn push_matches(q: &mut Sql, query: &EntityQuery, parts: &[Part], counted: bool, walk: bool) {
+/// matches) when `counted`, for every match of `query`.
+fn push_matches(q: &mut Sql, query: &EntityQuery, parts: &[Part], counted: bool) {
     match text::text_only(query) {
         // A term and nothing else: the matching text rows are the matches.
         Some(term) => {
@@ -242,7 +231,7 @@ fn push_matches(q: &mut Sql, query: &EntityQuery, parts: &[Part], counted: bool,
                 q.push(", COUNT(*) OVER () AS n");
             }
             q.push(" FROM catalog.entity_text t WHERE ");
-            text::push_text_match(q, term, walk);
+            text::push_text_match(q, term);
         }
         None => {
             for (i, part) in parts.iter().enumerate() {

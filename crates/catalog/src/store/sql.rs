@@ -141,7 +141,7 @@ fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
 pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
     if let Some(term) = text::indexed_term(full_text) {
         sql.push("e.entity_ref IN (SELECT t.entity_ref FROM catalog.entity_text t WHERE ");
-        text::push_text_match(sql, term, false);
+        text::push_text_match(sql, term);
         sql.push(")");
         return;
     }

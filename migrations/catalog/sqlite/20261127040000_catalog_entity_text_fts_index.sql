@@ -1,9 +1,9 @@
 -- The full-text rows move from the FTS5 table itself into a plain table with an integer id and
 -- an index on the entity ref; `entity_text_fts` indexes their text (external content, trigram
--- tokenizer) and triggers keep it in step. Counting a term's matches then reads only the
--- index, and a term matching many entities is paged by walking the rows in ref order and
--- keeping those whose id matches, instead of reading and sorting every match (see
--- crates/catalog/src/store/text.rs). PostgreSQL's `entity_text` (pg_trgm) is unchanged.
+-- tokenizer) and triggers keep it in step. A term is matched as an FTS5 phrase instead of with
+-- LIKE, which re-read every candidate's text; a count reads only the index, and a page reads
+-- the matches' refs by id (see crates/catalog/src/store/text.rs). PostgreSQL's `entity_text`
+-- (pg_trgm) is unchanged.
 ALTER TABLE catalog.entity_text RENAME TO entity_text_old;
 CREATE TABLE catalog.entity_text (
     id          INTEGER PRIMARY KEY,
