@@ -51,20 +51,17 @@ pub async fn facets(
                 "SELECT {spelled}, COUNT(*) FROM catalog.entities e"
             ));
             // Like a search row's, a NULL value (absent, or too long to keep) is no facet value.
-            let present = entity.nullable.then(|| format!("{column} IS NOT NULL"));
-            match (present, filtered) {
-                (Some(present), true) => {
-                    q.push(" WHERE ").push(&present).push(" AND ");
-                    push_where(&mut q, query);
-                }
-                (Some(present), false) => {
-                    q.push(" WHERE ").push(&present);
-                }
-                (None, true) => {
-                    q.push(" WHERE ");
-                    push_where(&mut q, query);
-                }
-                (None, false) => {}
+            q.push(if entity.nullable || filtered {
+                " WHERE "
+            } else {
+                ""
+            });
+            if entity.nullable {
+                q.push(&format!("{column} IS NOT NULL"));
+                q.push(if filtered { " AND " } else { "" });
+            }
+            if filtered {
+                push_where(&mut q, query);
             }
             q.push(&format!(" GROUP BY {group}"));
         } else {
