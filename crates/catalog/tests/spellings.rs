@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use trellis_catalog::store::{facets, query_entities};
+use trellis_catalog::store::query_entities;
 use trellis_catalog::LocationSpec;
 use trellis_shared::catalog::query::{EntityQuery, Filter, FullText};
 use trellis_store::{with_pool, Db};
@@ -30,16 +30,6 @@ kind: System
 metadata: {name: Shop}
 spec: {owner: team-a}
 ";
-
-async fn counts(db: &Db, facet: &str, query: &EntityQuery) -> BTreeMap<String, u64> {
-    let got = facets(db, &[facet.to_string()], query)
-        .await
-        .expect("facets");
-    got[facet]
-        .iter()
-        .map(|f| (f.value.clone(), f.count))
-        .collect()
-}
 
 fn expected(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
     pairs.iter().map(|(v, n)| (v.to_string(), *n)).collect()
@@ -87,15 +77,15 @@ async fn spellings_come_from_the_entities_table(backend: TestBackend) {
 
     let all = EntityQuery::default();
     assert_eq!(
-        counts(&db, "kind", &all).await,
+        common::facet_counts(&db, "kind", &all).await,
         expected(&[("Component", 1), ("component", 1), ("System", 1)])
     );
     assert_eq!(
-        counts(&db, "metadata.name", &all).await,
+        common::facet_counts(&db, "metadata.name", &all).await,
         expected(&[("PetStore", 1), ("lower-case", 1), ("Shop", 1)])
     );
     assert_eq!(
-        counts(&db, "metadata.namespace", &all).await,
+        common::facet_counts(&db, "metadata.namespace", &all).await,
         expected(&[("default", 2), ("ops", 1)])
     );
     let components = EntityQuery {
@@ -103,11 +93,11 @@ async fn spellings_come_from_the_entities_table(backend: TestBackend) {
         ..EntityQuery::default()
     };
     assert_eq!(
-        counts(&db, "kind", &components).await,
+        common::facet_counts(&db, "kind", &components).await,
         expected(&[("Component", 1), ("component", 1)])
     );
     assert_eq!(
-        counts(&db, "metadata.name", &components).await,
+        common::facet_counts(&db, "metadata.name", &components).await,
         expected(&[("PetStore", 1), ("lower-case", 1)])
     );
 

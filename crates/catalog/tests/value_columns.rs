@@ -8,7 +8,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
-use trellis_catalog::store::{apply_read, facets, query_entities};
+use trellis_catalog::store::{apply_read, query_entities};
 use trellis_catalog::{read_locations, LocationSpec, ReadOptions};
 use trellis_shared::catalog::query::{EntityQuery, Filter, FullText, Order, OrderField};
 use trellis_shared::catalog::{ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION};
@@ -42,16 +42,6 @@ fn filtered(filter: &str) -> EntityQuery {
 fn sorted(mut names: Vec<String>) -> Vec<String> {
     names.sort();
     names
-}
-
-async fn counts(db: &Db, facet: &str) -> BTreeMap<String, u64> {
-    let got = facets(db, &[facet.to_string()], &EntityQuery::default())
-        .await
-        .expect("facets");
-    got[facet]
-        .iter()
-        .map(|f| (f.value.clone(), f.count))
-        .collect()
 }
 
 async fn value_columns_answer_like_search_rows(backend: TestBackend) {
@@ -167,11 +157,11 @@ async fn check(db: &Db, short: &std::path::Path, long: &std::path::Path) {
         pairs.iter().map(|(v, n)| (v.to_string(), *n)).collect()
     };
     assert_eq!(
-        counts(db, "apiVersion").await,
+        common::facet_counts(db, "apiVersion", &EntityQuery::default()).await,
         expected(&[("backstage.io/v1alpha1", 3), ("example.com/V2", 1)])
     );
     assert_eq!(
-        counts(db, LOCATION).await,
+        common::facet_counts(db, LOCATION, &EntityQuery::default()).await,
         expected(&[(short_location.as_str(), 2)])
     );
 

@@ -54,3 +54,19 @@ pub async fn reapply(db: &Db, spec: &LocationSpec) {
         .await
         .expect("apply");
 }
+
+/// Value counts of `facet` among the entities matching `query`, by value as written.
+#[allow(dead_code)] // not every test binary that shares this module uses it
+pub async fn facet_counts(
+    db: &Db,
+    facet: &str,
+    query: &trellis_shared::catalog::query::EntityQuery,
+) -> std::collections::BTreeMap<String, u64> {
+    let got = trellis_catalog::store::facets(db, &[facet.to_string()], query)
+        .await
+        .expect("facets");
+    got[facet]
+        .iter()
+        .map(|f| (f.value.clone(), f.count))
+        .collect()
+}
