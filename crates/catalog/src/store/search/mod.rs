@@ -163,20 +163,20 @@ pub(super) fn rows_of(value: &Value) -> Vec<SearchRow> {
     const SKIPPED_META: [&str; 2] = ["uid", "etag"];
     let mut out = Vec::new();
     for (key, child) in value.as_object().into_iter().flatten() {
-        if SKIPPED.contains(&key.as_str()) || entity_column(&key.to_lowercase()).is_some() {
+        if SKIPPED.contains(&key.as_str()) {
             continue;
         }
         if key == "metadata" {
             for (k, v) in child.as_object().into_iter().flatten() {
-                let path = format!("metadata.{}", k.to_lowercase());
-                if !SKIPPED_META.contains(&k.as_str()) && entity_column(&path).is_none() {
-                    flatten(v, &path, &mut out);
+                if !SKIPPED_META.contains(&k.as_str()) {
+                    flatten(v, &format!("metadata.{}", k.to_lowercase()), &mut out);
                 }
             }
         } else {
             flatten(child, &key.to_lowercase(), &mut out);
         }
     }
+    // Keys that are entities columns (in whatever case they were written) have no rows.
     let mut seen = std::collections::HashSet::new();
     out.retain(|(k, v, _)| entity_column(k).is_none() && seen.insert((k.clone(), v.clone())));
     out
