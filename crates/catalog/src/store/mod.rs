@@ -56,31 +56,50 @@ pub async fn get_entity(db: &Db, entity_ref: &str) -> StoreResult<Option<Entity>
 }
 
 /// The stored entities among `refs` (canonical, lower case), with uid, etag and relations.
+///
+/// One statement per 500 refs reads the bodies and each entity's relations as a JSON array of
+/// `[type, target]` pairs: a page is one round trip, not one for bodies and one for relations.
 pub async fn load_entities(db: &Db, refs: &[String]) -> StoreResult<HashMap<String, Entity>> {
+    // An entity without relations gets `[]` (SQLite) or NULL (PostgreSQL's json_agg).
+    let aggregate = match db {
+        Db::Sqlite(_) => "json_group_array(json_array(r.type, r.target_ref))",
+        Db::Postgres(_) => "json_agg(json_build_array(r.type, r.target_ref))::text",
+    };
     let mut out = HashMap::with_capacity(refs.len());
     for chunk in refs.chunks(500) {
         let sql = format!(
-            "SELECT entity_ref, uid, etag, body FROM catalog.entities WHERE entity_ref IN ({})",
+            "SELECT e.entity_ref, e.uid, e.etag, e.body, \
+             (SELECT {aggregate} FROM catalog.relations r WHERE r.source_ref = e.entity_ref) \
+             FROM catalog.entities e WHERE e.entity_ref IN ({})",
             placeholders(chunk.len())
         );
-        let rows: Vec<(String, String, String, String)> = with_pool!(db, pool => {
-            let mut query = sqlx::query_as::<_, (String, String, String, String)>(&sql);
+        type Row = (String, String, String, String, Option<String>);
+        let rows: Vec<Row> = with_pool!(db, pool => {
+            let mut query = sqlx::query_as::<_, Row>(&sql);
             for r in chunk {
                 query = query.bind(r);
             }
             query.fetch_all(pool).await
         })?;
-        for (entity_ref, uid, etag, body) in rows {
+        for (entity_ref, uid, etag, body, relations) in rows {
             let mut entity = decode(&body, &entity_ref)?;
             entity.metadata.uid = Some(uid);
             entity.metadata.etag = Some(etag);
+            let pairs: Vec<(String, String)> = match relations {
+                Some(json) => serde_json::from_str(&json).map_err(|e| {
+                    StoreError::Conflict(format!("relations of {entity_ref} are unreadable: {e}"))
+                })?,
+                None => Vec::new(),
+            };
+            let mut relations: Vec<EntityRelation> = pairs
+                .into_iter()
+                .map(|(relation_type, target)| relation(relation_type, target))
+                .collect();
+            relations.sort();
+            relations.dedup();
+            entity.relations = relations;
             out.insert(entity_ref, entity);
         }
-    }
-    let found: Vec<String> = out.keys().cloned().collect();
-    let mut relations = relations_of(db, &found).await?;
-    for (entity_ref, entity) in out.iter_mut() {
-        entity.relations = relations.remove(entity_ref).unwrap_or_default();
     }
     Ok(out)
 }

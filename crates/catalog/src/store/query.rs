@@ -98,17 +98,22 @@ pub async fn query_entities_from(
         }
     }
     let backwards = cursor.is_some_and(|c| c.backwards);
-    // A full-text first page counts its matches in the same statement: matching the term is
-    // the expensive part, and a separate count would match it all over again.
-    let counted = cursor.is_none() && query.full_text.as_ref().is_some_and(|f| !f.term.is_empty());
+    let shape = super::count::relation_shape(query).filter(|_| query.order.is_empty());
+    // A first page of a full-text or relation query counts its matches in the same statement:
+    // the count reads all of them anyway (the term matching is the expensive part; a relation's
+    // matches are one range of its index), and a separate statement costs a round trip.
+    let counted = cursor.is_none()
+        && (shape.is_some() || query.full_text.as_ref().is_some_and(|f| !f.term.is_empty()));
 
     let mut q = Sql::for_db(db);
-    match super::count::relation_shape(query).filter(|_| query.order.is_empty()) {
+    match shape {
         // "What of kind K has relation T to X", in ref order: the relation index's entries
-        // are already in that order, so a page is a short range read with no sort.
-        // One flat statement, so both engines read the index in order and stop at the limit.
+        // are already in that order, so a page is a range read with no sort.
         Some(shape) => {
             q.push("SELECT r.source_ref AS c0");
+            if counted {
+                q.push(", COUNT(*) OVER () AS n");
+            }
             super::count::push_relation_sources(&mut q, &shape);
             if let Some(bound) = cursor.and_then(|c| c.boundary.first()) {
                 q.push(if backwards {
@@ -225,14 +230,7 @@ pub async fn query_entities_from(
 fn push_matches(q: &mut Sql, query: &EntityQuery, parts: &[Part], counted: bool) {
     match text::text_only(query) {
         // A term and nothing else: the matching text rows are the matches.
-        Some(term) => {
-            q.push("t.entity_ref AS c0");
-            if counted {
-                q.push(", COUNT(*) OVER () AS n");
-            }
-            q.push(" FROM catalog.entity_text t WHERE ");
-            text::push_text_match(q, term);
-        }
+        Some(term) => text::push_text_page(q, term, counted),
         None => {
             for (i, part) in parts.iter().enumerate() {
                 if i > 0 {
