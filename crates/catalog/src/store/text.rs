@@ -7,11 +7,14 @@
 //! `entity_text_fts` (trigram tokenizer, kept in step by triggers), searched with a phrase
 //! `MATCH`: the same matches, since both sides are lower case and the term has no wildcards,
 //! but without re-reading every candidate's text as a `LIKE` would. A count reads only the
-//! index; a first page reads the matches' refs by id, sorts them and counts them in one
-//! statement (a term matching 10,348 of 100,000 entities: 17 ms in `sqlite3`, 54 ms with
-//! `LIKE` on the FTS5 table itself). Walking the rows in ref order instead, keeping matching
-//! ids, was tried: it reads every row before the first match, and matches cluster (all
-//! `comp-5…`), so that took 37 ms.
+//! index. A first page joins the matches to their refs by id, sorts them and counts them with a
+//! second `MATCH` (a term matching 7,741 of 100,000 entities: 12 ms in `sqlite3`; 20 ms with
+//! `COUNT(*) OVER ()`, which buffers every match). Walking the rows in ref order instead,
+//! keeping matching ids, was tried: it reads every row before the first match, and matches can
+//! cluster (all `comp-5…`), so that took 37 ms.
+//!
+//! Terms of one or two characters have no trigram: both engines scan the table's short rows
+//! with `LIKE` (the generic path over the search rows took 60-100 ms at 100k entities).
 
 use trellis_shared::catalog::query::{EntityQuery, FullText};
 
@@ -38,12 +41,17 @@ pub fn entity_text(entity: &trellis_shared::catalog::Entity) -> String {
     .join("\n")
 }
 
-/// The term of `full_text` when the index can answer it: the default fields, 3 characters or
-/// more, no `LIKE` wildcards or line breaks.
+/// The term of `full_text` when `entity_text` can answer it: the default fields, no `LIKE`
+/// wildcards or line breaks.
 pub fn indexed_term(full_text: &FullText) -> Option<&str> {
     let term = full_text.term.as_str();
-    let plain = term.chars().count() >= 3 && !term.contains(['%', '_', '\\', '\n']);
+    let plain = !term.is_empty() && !term.contains(['%', '_', '\\', '\n']);
     (full_text.fields.is_empty() && plain).then_some(term)
+}
+
+/// Whether SQLite's FTS5 index answers `term` (it has at least one trigram).
+fn fts_term(sql: &Sql, term: &str) -> bool {
+    sql.sqlite && term.chars().count() >= 3
 }
 
 /// The indexed term of a query that is a full-text term on the default fields and nothing
@@ -58,7 +66,7 @@ pub fn text_only(query: &EntityQuery) -> Option<&str> {
 
 /// Appends "text row `t` holds `term`".
 pub fn push_text_match(sql: &mut Sql, term: &str) {
-    if sql.sqlite {
+    if fts_term(sql, term) {
         sql.push("t.id IN ");
         push_fts_match(sql, term, "rowid");
         return;
@@ -68,7 +76,7 @@ pub fn push_text_match(sql: &mut Sql, term: &str) {
 
 /// Appends a statement counting the text rows holding `term`.
 pub fn push_text_count(sql: &mut Sql, term: &str) {
-    if sql.sqlite {
+    if fts_term(sql, term) {
         sql.push("SELECT ");
         push_fts_match(sql, term, "COUNT(*)");
         return;
@@ -77,14 +85,42 @@ pub fn push_text_count(sql: &mut Sql, term: &str) {
     push_text_match(sql, term);
 }
 
-/// `(SELECT <what> FROM catalog.entity_text_fts f WHERE f.text MATCH '"<term>"')`: the term as
-/// one FTS5 phrase, whose trigrams must follow each other, as in the text.
+/// Appends `t.entity_ref AS c0` (and `n`, the number of matches, when `counted`) `FROM` the
+/// text rows holding `term`: the inner select of a page of a query that is only that term.
+pub fn push_text_page(sql: &mut Sql, term: &str, counted: bool) {
+    if fts_term(sql, term) {
+        sql.push("t.entity_ref AS c0");
+        if counted {
+            sql.push(", ");
+            push_fts_match(sql, term, "COUNT(*)");
+            sql.push(" AS n");
+        }
+        sql.push(
+            " FROM catalog.entity_text_fts f JOIN catalog.entity_text t ON t.id = f.rowid \
+             WHERE f.text MATCH ",
+        )
+        .text(&fts_phrase(term));
+        return;
+    }
+    sql.push("t.entity_ref AS c0");
+    if counted {
+        sql.push(", COUNT(*) OVER () AS n");
+    }
+    sql.push(" FROM catalog.entity_text t WHERE ");
+    push_text_match(sql, term);
+}
+
+/// The term as one FTS5 phrase, whose trigrams must follow each other, as in the text.
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+/// `(SELECT <what> FROM catalog.entity_text_fts g WHERE g.text MATCH '"<term>"')`.
 fn push_fts_match(sql: &mut Sql, term: &str, what: &str) {
-    let phrase = format!("\"{}\"", term.replace('"', "\"\""));
     sql.push(&format!(
-        "(SELECT {what} FROM catalog.entity_text_fts f WHERE f.text MATCH "
+        "(SELECT {what} FROM catalog.entity_text_fts g WHERE g.text MATCH "
     ))
-    .text(&phrase)
+    .text(&fts_phrase(term))
     .push(")");
 }
 
@@ -101,7 +137,7 @@ mod tests {
         push_text_match(&mut sqlite, "say \"hi\"");
         assert_eq!(
             sqlite.text,
-            "t.id IN (SELECT rowid FROM catalog.entity_text_fts f WHERE f.text MATCH $1)"
+            "t.id IN (SELECT rowid FROM catalog.entity_text_fts g WHERE g.text MATCH $1)"
         );
         assert_eq!(
             sqlite.binds,
