@@ -1,10 +1,11 @@
 //! The `trellis` binary; everything lives in the library so tests and tools reuse it.
 
-/// mimalloc returns freed memory to the system promptly, so a large catalog refresh does not
-/// leave the process holding its peak memory (glibc's allocator keeps most of it).
+/// mimalloc, returning freed memory to the system at once, so a large catalog refresh does not
+/// leave the process holding its peak memory (`crates/alloc`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: trellis_alloc::MiMalloc = trellis_alloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    trellis_alloc::return_freed_memory_at_once();
     trellis::cli::main()
 }
