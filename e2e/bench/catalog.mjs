@@ -30,6 +30,10 @@ const TAGS = ["java", "go", "rust", "python", "kafka", "grpc", "react", "postgre
 function generate(dir) {
   const docs = [];
   const team = (i) => `team-${String(i).padStart(4, "0")}`;
+  // Ownership is skewed, as in real organisations: half of the APIs, resources and components
+  // belong to the first tenth of the teams (~1,700 components each at 100k), the other half
+  // spreads over all teams (~160 each). The kind+owner series asks every team in turn.
+  const owner = () => team(rand(2) === 0 ? rand(Math.max(1, Math.round(TEAMS / 10))) : rand(TEAMS));
   for (let t = 0; t < TEAMS; t++) {
     docs.push(`apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${team(t)}\nspec:\n  type: team\n  children: []\n`);
   }
@@ -43,17 +47,17 @@ function generate(dir) {
   }
   const apis = Math.round(N * 0.15);
   for (let a = 0; a < apis; a++) {
-    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: api-${a}\n  description: The ${pick(WORDS)} ${pick(WORDS)} API\nspec:\n  type: openapi\n  lifecycle: production\n  owner: ${team(rand(TEAMS))}\n  system: system-${rand(systems)}\n  definition: "openapi: 3.0.0"\n`);
+    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: api-${a}\n  description: The ${pick(WORDS)} ${pick(WORDS)} API\nspec:\n  type: openapi\n  lifecycle: production\n  owner: ${owner()}\n  system: system-${rand(systems)}\n  definition: "openapi: 3.0.0"\n`);
   }
   const resources = Math.round(N * 0.2);
   for (let r = 0; r < resources; r++) {
-    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: db-${r}\nspec:\n  type: database\n  owner: ${team(rand(TEAMS))}\n  system: system-${rand(systems)}\n`);
+    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: db-${r}\nspec:\n  type: database\n  owner: ${owner()}\n  system: system-${rand(systems)}\n`);
   }
   const components = N - docs.length;
   for (let c = 0; c < components; c++) {
     const name = `${pick(WORDS)}-${pick(WORDS)}-${c}`;
     const deps = c > 0 ? `\n  dependsOn: [component:comp-${rand(c)}, resource:db-${rand(resources)}]` : "";
-    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: comp-${c}\n  title: ${name}\n  description: Service ${name} of the ${pick(WORDS)} platform\n  tags: [${pick(TAGS)}, ${pick(TAGS)}]\n  annotations:\n    github.com/project-slug: example/${name}\nspec:\n  type: ${pick(["service", "service", "website", "library"])}\n  lifecycle: ${pick(["production", "production", "experimental", "deprecated"])}\n  owner: ${team(rand(TEAMS))}\n  system: system-${rand(systems)}${deps}\n  providesApis: [api-${rand(apis)}]\n`);
+    docs.push(`apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: comp-${c}\n  title: ${name}\n  description: Service ${name} of the ${pick(WORDS)} platform\n  tags: [${pick(TAGS)}, ${pick(TAGS)}]\n  annotations:\n    github.com/project-slug: example/${name}\nspec:\n  type: ${pick(["service", "service", "website", "library"])}\n  lifecycle: ${pick(["production", "production", "experimental", "deprecated"])}\n  owner: ${owner()}\n  system: system-${rand(systems)}${deps}\n  providesApis: [api-${rand(apis)}]\n`);
   }
   for (let f = 0; f * 100 < docs.length; f++) {
     writeFileSync(join(dir, `part-${f}.yaml`), docs.slice(f * 100, f * 100 + 100).join("---\n"));
