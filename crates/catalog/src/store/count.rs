@@ -7,7 +7,8 @@
 //! source proves that source exists (the emitter is a stored entity). Only rows emitted by
 //! the other side (a group's `spec.children` naming a child) need a lookup in `entities`.
 //! Every other query counts over `entities` with the full filter. The first page of such a
-//! query in the default order (by ref) is read from the same index entries, in ref order.
+//! query in the default order (by ref) is read from the same index entries, in ref order, and
+//! counted in the same statement (`query.rs`).
 
 use trellis_shared::catalog::query::{Condition, EntityQuery};
 use trellis_shared::catalog::relations::types;
