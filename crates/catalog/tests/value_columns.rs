@@ -12,7 +12,7 @@ use trellis_catalog::store::{apply_read, query_entities};
 use trellis_catalog::{read_locations, LocationSpec, ReadOptions};
 use trellis_shared::catalog::query::{EntityQuery, Filter, FullText, Order, OrderField};
 use trellis_shared::catalog::{ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION};
-use trellis_store::{with_pool, Db};
+use trellis_store::{with_pool, Db, DbOptions};
 use trellis_test_kit::{on_both, TestBackend};
 
 on_both!(value_columns_answer_like_search_rows);
@@ -76,7 +76,7 @@ async fn value_columns_answer_like_search_rows(backend: TestBackend) {
             .annotations
             .remove(ANNOTATION_ORIGIN_LOCATION);
     }
-    let (_guard, db) = common::migrated(backend).await;
+    let (guard, db) = common::migrated(backend).await;
     let registered: BTreeSet<String> = specs.iter().map(LocationSpec::key).collect();
     apply_read(&db, &read, &registered, Utc::now())
         .await
@@ -90,6 +90,13 @@ async fn value_columns_answer_like_search_rows(backend: TestBackend) {
         with_pool!(&db, pool => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))
             .expect(sql);
     }
+    // Migrate through new connections, as a restarted server would: a SQLite connection that
+    // last read the schema before the columns were dropped still sees them when it parses the
+    // migration's `ADD COLUMN` ("duplicate column name").
+    drop(db);
+    let db = Db::connect(&guard.url, &DbOptions::default())
+        .await
+        .expect("reconnect");
     db.migrate().await.expect("migrate");
     check(&db, &short, &long).await;
 }
