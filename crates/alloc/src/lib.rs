@@ -3,9 +3,10 @@
 //! A catalog refresh of 100,000 entities allocates a few hundred MB for a few seconds. glibc's
 //! allocator keeps most of that after it is freed; mimalloc returns it, but only after its purge
 //! delay (1 s in mimalloc 3) and only when the thread that freed it allocates again, so idle
-//! worker threads kept it: 140-230 MB resident after a refresh at 100k entities, 66-72 MB with
-//! the delay at 0, at the same query latencies (docs/PERFORMANCE.md, ninth session). This is the
-//! only crate with `unsafe` code: the one call setting that option.
+//! worker threads kept it. Replaying the bench's load at 100k entities, RSS after a refresh
+//! was 141-228 MB, and 72-131 MB with the delay set to 0 here, at the same query latencies
+//! (docs/PERFORMANCE.md, ninth session). This is the only crate with `unsafe` code: the one
+//! call setting that option.
 
 /// The allocator; the binary names it with `#[global_allocator]`.
 pub use mimalloc::MiMalloc;

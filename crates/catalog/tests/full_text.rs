@@ -1,8 +1,8 @@
 //! A full-text term on its own, over a catalog where terms match from one to every entity:
 //! pages walk forwards and back in ref order with the right total, offset pages and counts
 //! agree, quotes in a term are plain text (SQLite matches an FTS5 phrase, see
-//! `store/text.rs`), and terms too short for a trigram match as substrings. Also after entities change, so SQLite's index follows its rows. On SQLite
-//! and PostgreSQL.
+//! `store/text.rs`), and terms too short for a trigram match as substrings. Also after entities
+//! change, so SQLite's index follows its rows. On SQLite and PostgreSQL.
 
 mod common;
 
