@@ -25,6 +25,7 @@ const rand = (n) => {
 };
 const pick = (xs) => xs[rand(xs.length)];
 const WORDS = ["search", "feed", "ads", "pay", "auth", "media", "graph", "rank", "index", "store", "cache", "edge", "notify", "ml", "data", "sync"];
+const SHORT = ["m", "co", "ml", "us", "q", "7", "e", "sv", "x", "-d"];
 const TAGS = ["java", "go", "rust", "python", "kafka", "grpc", "react", "postgres", "redis", "spark"];
 
 function generate(dir) {
@@ -155,6 +156,10 @@ async function measure(label, dbUrl, catalogDir, port) {
     await series("full text (name/title), limit 20", (i) => `${base}/api/catalog/entities/by-query?fullTextFilterTerm=${pick(WORDS)}-${pick(WORDS)}-${i}&limit=20`, true);
     // One word, as typed into the search box: each matches about a tenth of the catalog.
     await series("full text (one word), limit 20", (i) => `${base}/api/catalog/entities/by-query?fullTextFilterTerm=${WORDS[i % WORDS.length]}&limit=20`, true);
+    // One or two characters, as a search box sends them while its user types: no trigram, so
+    // found by character pairs (crates/catalog/src/store/text.rs). From 63 % of the catalog
+    // (`m`) to none (`q`); `us` matches only users, the last kind in ref order.
+    await series("full text (1-2 characters), limit 20", (i) => `${base}/api/catalog/entities/by-query?fullTextFilterTerm=${SHORT[i % SHORT.length]}&limit=20`, true);
     await series("facets: kind over all entities", `${base}/api/catalog/entity-facets?facet=kind`, true);
     await series("facets: spec.type, kind=component", `${base}/api/catalog/entity-facets?facet=spec.type&filter=kind=component`);
     await series("facets: the list page's 6 facets", `${base}/api/catalog/entity-facets?facet=kind&facet=spec.type&facet=relations.ownedBy&facet=spec.lifecycle&facet=metadata.tags&facet=metadata.namespace`);

@@ -1,15 +1,17 @@
 //! A full-text term on its own, over a catalog where terms match from one to every entity:
 //! pages walk forwards and back in ref order with the right total, offset pages and counts
 //! agree, quotes in a term are plain text (SQLite matches an FTS5 phrase, see
-//! `store/text.rs`), and terms too short for a trigram match as substrings. Also after entities
-//! change, so SQLite's index follows its rows. On SQLite and PostgreSQL.
+//! `store/text.rs`), and terms too short for a trigram match as substrings (found by their
+//! characters and character pairs), also non-ASCII ones, matching few entities or most of them.
+//! Also after entities change, so SQLite's indexes follow their rows, and after migrating text
+//! rows stored before short terms had an index. On SQLite and PostgreSQL.
 
 mod common;
 
 use trellis_catalog::store::{count, query_entities, query_entities_from, Cursor};
 use trellis_catalog::LocationSpec;
 use trellis_shared::catalog::query::{EntityQuery, FullText};
-use trellis_store::Db;
+use trellis_store::{with_pool, Db, DbOptions};
 use trellis_test_kit::{on_both, TestBackend};
 
 on_both!(terms_page_in_ref_order_whatever_they_match);
@@ -17,10 +19,12 @@ on_both!(terms_page_in_ref_order_whatever_they_match);
 /// Entities in the catalog.
 const N: usize = 2_000;
 
-/// The title of component `i`: every third a ledger, a few quoting, the rest search.
+/// The title of component `i`: every third a ledger, a few quoting, a few in German, the rest
+/// search.
 fn title(i: usize) -> String {
     match i {
         i if i % 100 == 7 => format!("Say \"Hi\" {i}"),
+        i if i % 100 == 11 => format!("Über Größe {i}"),
         i if i % 3 == 0 => format!("Payments Ledger {i}"),
         i => format!("Search Svc {i}"),
     }
@@ -116,7 +120,7 @@ async fn terms_page_in_ref_order_whatever_they_match(backend: TestBackend) {
     let file = dir.path().join("catalog-info.yaml");
     std::fs::write(&file, catalog(title)).expect("write");
     let spec = LocationSpec::file(file.display().to_string());
-    let (_guard, db, read) = common::stored(backend, &spec).await;
+    let (guard, db, read) = common::stored(backend, &spec).await;
     assert_eq!(read.entities.len(), N, "{:?}", read.issues);
 
     // From every entity to one, and a quoted phrase.
@@ -127,10 +131,17 @@ async fn terms_page_in_ref_order_whatever_they_match(backend: TestBackend) {
         ("ledger 1", 100),
         ("\"hi\" 1", 5),
         ("svc-0042", 1),
-        // One or two characters: no trigram, so a scan of the text rows on both engines.
+        // One or two characters: no trigram, found by their characters and pairs. SQLite
+        // walks a term matching many entities in ref order, and sorts a rarer one's.
         ("42", 20),
         ("\"", 20),
-        ("y", 20),
+        ("sv", N),
+        ("s", N),
+        ("e", 1_000),
+        ("y", 600),
+        ("ü", 20),
+        ("ße", 20),
+        ("q", 0),
     ] {
         let expected = expected(&title, t);
         assert!(expected.len() >= at_least, "{t}: {}", expected.len());
@@ -148,7 +159,33 @@ async fn terms_page_in_ref_order_whatever_they_match(backend: TestBackend) {
     };
     std::fs::write(&file, catalog(renamed)).expect("rewrite");
     common::reapply(&db, &spec).await;
-    for t in ["renamed", "search svc", "ledger"] {
+    for t in ["renamed", "search svc", "ledger", "ng", "d", "ü"] {
+        walk(&db, &term(t), &expected(&renamed, t)).await;
+    }
+
+    // Rows stored before migration `20261127050000` get their grams from it: undo it, then
+    // migrate again through new connections, as a restarted server would.
+    let undo: &[&str] = match backend {
+        TestBackend::Sqlite => &[
+            "DROP TABLE catalog.entity_grams_fts",
+            "DROP TABLE catalog.entity_grams",
+            "DROP INDEX catalog.entity_text_ref_text",
+            "CREATE INDEX catalog.entity_text_ref ON entity_text (entity_ref)",
+        ],
+        TestBackend::Postgres => &["DROP TABLE catalog.entity_grams"],
+    };
+    for sql in undo
+        .iter()
+        .chain(&["DELETE FROM _sqlx_migrations WHERE version = 20261127050000"])
+    {
+        with_pool!(&db, pool => sqlx::query(sql).execute(pool).await.map(|_| ())).expect(sql);
+    }
+    drop(db);
+    let db = Db::connect(&guard.url, &DbOptions::default())
+        .await
+        .expect("reconnect");
+    db.migrate().await.expect("migrate");
+    for t in ["ng", "d", "ü", "ße", "\"", "q"] {
         walk(&db, &term(t), &expected(&renamed, t)).await;
     }
 }

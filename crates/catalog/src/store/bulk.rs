@@ -77,13 +77,18 @@ const INDEXES: &[Index] = &[
     ),
 ];
 
-/// PostgreSQL only, as `(drop, create)`: the trigram index of `entity_text`, and the unique
-/// index of the entities' `uid` (nothing reads it during an apply; random UUIDs make its row by
-/// row upkeep costly). SQLite cannot drop the index of a `UNIQUE` column.
-const POSTGRES_ONLY: [(&str, &str); 2] = [
+/// PostgreSQL only, as `(drop, create)`: the trigram index of `entity_text`, the GIN index of
+/// `entity_grams`, and the unique index of the entities' `uid` (nothing reads it during an
+/// apply; random UUIDs make its row by row upkeep costly). SQLite cannot drop the index of a
+/// `UNIQUE` column.
+const POSTGRES_ONLY: [(&str, &str); 3] = [
     (
         "DROP INDEX IF EXISTS catalog.entity_text_trgm",
         "CREATE INDEX entity_text_trgm ON catalog.entity_text USING gin (text gin_trgm_ops)",
+    ),
+    (
+        "DROP INDEX IF EXISTS catalog.entity_grams_words",
+        "CREATE INDEX entity_grams_words ON catalog.entity_grams USING gin (grams)",
     ),
     (
         "ALTER TABLE catalog.entities DROP CONSTRAINT entities_uid_key",

@@ -41,10 +41,11 @@ pub use query::{
 
 /// Tables holding rows derived from a stored entity, and the column naming that entity: when an
 /// entity is rewritten or removed, exactly these rows go with it.
-pub(crate) const DERIVED_ROWS: [(&str, &str); 3] = [
+pub(crate) const DERIVED_ROWS: [(&str, &str); 4] = [
     ("relations", "emitted_by"),
     ("search", "entity_ref"),
     ("entity_text", "entity_ref"),
+    ("entity_grams", "entity_ref"),
 ];
 
 /// The entity stored under `entity_ref` (canonical form), with uid, etag and relations.

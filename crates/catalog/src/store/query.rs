@@ -104,8 +104,16 @@ pub async fn query_entities_from(
     // index (`text.rs`). Any other first page is counted by a second statement on another
     // connection at the same time (below): PostgreSQL rechecks every trigram match on the heap,
     // so page and count each take ~5 ms for a word matching 7,700 entities, ~10 ms together.
-    let counted = cursor.is_none()
-        && (shape.is_some() || (matches!(db, Db::Sqlite(_)) && text::text_only(query).is_some()));
+    let sqlite_term = text::text_only(query).filter(|_| matches!(db, Db::Sqlite(_)));
+    // SQLite pages a term of one or two characters by how many entities it matches
+    // (`text.rs`): counted first, from the index, or known from the cursor.
+    let known = match (sqlite_term.filter(|t| text::short(t)), cursor) {
+        (None, _) => None,
+        (Some(_), Some(c)) => Some(c.total),
+        (Some(_), None) => Some(count(db, query).await?),
+    };
+    let dense = known.is_some_and(|n| n >= text::DENSE);
+    let counted = cursor.is_none() && known.is_none() && (shape.is_some() || sqlite_term.is_some());
 
     let mut q = Sql::for_db(db);
     match shape {
@@ -133,7 +141,7 @@ pub async fn query_entities_from(
         }
         None => {
             q.push("SELECT * FROM (SELECT ");
-            push_matches(&mut q, query, &parts, counted);
+            push_matches(&mut q, query, &parts, counted, dense);
             q.push(") q");
             if let Some(c) = cursor {
                 q.push(" WHERE (");
@@ -180,6 +188,7 @@ pub async fn query_entities_from(
     };
     let counting = async {
         match cursor {
+            None if known.is_some() => Ok(known),
             None if !counted => count(db, query).await.map(Some),
             _ => Ok(None),
         }
@@ -240,11 +249,11 @@ pub async fn query_entities_from(
 }
 
 /// The inner select of a page: `c0, c1, ...` (the sort key parts), and `n` (the number of
-/// matches) when `counted`, for every match of `query`.
-fn push_matches(q: &mut Sql, query: &EntityQuery, parts: &[Part], counted: bool) {
+/// matches) when `counted`, for every match of `query` (`dense`: see [`text::push_text_page`]).
+fn push_matches(q: &mut Sql, query: &EntityQuery, parts: &[Part], counted: bool, dense: bool) {
     match text::text_only(query) {
         // A term and nothing else: the matching text rows are the matches.
-        Some(term) => text::push_text_page(q, term, counted),
+        Some(term) => text::push_text_page(q, term, counted, dense),
         None => {
             for (i, part) in parts.iter().enumerate() {
                 if i > 0 {

@@ -33,7 +33,7 @@ pub struct Sql {
     /// Parameters in `$n` order.
     pub binds: Vec<Bind>,
     /// Whether it runs on SQLite, whose full-text index is searched differently
-    /// ([`text::push_text_match`]).
+    /// ([`text::push_text_refs`]).
     pub sqlite: bool,
 }
 
@@ -140,8 +140,8 @@ fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
 /// Appends "entity `e` has `term` in one of the full-text fields".
 pub fn push_full_text(sql: &mut Sql, full_text: &FullText) {
     if let Some(term) = text::indexed_term(full_text) {
-        sql.push("e.entity_ref IN (SELECT t.entity_ref FROM catalog.entity_text t WHERE ");
-        text::push_text_match(sql, term);
+        sql.push("e.entity_ref IN (");
+        text::push_text_refs(sql, term);
         sql.push(")");
         return;
     }

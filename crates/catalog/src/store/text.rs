@@ -1,6 +1,6 @@
 //! The full-text index: each entity's name, title and display name in `catalog.entity_text`
 //! (one row per entity), searched by trigrams for a term of 3 characters or more on the
-//! default fields.
+//! default fields, and by its "grams" in `catalog.entity_grams` for shorter ones.
 //!
 //! PostgreSQL indexes the rows with pg_trgm and answers `text LIKE '%term%'`. SQLite keeps
 //! them in a plain table (`id`, `entity_ref`, `text`) with an external-content FTS5 index,
@@ -16,12 +16,31 @@
 //! PostgreSQL's page is fenced (`OFFSET 0`) so it sorts the matches rather than walking the
 //! primary key, and its count runs beside it on another connection (`query.rs`).
 //!
-//! Terms of one or two characters have no trigram: both engines scan the table's short rows
-//! with `LIKE` (the generic path over the search rows took 60-100 ms at 100k entities).
+//! Terms of one or two characters have no trigram; scanning every text row for them took
+//! 20-30 ms (`ml`) and 30-75 ms (`m`) at 100k entities. An entity's grams are the characters of
+//! its text and their adjacent pairs ([`grams`]), so a short term is exactly one gram. Both
+//! engines keep them as words: PostgreSQL as a `tsvector` with a GIN index (`grams @@
+//! '6d6c'::tsquery`), SQLite as text with an FTS5 index (`entity_grams_fts`). A short term can
+//! match much of the catalog (`m`: 63 %, `co`: 62 %). SQLite counts such a term first, from the
+//! index, and when it matches at least [`DENSE`] entities walks the text rows in ref order until
+//! the page is full, instead of sorting every match (`co`: 26 ms sorted, 10 ms walked). An
+//! index covers the walk, so even matches clustered at the end (`us` matches only users, the
+//! last kind) read at most every row once, ~20 ms at 100k. PostgreSQL's count of a term in 60 %
+//! of the rows reads them all (~25 ms, beside the page); it fences its pages like all others:
+//! unfenced, its planner walked the primary key for `us`, 50 ms. Grams as a `tsvector` are cheap
+//! to check on a row; computing them from the text in an expression index, or keeping them as
+//! an array, cost 3-9 µs a row wherever the plan checked rows rather than the index (0.3-1.5 s
+//! for a term in every row).
+
+use std::fmt::Write as _;
 
 use trellis_shared::catalog::query::{EntityQuery, FullText};
 
 use super::sql::Sql;
+
+/// Matches from which SQLite pages a short term by walking the refs in order; sorting fewer
+/// takes well under a millisecond.
+pub const DENSE: u64 = 1_000;
 
 /// The text an entity is found by when a full-text query names no fields: its name, title and
 /// display name, lower case, one per line.
@@ -44,6 +63,30 @@ pub fn entity_text(entity: &trellis_shared::catalog::Entity) -> String {
     .join("\n")
 }
 
+/// The grams of `text`, as `entity_grams` stores them: every character and every pair of
+/// adjacent characters, each once, as the lower-case hex of its UTF-8 bytes (a word of ASCII
+/// letters and digits, which both a `tsvector` and FTS5's `ascii` tokenizer keep whole),
+/// separated by spaces. The migration `20261127050000` computes the same words in SQL.
+pub fn grams(text: &str) -> String {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut grams = std::collections::BTreeSet::new();
+    for (i, &(start, c)) in chars.iter().enumerate() {
+        grams.insert(&text[start..start + c.len_utf8()]);
+        if let Some(&(next, d)) = chars.get(i + 1) {
+            grams.insert(&text[start..next + d.len_utf8()]);
+        }
+    }
+    grams.into_iter().map(hex).collect::<Vec<_>>().join(" ")
+}
+
+/// The lower-case hex of `gram`'s UTF-8 bytes: its word among the grams.
+fn hex(gram: &str) -> String {
+    gram.bytes().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
 /// The term of `full_text` when `entity_text` can answer it: the default fields, no `LIKE`
 /// wildcards or line breaks.
 pub fn indexed_term(full_text: &FullText) -> Option<&str> {
@@ -52,9 +95,10 @@ pub fn indexed_term(full_text: &FullText) -> Option<&str> {
     (full_text.fields.is_empty() && plain).then_some(term)
 }
 
-/// Whether SQLite's FTS5 index answers `term` (it has at least one trigram).
-fn fts_term(sql: &Sql, term: &str) -> bool {
-    sql.sqlite && term.chars().count() >= 3
+/// Whether `term` is too short for trigrams and is looked up among the grams. On SQLite, how
+/// a page of it is read depends on how many entities it matches (see the module doc).
+pub fn short(term: &str) -> bool {
+    term.chars().count() < 3
 }
 
 /// The indexed term of a query that is a full-text term on the default fields and nothing
@@ -67,69 +111,122 @@ pub fn text_only(query: &EntityQuery) -> Option<&str> {
     indexed_term(query.full_text.as_ref()?)
 }
 
-/// Appends "text row `t` holds `term`".
-pub fn push_text_match(sql: &mut Sql, term: &str) {
-    if fts_term(sql, term) {
-        sql.push("t.id IN ");
-        push_fts_match(sql, term, "rowid");
-        return;
-    }
-    sql.push("t.text LIKE ").text(&format!("%{term}%"));
+/// Where a term is looked up: the rows (one per entity, read as `t`), and SQLite's FTS5 index
+/// over them with the column a `MATCH` names (the grams' index is `detail = 'none'`, so its
+/// match names the table).
+struct Index {
+    table: &'static str,
+    fts: &'static str,
+    fts_column: &'static str,
 }
 
-/// Appends a statement counting the text rows holding `term`.
+fn index(term: &str) -> Index {
+    match short(term) {
+        true => Index {
+            table: "entity_grams",
+            fts: "entity_grams_fts",
+            fts_column: "entity_grams_fts",
+        },
+        false => Index {
+            table: "entity_text",
+            fts: "entity_text_fts",
+            fts_column: "text",
+        },
+    }
+}
+
+/// Appends a select of the refs of the entities whose text holds `term`.
+pub fn push_text_refs(sql: &mut Sql, term: &str) {
+    sql.push(&format!(
+        "SELECT t.entity_ref FROM catalog.{} t WHERE ",
+        index(term).table
+    ));
+    push_match(sql, term);
+}
+
+/// Appends "row `t` (of `term`'s table) holds `term`".
+fn push_match(sql: &mut Sql, term: &str) {
+    if sql.sqlite {
+        sql.push("t.id IN ");
+        push_fts_match(sql, term, "rowid");
+    } else if short(term) {
+        sql.push("t.grams @@ CAST(")
+            .text(&hex(term))
+            .push(" AS tsquery)");
+    } else {
+        sql.push("t.text LIKE ").text(&format!("%{term}%"));
+    }
+}
+
+/// Appends a statement counting the entities whose text holds `term`.
 pub fn push_text_count(sql: &mut Sql, term: &str) {
-    if fts_term(sql, term) {
+    if sql.sqlite {
         sql.push("SELECT ");
         push_fts_match(sql, term, "COUNT(*)");
         return;
     }
-    sql.push("SELECT COUNT(*) FROM catalog.entity_text t WHERE ");
-    push_text_match(sql, term);
+    sql.push(&format!(
+        "SELECT COUNT(*) FROM catalog.{} t WHERE ",
+        index(term).table
+    ));
+    push_match(sql, term);
 }
 
 /// Appends `t.entity_ref AS c0` (and `n`, the number of matches, when `counted`) `FROM` the
-/// text rows holding `term`: the inner select of a page of a query that is only that term.
-pub fn push_text_page(sql: &mut Sql, term: &str, counted: bool) {
-    if fts_term(sql, term) {
-        sql.push("t.entity_ref AS c0");
+/// rows holding `term`: the inner select of a page of a query that is only that term.
+/// `dense` (SQLite, a short term matching at least [`DENSE`] entities): walk the rows in ref
+/// order rather than sort the matches.
+pub fn push_text_page(sql: &mut Sql, term: &str, counted: bool, dense: bool) {
+    let index = index(term);
+    sql.push("t.entity_ref AS c0");
+    if sql.sqlite && dense {
+        // Exact, as the index is: both sides are lower case. The index of `(entity_ref, text)`
+        // covers the walk.
+        sql.push(" FROM catalog.entity_text t WHERE instr(t.text, ")
+            .text(term)
+            .push(") > 0");
+        return;
+    }
+    if sql.sqlite {
         if counted {
             sql.push(", ");
             push_fts_match(sql, term, "COUNT(*)");
             sql.push(" AS n");
         }
-        sql.push(
-            " FROM catalog.entity_text_fts f JOIN catalog.entity_text t ON t.id = f.rowid \
-             WHERE f.text MATCH ",
-        )
-        .text(&fts_phrase(term));
+        sql.push(&format!(
+            " FROM catalog.{} f JOIN catalog.{} t ON t.id = f.rowid WHERE f.{} MATCH ",
+            index.fts, index.table, index.fts_column
+        ))
+        .text(&fts_query(term));
         return;
     }
-    sql.push("t.entity_ref AS c0");
     if counted {
         sql.push(", COUNT(*) OVER () AS n");
     }
-    sql.push(" FROM catalog.entity_text t WHERE ");
-    push_text_match(sql, term);
-    if !sql.sqlite {
-        // A fence: PostgreSQL finds the matches first, then sorts them. Otherwise it may walk
-        // the primary key in ref order, filtering, to stop at the page's end; for matches at
-        // the end of that order (`user 1`: users only) that read 98,000 rows, 40-80 ms.
-        sql.push(" OFFSET 0");
+    sql.push(&format!(" FROM catalog.{} t WHERE ", index.table));
+    push_match(sql, term);
+    // A fence: PostgreSQL finds the matches first, then sorts them. Otherwise it may walk the
+    // primary key in ref order, filtering, to stop at the page's end; for matches at the end of
+    // that order (`user 1`: users only) that read 98,000 rows, 40-80 ms; `us` 50 ms.
+    sql.push(" OFFSET 0");
+}
+
+/// The FTS5 query for `term`: one phrase, of the term's trigrams in order, or of its one gram.
+fn fts_query(term: &str) -> String {
+    match short(term) {
+        true => format!("\"{}\"", hex(term)),
+        false => format!("\"{}\"", term.replace('"', "\"\"")),
     }
 }
 
-/// The term as one FTS5 phrase, whose trigrams must follow each other, as in the text.
-fn fts_phrase(term: &str) -> String {
-    format!("\"{}\"", term.replace('"', "\"\""))
-}
-
-/// `(SELECT <what> FROM catalog.entity_text_fts g WHERE g.text MATCH '"<term>"')`.
+/// `(SELECT <what> FROM catalog.<fts> g WHERE g.<column> MATCH '<query>')`.
 fn push_fts_match(sql: &mut Sql, term: &str, what: &str) {
+    let index = index(term);
     sql.push(&format!(
-        "(SELECT {what} FROM catalog.entity_text_fts g WHERE g.text MATCH "
+        "(SELECT {what} FROM catalog.{} g WHERE g.{} MATCH ",
+        index.fts, index.fts_column
     ))
-    .text(&fts_phrase(term))
+    .text(&fts_query(term))
     .push(")");
 }
 
@@ -138,12 +235,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn grams_are_characters_and_pairs_once_in_hex() {
+        assert_eq!(grams("abab"), "61 6162 62 6261");
+        assert_eq!(grams("ü-"), "2d c3bc c3bc2d");
+        assert_eq!(grams(""), "");
+    }
+
+    #[test]
+    fn short_terms_are_one_gram() {
+        let mut sqlite = Sql {
+            sqlite: true,
+            ..Sql::default()
+        };
+        push_text_count(&mut sqlite, "ü");
+        assert_eq!(
+            sqlite.text,
+            "SELECT (SELECT COUNT(*) FROM catalog.entity_grams_fts g \
+             WHERE g.entity_grams_fts MATCH $1)"
+        );
+        assert_eq!(
+            sqlite.binds,
+            vec![super::super::sql::Bind::Text("\"c3bc\"".into())]
+        );
+        let mut postgres = Sql::default();
+        push_text_page(&mut postgres, "ml", false, false);
+        assert_eq!(
+            postgres.text,
+            "t.entity_ref AS c0 FROM catalog.entity_grams t \
+             WHERE t.grams @@ CAST($1 AS tsquery) OFFSET 0"
+        );
+        assert_eq!(
+            postgres.binds,
+            vec![super::super::sql::Bind::Text("6d6c".into())]
+        );
+    }
+
+    #[test]
     fn sqlite_matches_a_phrase_and_postgres_a_pattern() {
         let mut sqlite = Sql {
             sqlite: true,
             ..Sql::default()
         };
-        push_text_match(&mut sqlite, "say \"hi\"");
+        push_match(&mut sqlite, "say \"hi\"");
         assert_eq!(
             sqlite.text,
             "t.id IN (SELECT rowid FROM catalog.entity_text_fts g WHERE g.text MATCH $1)"

@@ -237,6 +237,14 @@ pub(super) async fn write_batch<T: Load + Send>(
         .map(|(r, t)| vec![Some(r.entity_ref.as_str()), Some(t.as_str())])
         .collect();
     tx.load("entity_text", &["entity_ref", "text"], &texts)
+        .await?;
+    let grams: Vec<String> = batch.texts.iter().map(|t| super::text::grams(t)).collect();
+    let grams: Vec<TextRow> = rows
+        .iter()
+        .zip(&grams)
+        .map(|(r, g)| vec![Some(r.entity_ref.as_str()), Some(g.as_str())])
+        .collect();
+    tx.load("entity_grams", &["entity_ref", "grams"], &grams)
         .await
 }
 

@@ -37,7 +37,8 @@ pub async fn stored(backend: TestBackend, spec: &LocationSpec) -> (TestDatabase,
 pub async fn orphans(db: &Db) -> i64 {
     let sql = "SELECT (SELECT COUNT(*) FROM catalog.search s WHERE NOT EXISTS (SELECT 1 FROM catalog.entities e WHERE e.entity_ref = s.entity_ref)) \
                + (SELECT COUNT(*) FROM catalog.relations r WHERE NOT EXISTS (SELECT 1 FROM catalog.entities e WHERE e.entity_ref = r.emitted_by)) \
-               + (SELECT COUNT(*) FROM catalog.entity_text t WHERE NOT EXISTS (SELECT 1 FROM catalog.entities e WHERE e.entity_ref = t.entity_ref))";
+               + (SELECT COUNT(*) FROM catalog.entity_text t WHERE NOT EXISTS (SELECT 1 FROM catalog.entities e WHERE e.entity_ref = t.entity_ref)) \
+               + (SELECT COUNT(*) FROM catalog.entity_grams g WHERE NOT EXISTS (SELECT 1 FROM catalog.entities e WHERE e.entity_ref = g.entity_ref))";
     let n: Result<i64, sqlx::Error> = match db {
         Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
         Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
