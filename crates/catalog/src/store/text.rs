@@ -120,6 +120,7 @@ struct Index {
     fts_column: &'static str,
 }
 
+/// The [`Index`] answering `term`: the grams for a short term, the trigrams otherwise.
 fn index(term: &str) -> Index {
     match short(term) {
         true => Index {
