@@ -14,7 +14,10 @@ use trellis_shared::catalog::query::{EntityQuery, FullText};
 use trellis_store::{with_pool, Db, DbOptions};
 use trellis_test_kit::{on_both, TestBackend};
 
-on_both!(terms_page_in_ref_order_whatever_they_match);
+on_both!(
+    terms_page_in_ref_order_whatever_they_match,
+    long_texts_are_stored_and_searched
+);
 
 /// Entities in the catalog.
 const N: usize = 2_000;
@@ -193,4 +196,58 @@ async fn terms_page_in_ref_order_whatever_they_match(backend: TestBackend) {
 async fn walk_nothing(db: &Db, t: &str) -> bool {
     let page = query_entities(db, &term(t), 10, None).await.expect("query");
     page.total == 0 && page.entities.is_empty() && page.next.is_none()
+}
+
+/// A title of 300,000 varied CJK characters (900 kB) is stored: the pairs of all of them would
+/// pass the 1 MiB a PostgreSQL `tsvector` holds, and fail the apply: short terms match in its first 10,000 characters, the
+/// part with grams (`store/grams.rs`), longer terms anywhere.
+async fn long_texts_are_stored_and_searched(backend: TestBackend) {
+    // Drawn by a linear congruential generator: nearly every pair differs.
+    let mut x: u64 = 1;
+    let title: String = (0..300_000)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            char::from_u32(0x4E00 + ((x >> 33) % 20_000) as u32).expect("a CJK character")
+        })
+        .collect();
+    let chars: Vec<char> = title.chars().collect();
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("catalog-info.yaml");
+    let doc = |name: &str, title: &str| {
+        format!("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n  title: '{title}'\nspec: {{type: service, lifecycle: production, owner: team-a}}\n")
+    };
+    std::fs::write(
+        &file,
+        [doc("long", &title), doc("short", "Short")].join("---\n"),
+    )
+    .expect("write");
+    let spec = LocationSpec::file(file.display().to_string());
+    let (_guard, db, read) = common::stored(backend, &spec).await;
+    assert_eq!(read.entities.len(), 2, "{:?}", read.issues);
+
+    let found = |t: String| {
+        let db = &db;
+        async move {
+            refs(
+                &query_entities(db, &term(&t), 10, None)
+                    .await
+                    .expect("query"),
+            )
+        }
+    };
+    let long = vec!["component:default/long".to_string()];
+    assert_eq!(found(chars[5..7].iter().collect()).await, long);
+    assert_eq!(found(chars[299_990..299_993].iter().collect()).await, long);
+    // A pair that first occurs past the part with grams is not found.
+    let head: std::collections::HashSet<(char, char)> =
+        chars[..10_000].windows(2).map(|w| (w[0], w[1])).collect();
+    let late = chars[10_000..]
+        .windows(2)
+        .find(|w| !head.contains(&(w[0], w[1])))
+        .map(|w| w.iter().collect::<String>())
+        .expect("a pair only past the first 10,000 characters");
+    assert!(found(late.clone()).await.is_empty(), "{late}");
+    assert!(title.contains(&late));
 }

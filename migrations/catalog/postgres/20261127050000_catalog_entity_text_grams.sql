@@ -7,15 +7,17 @@
 -- cheap to check on a row, where a plan reads rows rather than the index (grams computed by a
 -- function in an expression index, or kept as an array, cost 3-9 µs a row there). The grams
 -- live beside `entity_text`, not in it, so trigram searches keep reading its short rows.
--- Existing rows get theirs here.
+-- Existing rows get theirs here. Only a text's first 10,000 characters have grams (a
+-- tsvector holds at most 1 MiB of words; see crates/catalog/src/store/grams.rs).
 CREATE TABLE catalog.entity_grams (
     entity_ref  TEXT COLLATE "C" PRIMARY KEY,
     grams       TSVECTOR NOT NULL
 );
 INSERT INTO catalog.entity_grams (entity_ref, grams)
 SELECT t.entity_ref, CAST(COALESCE((
-    SELECT string_agg(DISTINCT encode(convert_to(substr(t.text, i, n), 'UTF8'), 'hex'), ' ')
-    FROM generate_series(1, length(t.text)) AS i, (VALUES (1), (2)) AS v (n)
+    SELECT string_agg(DISTINCT encode(convert_to(substr(g.text, i, n), 'UTF8'), 'hex'), ' ')
+    FROM (SELECT left(t.text, 10000) AS text) AS g,
+        generate_series(1, length(g.text)) AS i, (VALUES (1), (2)) AS v (n)
 ), '') AS tsvector)
 FROM catalog.entity_text t;
 CREATE INDEX entity_grams_words ON catalog.entity_grams USING gin (grams);

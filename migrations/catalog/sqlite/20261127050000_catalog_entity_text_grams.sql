@@ -4,7 +4,7 @@
 -- UTF-8 bytes (a token FTS5's `ascii` tokenizer keeps whole), separated by spaces;
 -- `entity_grams_fts` indexes them (external content, kept in step by triggers). A short term
 -- is the one token it encodes to (see crates/catalog/src/store/text.rs, whose `grams` writes
--- the rows). Existing rows get theirs here.
+-- the rows). Existing rows get theirs here, from their first 10,000 characters as there.
 --
 -- A short term can match most entities (`m`, `co`); its page then walks the text rows in ref
 -- order until it is full, which the index on `(entity_ref, text)` covers (a whole walk of
@@ -27,10 +27,12 @@ CREATE TRIGGER catalog.entity_grams_removed AFTER DELETE ON entity_grams BEGIN
 END;
 INSERT INTO catalog.entity_grams (entity_ref, grams)
 SELECT t.entity_ref, COALESCE((
-    WITH RECURSIVE p(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM p WHERE i < length(t.text))
+    WITH RECURSIVE p(i) AS (
+        SELECT 1 UNION ALL SELECT i + 1 FROM p WHERE i < min(length(t.text), 10000)
+    )
     SELECT group_concat(g, ' ') FROM (
         SELECT lower(hex(substr(t.text, i, 1))) AS g FROM p
-        UNION SELECT lower(hex(substr(t.text, i, 2))) FROM p
+        UNION SELECT lower(hex(substr(substr(t.text, 1, 10000), i, 2))) FROM p
     )
 ), '')
 FROM catalog.entity_text t ORDER BY t.entity_ref;

@@ -10,6 +10,7 @@ mod bulk;
 mod count;
 mod cursor;
 mod facets;
+mod grams;
 mod graph;
 mod issues;
 mod load;

@@ -18,7 +18,7 @@
 //!
 //! Terms of one or two characters have no trigram; scanning every text row for them took
 //! 20-30 ms (`ml`) and 30-75 ms (`m`) at 100k entities. An entity's grams are the characters of
-//! its text and their adjacent pairs ([`grams`]), so a short term is exactly one gram. Both
+//! its text and their adjacent pairs (`grams.rs`), so a short term is exactly one gram. Both
 //! engines keep them as words: PostgreSQL as a `tsvector` with a GIN index (`grams @@
 //! '6d6c'::tsquery`), SQLite as text with an FTS5 index (`entity_grams_fts`). A short term can
 //! match much of the catalog (`m`: 63 %, `co`: 62 %). SQLite counts such a term first, from the
@@ -32,10 +32,9 @@
 //! an array, cost 3-9 µs a row wherever the plan checked rows rather than the index (0.3-1.5 s
 //! for a term in every row).
 
-use std::fmt::Write as _;
-
 use trellis_shared::catalog::query::{EntityQuery, FullText};
 
+use super::grams::{hex, GRAM_CHARS};
 use super::sql::Sql;
 
 /// Matches from which SQLite pages a short term by walking the refs in order; sorting fewer
@@ -61,30 +60,6 @@ pub fn entity_text(entity: &trellis_shared::catalog::Entity) -> String {
     .map(str::to_lowercase)
     .collect::<Vec<_>>()
     .join("\n")
-}
-
-/// The grams of `text`, as `entity_grams` stores them: every character and every pair of
-/// adjacent characters, each once, as the lower-case hex of its UTF-8 bytes (a word of ASCII
-/// letters and digits, which both a `tsvector` and FTS5's `ascii` tokenizer keep whole),
-/// separated by spaces. The migration `20261127050000` computes the same words in SQL.
-pub fn grams(text: &str) -> String {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut grams = std::collections::BTreeSet::new();
-    for (i, &(start, c)) in chars.iter().enumerate() {
-        grams.insert(&text[start..start + c.len_utf8()]);
-        if let Some(&(next, d)) = chars.get(i + 1) {
-            grams.insert(&text[start..next + d.len_utf8()]);
-        }
-    }
-    grams.into_iter().map(hex).collect::<Vec<_>>().join(" ")
-}
-
-/// The lower-case hex of `gram`'s UTF-8 bytes: its word among the grams.
-fn hex(gram: &str) -> String {
-    gram.bytes().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 /// The term of `full_text` when `entity_text` can answer it: the default fields, no `LIKE`
@@ -181,11 +156,13 @@ pub fn push_text_page(sql: &mut Sql, term: &str, counted: bool, dense: bool) {
     let index = index(term);
     sql.push("t.entity_ref AS c0");
     if sql.sqlite && dense {
-        // Exact, as the index is: both sides are lower case. The index of `(entity_ref, text)`
-        // covers the walk.
-        sql.push(" FROM catalog.entity_text t WHERE instr(t.text, ")
-            .text(term)
-            .push(") > 0");
+        // Exact, as the index is: both sides are lower case, and only the text's first
+        // characters have grams. The index of `(entity_ref, text)` covers the walk.
+        sql.push(&format!(
+            " FROM catalog.entity_text t WHERE instr(substr(t.text, 1, {GRAM_CHARS}), "
+        ))
+        .text(term)
+        .push(") > 0");
         return;
     }
     if sql.sqlite {
@@ -234,13 +211,6 @@ fn push_fts_match(sql: &mut Sql, term: &str, what: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn grams_are_characters_and_pairs_once_in_hex() {
-        assert_eq!(grams("abab"), "61 6162 62 6261");
-        assert_eq!(grams("ü-"), "2d c3bc c3bc2d");
-        assert_eq!(grams(""), "");
-    }
 
     #[test]
     fn short_terms_are_one_gram() {

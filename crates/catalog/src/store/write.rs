@@ -238,7 +238,7 @@ pub(super) async fn write_batch<T: Load + Send>(
         .collect();
     tx.load("entity_text", &["entity_ref", "text"], &texts)
         .await?;
-    let grams: Vec<String> = batch.texts.iter().map(|t| super::text::grams(t)).collect();
+    let grams: Vec<String> = batch.texts.iter().map(|t| super::grams::grams(t)).collect();
     let grams: Vec<TextRow> = rows
         .iter()
         .zip(&grams)
