@@ -172,6 +172,9 @@ pub async fn apply_stream(
     let (stage, bulk_mode) = with_pool!(db, pool => {
         let mut conn = pool.acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        if matches!(db, Db::Postgres(_)) {
+            tx.exec(super::LOCK_WRITES, &[]).await?;
+        }
         let mut bulk_mode = false;
         let mut held = bulk::Held::default();
         let mut expected = None;

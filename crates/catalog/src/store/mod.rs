@@ -19,6 +19,7 @@ mod query;
 mod search;
 pub(crate) mod sql;
 mod text;
+mod walk;
 mod write;
 
 use std::collections::{BTreeMap, HashMap};
@@ -48,6 +49,13 @@ pub(crate) const DERIVED_ROWS: [(&str, &str); 4] = [
     ("entity_text", "entity_ref"),
     ("entity_grams", "entity_ref"),
 ];
+
+/// PostgreSQL only: the first statement of every transaction that writes the catalog. It takes
+/// a transaction-level advisory lock (the key is "trellis" in ASCII), so writers run one at a
+/// time, also across replicas, and none holds rows while it waits for another. The triggers
+/// keeping `gram_counts` update the same few rows from every write (the counts of common
+/// characters); writers that took them in different orders could deadlock.
+pub(crate) const LOCK_WRITES: &str = "SELECT pg_advisory_xact_lock(32776877234743667)";
 
 /// The entity stored under `entity_ref` (canonical form), with uid, etag and relations.
 pub async fn get_entity(db: &Db, entity_ref: &str) -> StoreResult<Option<Entity>> {
@@ -112,6 +120,9 @@ pub async fn load_entities(db: &Db, refs: &[String]) -> StoreResult<HashMap<Stri
 pub async fn delete_entity_by_uid(db: &Db, uid: &str) -> StoreResult<Option<String>> {
     with_pool!(db, pool => {
         let mut tx = pool.begin().await?;
+        if matches!(db, Db::Postgres(_)) {
+            sqlx::query(LOCK_WRITES).execute(&mut *tx).await?;
+        }
         let found = sqlx::query_scalar::<_, String>("SELECT entity_ref FROM catalog.entities WHERE uid = $1")
             .bind(uid).fetch_optional(&mut *tx).await?;
         if let Some(entity_ref) = &found {

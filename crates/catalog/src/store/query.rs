@@ -12,6 +12,7 @@ pub use super::count::count;
 pub use super::cursor::{Cursor, Key};
 use super::sql::{self, bind_all, Bind, SortColumn, Sql};
 use super::text;
+use super::walk::Walk;
 
 /// Items per page when the request names no limit (Backstage's default).
 pub const DEFAULT_LIMIT: usize = 200;
@@ -105,14 +106,15 @@ pub async fn query_entities_from(
     // connection at the same time (below): PostgreSQL rechecks every trigram match on the heap,
     // so page and count each take ~5 ms for a word matching 7,700 entities, ~10 ms together.
     let sqlite_term = text::text_only(query).filter(|_| matches!(db, Db::Sqlite(_)));
-    // SQLite pages a term of one or two characters by how many entities it matches
-    // (`text.rs`): counted first, from the index, or known from the cursor.
-    let known = match (sqlite_term.filter(|t| text::short(t)), cursor) {
+    // A term of one or two characters is paged by how many entities it matches (`text.rs`):
+    // counted first (from an index, or a row of counts), or known from the cursor.
+    let known = match (text::text_only(query).filter(|t| text::short(t)), cursor) {
         (None, _) => None,
         (Some(_), Some(c)) => Some(c.total),
         (Some(_), None) => Some(count(db, query).await?),
     };
-    let dense = known.is_some_and(|n| n >= text::DENSE);
+    let boundary = cursor.and_then(|c| c.boundary.first());
+    let walk = Walk::of(known, boundary, backwards, (offset, limit + 1));
     let counted = cursor.is_none() && known.is_none() && (shape.is_some() || sqlite_term.is_some());
 
     let mut q = Sql::for_db(db);
@@ -141,7 +143,7 @@ pub async fn query_entities_from(
         }
         None => {
             q.push("SELECT * FROM (SELECT ");
-            push_matches(&mut q, query, &parts, counted, dense);
+            push_matches(&mut q, query, &parts, counted, walk.as_ref());
             q.push(") q");
             if let Some(c) = cursor {
                 q.push(" WHERE (");
@@ -249,11 +251,17 @@ pub async fn query_entities_from(
 }
 
 /// The inner select of a page: `c0, c1, ...` (the sort key parts), and `n` (the number of
-/// matches) when `counted`, for every match of `query` (`dense`: see [`text::push_text_page`]).
-fn push_matches(q: &mut Sql, query: &EntityQuery, parts: &[Part], counted: bool, dense: bool) {
+/// matches) when `counted`, for every match of `query` (`walk`: see [`text::push_text_page`]).
+fn push_matches(
+    q: &mut Sql,
+    query: &EntityQuery,
+    parts: &[Part],
+    counted: bool,
+    walk: Option<&Walk>,
+) {
     match text::text_only(query) {
         // A term and nothing else: the matching text rows are the matches.
-        Some(term) => text::push_text_page(q, term, counted, dense),
+        Some(term) => text::push_text_page(q, term, counted, walk),
         None => {
             for (i, part) in parts.iter().enumerate() {
                 if i > 0 {

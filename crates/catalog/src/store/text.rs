@@ -21,24 +21,25 @@
 //! its text and their adjacent pairs (`grams.rs`), so a short term is exactly one gram. Both
 //! engines keep them as words: PostgreSQL as a `tsvector` with a GIN index (`grams @@
 //! '6d6c'::tsquery`), SQLite as text with an FTS5 index (`entity_grams_fts`). A short term can
-//! match much of the catalog (`m`: 63 %, `co`: 62 %). SQLite counts such a term first, from the
-//! index, and when it matches at least [`DENSE`] entities walks the text rows in ref order until
-//! the page is full, instead of sorting every match (`co`: 26 ms sorted, 10 ms walked). An
-//! index covers the walk, so even matches clustered at the end (`us` matches only users, the
-//! last kind) read at most every row once, ~20 ms at 100k. PostgreSQL's count of a term in 60 %
-//! of the rows reads them all (~25 ms, beside the page); it fences its pages like all others:
-//! unfenced, its planner walked the primary key for `us`, 50 ms. Grams as a `tsvector` are cheap
+//! match much of the catalog (`m`: 63 %, `co`: 62 %), and reading every match then costs 25-35
+//! ms. So such a term is counted first: SQLite counts from its index (FTS5 reads no rows);
+//! PostgreSQL, whose GIN index cannot count without visiting rows, reads `gram_counts`, one row
+//! per gram kept exact by triggers. A term matching at least [`DENSE`] entities is then paged
+//! by walking the refs in order (`walk.rs`; `co` on SQLite: 26 ms sorted, 10 ms walked); a
+//! rarer one like any other term. Unfenced, PostgreSQL's planner walked the primary key for
+//! `us`, whose matches are all at the end, 50 ms. Grams as a `tsvector` are cheap
 //! to check on a row; computing them from the text in an expression index, or keeping them as
 //! an array, cost 3-9 µs a row wherever the plan checked rows rather than the index (0.3-1.5 s
 //! for a term in every row).
 
 use trellis_shared::catalog::query::{EntityQuery, FullText};
 
-use super::grams::{hex, GRAM_CHARS};
+use super::grams::hex;
 use super::sql::Sql;
+use super::walk::Walk;
 
-/// Matches from which SQLite pages a short term by walking the refs in order; sorting fewer
-/// takes well under a millisecond.
+/// Matches from which a short term is paged by walking the refs in order; sorting fewer takes
+/// well under a millisecond.
 pub const DENSE: u64 = 1_000;
 
 /// The text an entity is found by when a full-text query names no fields: its name, title and
@@ -121,7 +122,7 @@ pub fn push_text_refs(sql: &mut Sql, term: &str) {
 }
 
 /// Appends "row `t` (of `term`'s table) holds `term`".
-fn push_match(sql: &mut Sql, term: &str) {
+pub(super) fn push_match(sql: &mut Sql, term: &str) {
     if sql.sqlite {
         sql.push("t.id IN ");
         push_fts_match(sql, term, "rowid");
@@ -141,6 +142,13 @@ pub fn push_text_count(sql: &mut Sql, term: &str) {
         push_fts_match(sql, term, "COUNT(*)");
         return;
     }
+    if short(term) {
+        // Kept exact by triggers (migration `20261127050000`).
+        sql.push("SELECT COALESCE((SELECT c.n FROM catalog.gram_counts c WHERE c.gram = ")
+            .text(&hex(term))
+            .push("), 0)");
+        return;
+    }
     sql.push(&format!(
         "SELECT COUNT(*) FROM catalog.{} t WHERE ",
         index(term).table
@@ -150,21 +158,14 @@ pub fn push_text_count(sql: &mut Sql, term: &str) {
 
 /// Appends `t.entity_ref AS c0` (and `n`, the number of matches, when `counted`) `FROM` the
 /// rows holding `term`: the inner select of a page of a query that is only that term.
-/// `dense` (SQLite, a short term matching at least [`DENSE`] entities): walk the rows in ref
-/// order rather than sort the matches.
-pub fn push_text_page(sql: &mut Sql, term: &str, counted: bool, dense: bool) {
+/// With a `walk` (a short term matching at least [`DENSE`] entities), the rows are walked in
+/// ref order rather than all matches sorted.
+pub fn push_text_page(sql: &mut Sql, term: &str, counted: bool, walk: Option<&Walk>) {
     let index = index(term);
-    sql.push("t.entity_ref AS c0");
-    if sql.sqlite && dense {
-        // Exact, as the index is: both sides are lower case, and only the text's first
-        // characters have grams. The index of `(entity_ref, text)` covers the walk.
-        sql.push(&format!(
-            " FROM catalog.entity_text t WHERE instr(substr(t.text, 1, {GRAM_CHARS}), "
-        ))
-        .text(term)
-        .push(") > 0");
-        return;
+    if let Some(walk) = walk {
+        return walk.push(sql, term);
     }
+    sql.push("t.entity_ref AS c0");
     if sql.sqlite {
         if counted {
             sql.push(", ");
@@ -229,7 +230,7 @@ mod tests {
             vec![super::super::sql::Bind::Text("\"c3bc\"".into())]
         );
         let mut postgres = Sql::default();
-        push_text_page(&mut postgres, "ml", false, false);
+        push_text_page(&mut postgres, "ml", false, None);
         assert_eq!(
             postgres.text,
             "t.entity_ref AS c0 FROM catalog.entity_grams t \
