@@ -260,6 +260,27 @@ async fn bulk_loads_rebuild_indexes_and_answer_the_same(backend: TestBackend) {
     };
     let page = query_entities(&db, &deps, 10, None).await.expect("query");
     assert_eq!(page.entities.len(), 1, "svc-1 is a dependency of svc-0");
+    // Terms of one or two characters are counted from their index (on PostgreSQL from the
+    // counts that a bulk load makes once at its end), and paged.
+    for (term, matches) in [
+        ("s", n),
+        ("9", (0..n).filter(|i| i.to_string().contains('9')).count()),
+        (
+            "99",
+            (0..n).filter(|i| i.to_string().contains("99")).count(),
+        ),
+    ] {
+        let query = EntityQuery {
+            full_text: Some(trellis_shared::catalog::query::FullText {
+                term: term.into(),
+                fields: vec![],
+            }),
+            ..Default::default()
+        };
+        let page = query_entities(&db, &query, 5, None).await.expect("query");
+        assert_eq!(page.total as usize, matches, "{term}");
+        assert_eq!(page.entities.len(), 5, "{term}");
+    }
     let again = apply_read(&db, &read, &registered, Utc::now())
         .await
         .expect("apply");
