@@ -105,10 +105,11 @@ pub async fn query_entities_from(
     // index (`text.rs`). Any other first page is counted by a second statement on another
     // connection at the same time (below): PostgreSQL rechecks every trigram match on the heap,
     // so page and count each take ~5 ms for a word matching 7,700 entities, ~10 ms together.
-    let sqlite_term = text::text_only(query).filter(|_| matches!(db, Db::Sqlite(_)));
+    let term = text::text_only(query);
+    let sqlite_term = term.filter(|_| matches!(db, Db::Sqlite(_)));
     // A term of one or two characters is paged by how many entities it matches (`text.rs`):
     // counted first (from an index, or a row of counts), or known from the cursor.
-    let known = match (text::text_only(query).filter(|t| text::short(t)), cursor) {
+    let known = match (term.filter(|t| text::short(t)), cursor) {
         (None, _) => None,
         (Some(_), Some(c)) => Some(c.total),
         (Some(_), None) => Some(count(db, query).await?),

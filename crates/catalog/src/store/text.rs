@@ -27,10 +27,10 @@
 //! per gram kept exact by triggers. A term matching at least [`DENSE`] entities is then paged
 //! by walking the refs in order (`walk.rs`; `co` on SQLite: 26 ms sorted, 10 ms walked); a
 //! rarer one like any other term. Unfenced, PostgreSQL's planner walked the primary key for
-//! `us`, whose matches are all at the end, 50 ms. Grams as a `tsvector` are cheap
-//! to check on a row; computing them from the text in an expression index, or keeping them as
-//! an array, cost 3-9 µs a row wherever the plan checked rows rather than the index (0.3-1.5 s
-//! for a term in every row).
+//! `us`, whose matches are all at the end, 50 ms. Grams as a `tsvector` are cheap to check on a
+//! row; computing them from the text in an expression index, or keeping them as an array, cost
+//! 3-9 µs a row wherever the plan checked rows rather than the index (0.3-1.5 s for a term in
+//! every row).
 
 use trellis_shared::catalog::query::{EntityQuery, FullText};
 
@@ -71,8 +71,8 @@ pub fn indexed_term(full_text: &FullText) -> Option<&str> {
     (full_text.fields.is_empty() && plain).then_some(term)
 }
 
-/// Whether `term` is too short for trigrams and is looked up among the grams. On SQLite, how
-/// a page of it is read depends on how many entities it matches (see the module doc).
+/// Whether `term` is too short for trigrams and is looked up among the grams; how a page of it
+/// is read depends on how many entities it matches (see the module doc).
 pub fn short(term: &str) -> bool {
     term.chars().count() < 3
 }
@@ -161,10 +161,10 @@ pub fn push_text_count(sql: &mut Sql, term: &str) {
 /// With a `walk` (a short term matching at least [`DENSE`] entities), the rows are walked in
 /// ref order rather than all matches sorted.
 pub fn push_text_page(sql: &mut Sql, term: &str, counted: bool, walk: Option<&Walk>) {
-    let index = index(term);
     if let Some(walk) = walk {
         return walk.push(sql, term);
     }
+    let index = index(term);
     sql.push("t.entity_ref AS c0");
     if sql.sqlite {
         if counted {
