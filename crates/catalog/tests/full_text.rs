@@ -136,8 +136,8 @@ async fn terms_page_in_ref_order_whatever_they_match(backend: TestBackend) {
         ("ledger 1", 100),
         ("\"hi\" 1", 5),
         ("svc-0042", 1),
-        // One or two characters: no trigram, found by their characters and pairs. SQLite
-        // walks a term matching many entities in ref order, and sorts a rarer one's.
+        // One or two characters: no trigram, found by their characters and pairs. A term
+        // matching many entities is walked in ref order, a rarer one's matches are sorted.
         ("42", 20),
         ("\"", 20),
         ("sv", N),
