@@ -101,6 +101,8 @@ pub fn build(state: AppState) -> Router {
             move || trellis_frontend::shell(leptos.clone()),
         )
         .fallback(web::fallback())
+        // Leptos's handlers must not see another request's reactive owner (see the function).
+        .layer(middleware::from_fn(web::isolate_reactive_owner))
         // Innermost first: headers, compression, limits; then the error envelope; outermost the
         // request id, so every layer below (and every log line) sees it.
         .layer(

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response};
+use axum::middleware::Next;
 use leptos::config::LeptosOptions;
+use leptos::reactive::computed::ScopedFuture;
+use leptos::reactive::owner::Owner;
 use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -86,4 +89,18 @@ pub fn request_span(request: &Request<Body>) -> tracing::Span {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+}
+
+/// Runs each request under an empty reactive owner of its own.
+///
+/// Leptos keeps "the current owner" in a thread-local: a page render sets it to the render's
+/// root and leaves it there, and the file and server-function handlers of `leptos_axum` create
+/// their owners as children of whatever is current. On a shared worker thread that was another
+/// request's render, so a file served meanwhile found that page's `ResponseOptions` and took its
+/// headers: the page went out without its nonce CSP and the browser blocked its hydration
+/// script. Polled inside its own root, a request sees only the contexts it provided itself.
+pub async fn isolate_reactive_owner(request: Request<Body>, next: Next) -> Response<Body> {
+    let owner = Owner::new_root(None);
+    let handled = owner.with(|| ScopedFuture::new_untracked(next.run(request)));
+    handled.await
 }

@@ -2,7 +2,7 @@
 // chunk loads only when that view is opened.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, openRecording, startServer } from "./server.mjs";
+import { launchBrowser, newContext, openRecording, startServer } from "./server.mjs";
 
 let server;
 let browser;
@@ -21,7 +21,7 @@ const difference = (a, b) => [...a].filter((x) => !b.has(x));
 
 describe("Trellis in Chromium", () => {
   test("pages are server-rendered before any script runs", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await newContext(browser, { javaScriptEnabled: false });
     const page = await context.newPage();
     for (const [path, heading] of [["/", "Home"], ["/catalog", "Catalog"], ["/compute", "Compute"], ["/admin", "Admin"]]) {
       const res = await page.goto(server.base + path);
@@ -36,7 +36,7 @@ describe("Trellis in Chromium", () => {
   });
 
   test("hydration makes the theme switch work", async () => {
-    const context = await browser.newContext({ colorScheme: "light" });
+    const context = await newContext(browser, { colorScheme: "light" });
     const { page } = await openRecording(context, server.base + "/");
     const toggle = page.locator("button.theme-toggle");
     assert.equal(await toggle.getAttribute("aria-pressed"), "false");
@@ -51,7 +51,7 @@ describe("Trellis in Chromium", () => {
 
   test("each view's chunk loads only when the view is opened", async () => {
     const fresh = async (path) => {
-      const context = await browser.newContext();
+      const context = await newContext(browser);
       const rec = await openRecording(context, server.base + path);
       const html = await (await fetch(server.base + path)).text();
       await context.close();
@@ -72,7 +72,7 @@ describe("Trellis in Chromium", () => {
     assert.ok(catalogOnly.some((c) => catalog.html.includes(c)), `no preload of ${catalogOnly} in /catalog HTML`);
 
     // Client-side navigation from / to /catalog fetches the catalog chunk then, without a reload.
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const { page, wasm } = await openRecording(context, server.base + "/");
     const before = new Set(wasm);
     await page.evaluate(() => { window.__sameDocument = true; });

@@ -4,7 +4,7 @@
 // the header and its teams' components, with the page hydrated under the nonce CSP.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launchBrowser, startServer } from "./server.mjs";
+import { hydrated, launchBrowser, newContext, startServer } from "./server.mjs";
 
 const SIGN_IN = "http://sso.invalid/oauth2/start";
 const ME = { "X-Forwarded-Email": "demo.user@acme.example" };
@@ -23,7 +23,7 @@ describe("proxy sign-in in Chromium", () => {
   });
 
   test("an unauthenticated browser is redirected to sign in", async () => {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await context.newPage();
     const signIn = page.waitForRequest((r) => r.url().startsWith(SIGN_IN));
     // The identity provider's host does not resolve here: the navigation ends there, failed.
@@ -35,14 +35,14 @@ describe("proxy sign-in in Chromium", () => {
   });
 
   test("a signed-in browser sees its name and its teams' components", async () => {
-    const context = await browser.newContext({ extraHTTPHeaders: ME });
+    const context = await newContext(browser, { extraHTTPHeaders: ME });
     const page = await context.newPage();
     const violations = [];
     page.on("console", (msg) => {
       if (msg.text().includes("Content Security Policy")) violations.push(msg.text());
     });
     await page.goto(`${server.base}/catalog?mine=1`);
-    await page.waitForSelector("body[data-hydrated=true]", { timeout: 20_000 });
+    await hydrated(page);
     assert.equal((await page.textContent(".viewer")).trim(), "Demo User");
     assert.equal(await page.getAttribute(".viewer", "data-user"), "user:default/demo.user");
     const rows = await page.$$eval("tbody tr", (trs) => trs.length);
@@ -54,10 +54,10 @@ describe("proxy sign-in in Chromium", () => {
   });
 
   test("an admin finds an action in the audit log", async () => {
-    const context = await browser.newContext({ extraHTTPHeaders: ME });
+    const context = await newContext(browser, { extraHTTPHeaders: ME });
     const page = await context.newPage();
     await page.goto(`${server.base}/admin`);
-    await page.waitForSelector("body[data-hydrated=true]", { timeout: 20_000 });
+    await hydrated(page);
     // A same-origin mutation from the page: refresh everything (admins may).
     const status = await page.evaluate(async () => {
       const res = await fetch("/api/catalog/refresh", {

@@ -2,7 +2,7 @@
 // back button), search, paging, entity pages with the dependency graph and impact analysis.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, startServer } from "./server.mjs";
+import { hydrated, launchBrowser, newContext, startServer } from "./server.mjs";
 
 let server;
 let browser;
@@ -21,7 +21,7 @@ const rowCount = (page) => page.locator("table.entities tbody tr").count();
 
 describe("catalog in Chromium", () => {
   test("without JavaScript the list and entity pages are complete", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await newContext(browser, { javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(server.base + "/catalog?kind=component&lifecycle=deprecated");
     const n = await rowCount(page);
@@ -38,10 +38,10 @@ describe("catalog in Chromium", () => {
   });
 
   test("filters change the URL, the back button restores them", async () => {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await context.newPage();
     await page.goto(server.base + "/catalog");
-    await page.waitForSelector("body[data-hydrated]");
+    await hydrated(page);
     assert.equal(await rowCount(page), 25);
     await page.evaluate(() => { window.__sameDocument = true; });
     await page.selectOption('select[name="kind"]', "Component");
@@ -68,14 +68,15 @@ describe("catalog in Chromium", () => {
     await page.click('button[type="submit"]');
     await page.waitForURL(/q=auth/);
     await page.waitForFunction(() => [...document.querySelectorAll("table.entities tbody tr")].every((r) => /auth/i.test(r.textContent)));
+    assert.deepEqual(context.problems, [], "the pages reported no errors");
     await context.close();
   });
 
   test("paging and navigating to an entity and its team", async () => {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await context.newPage();
     await page.goto(server.base + "/catalog?kind=user");
-    await page.waitForSelector("body[data-hydrated]");
+    await hydrated(page);
     const first = await page.textContent("table.entities tbody tr td a");
     await page.click('a[rel="next"]');
     await page.waitForURL(/cursor=/);
@@ -84,7 +85,7 @@ describe("catalog in Chromium", () => {
     await page.waitForFunction((f) => document.querySelector("table.entities tbody tr td a")?.textContent === f, first);
 
     await page.goto(server.base + "/catalog?q=config-service");
-    await page.waitForSelector("body[data-hydrated]");
+    await hydrated(page);
     await page.click('table.entities a:text-is("Config Service")');
     await page.waitForFunction(() => document.querySelector("h1")?.textContent === "Config Service");
     await page.waitForSelector(".graph svg");
@@ -93,6 +94,7 @@ describe("catalog in Chromium", () => {
     await owner.click();
     await page.waitForSelector("text=Owned by this team");
     assert.match(await page.textContent("h1"), /team|platform|observability|runtime/i);
+    assert.deepEqual(context.problems, [], "the pages reported no errors");
     await context.close();
   });
 });

@@ -86,6 +86,27 @@ export async function launchBrowser() {
   });
 }
 
+// A browser context that keeps what its pages reported (console errors, uncaught exceptions), so a
+// page that never hydrates says why (a blocked script, a panic) instead of only timing out.
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const problems = [];
+  context.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
+  context.on("weberror", (e) => problems.push(`uncaught: ${e.error().message}`));
+  context.problems = problems;
+  return context;
+}
+
+// Waits until the app in `page` has hydrated; a timeout names what the page reported.
+export async function hydrated(page, timeout = 20_000) {
+  try {
+    await page.waitForSelector("body[data-hydrated=true]", { timeout });
+  } catch (e) {
+    const problems = page.context().problems ?? [];
+    throw new Error(`${e.message}\n${problems.join("\n") || "(the page reported no errors)"}`);
+  }
+}
+
 // Opens `path` in a new page and records every WASM file the page fetches.
 export async function openRecording(context, url) {
   const page = await context.newPage();
@@ -95,7 +116,7 @@ export async function openRecording(context, url) {
     if (u.pathname.endsWith(".wasm")) wasm.add(u.pathname);
   });
   await page.goto(url);
-  await page.waitForSelector("body[data-hydrated=true]", { timeout: 20_000 });
+  await hydrated(page);
   await page.waitForLoadState("networkidle");
   return { page, wasm };
 }

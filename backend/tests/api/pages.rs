@@ -152,3 +152,52 @@ async fn building_routers_does_not_stall_pages_being_rendered() {
     let built = builder.join().expect("builder thread");
     assert!(built > 0, "routers were built while pages rendered");
 }
+
+/// A file served while a page is rendering on the same thread leaves that page's headers alone.
+/// Leptos keeps the current reactive owner in a thread-local that a page render sets and never
+/// clears, and its file handler looks `ResponseOptions` up from a child of that owner: without
+/// the router isolating each request, the file took the page's CSP with its nonce, the page
+/// fell back to the nonce-less policy and the browser blocked its hydration script (seen in
+/// the end-to-end tests about once in 150 navigations). `#[tokio::test]` runs both requests
+/// on one thread, as a busy worker thread does.
+#[tokio::test]
+async fn files_served_during_a_page_render_leave_its_headers_alone() {
+    use std::future::{poll_fn, Future};
+    use std::task::Poll;
+    use tower::ServiceExt;
+
+    let app = TestApp::new(TestBackend::Sqlite).await;
+    let request = Request::get("/catalog?q=service")
+        .body(Body::empty())
+        .expect("req");
+    let mut page = Box::pin(app.router.clone().oneshot(request));
+    let mut files = 0;
+    let response = loop {
+        // One poll of the page, then a whole file request while the page waits on its data.
+        if let Poll::Ready(done) = poll_fn(|cx| Poll::Ready(page.as_mut().poll(cx))).await {
+            break done.expect("infallible router");
+        }
+        let file = app.get("/robots.txt").await;
+        assert_eq!(file.status, 200);
+        assert!(
+            !file
+                .header("content-security-policy")
+                .unwrap_or_default()
+                .contains("nonce"),
+            "the file took the page's policy: {:?}",
+            file.header("content-security-policy")
+        );
+        files += 1;
+    };
+    assert!(files > 0, "the page never waited, so nothing was tested");
+    let policy = response
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        policy.contains("'nonce-"),
+        "the page lost its policy: {policy}"
+    );
+}
