@@ -62,6 +62,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     }))
 }
 
+/// How long a stopping server waits for its database connections to close.
+const DB_CLOSE_LIMIT: Duration = Duration::from_secs(3);
+
 /// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.server.listen;
@@ -105,7 +108,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     for sync in syncs {
         sync.abort();
     }
-    db.close().await;
+    // Connections still held by a job being aborted are waited for, but not forever.
+    if tokio::time::timeout(DB_CLOSE_LIMIT, db.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "database connections still busy {} s after shutdown; exiting anyway",
+            DB_CLOSE_LIMIT.as_secs()
+        );
+    }
     tracing::info!("stopped");
     Ok(())
 }
