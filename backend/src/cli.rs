@@ -97,6 +97,8 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(run(cli.command, loaded.config));
+    // A blocking task still running (a read stuck in the kernel) must not keep the process up.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -51,7 +51,13 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
             config.auth.sign_out_url.clone(),
             config.auth.mode == trellis_auth::AuthMode::Guest,
         );
+    let (file_roots, skipped) = config.file_roots()?;
+    for reason in skipped {
+        tracing::warn!(%reason, "a configured location's folder is not a file root for registrations (catalog.fileRoots)");
+    }
     Ok(AppState::new(App {
+        file_roots,
+        shutdown: tokio_util::sync::CancellationToken::new(),
         config,
         db,
         leptos,
@@ -75,6 +81,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let state = build_state(config).await?;
     let db = state.db.clone();
+    let shutdown = state.shutdown.clone();
     let refresher = crate::jobs::catalog_refresh::spawn(state.clone());
     let syncs = crate::jobs::ldap_sync::spawn(state.clone());
     let app = crate::router::build(state);
@@ -104,6 +111,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         result = server => result.context("server failed")?,
         () = deadline => tracing::warn!("shutdown grace period over; dropping remaining requests"),
     }
+    // Catalog reads in flight stop at their next file or chunk; jobs are dropped.
+    shutdown.cancel();
     refresher.abort();
     for sync in syncs {
         sync.abort();

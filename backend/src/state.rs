@@ -26,6 +26,10 @@ pub struct App {
     pub identities: Arc<trellis_auth::Identities>,
     /// The access policy.
     pub policy: Arc<trellis_auth::Policy>,
+    /// Folders file locations may be registered from (`catalog.fileRoots`, resolved).
+    pub file_roots: trellis_catalog::FileRoots,
+    /// Cancelled when the server stops: background work and catalog reads end early.
+    pub shutdown: tokio_util::sync::CancellationToken,
 }
 
 /// Handle extracted by handlers with `State<AppState>`.

@@ -65,6 +65,8 @@ impl Config {
                 ));
             }
         }
+        self.catalog.validate_bounds()?;
+        self.file_roots()?;
         if !(10..=86_400).contains(&self.catalog.refresh_interval_secs) {
             return Err(ConfigError::key(
                 "catalog.refresh_interval_secs",

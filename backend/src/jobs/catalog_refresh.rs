@@ -10,7 +10,6 @@ use chrono::Utc;
 use trellis_catalog::store::{
     apply_stream, list_locations, stream_locations, sync_config_locations, ApplySummary, Scope,
 };
-use trellis_catalog::ReadOptions;
 use trellis_store::jobs::Outcome;
 
 use crate::state::AppState;
@@ -28,10 +27,7 @@ pub async fn run(state: &AppState) -> anyhow::Result<ApplySummary> {
         .map(|l| l.spec())
         .collect();
     let registered: BTreeSet<String> = locations.iter().map(|l| l.key()).collect();
-    let options = ReadOptions {
-        max_file_bytes: state.config.catalog.max_file_bytes,
-        ..ReadOptions::default()
-    };
+    let options = state.config.catalog.read_options(state.shutdown.clone());
     let run_id = state.db.start_job_run(JOB, Utc::now()).await?;
     let started = std::time::Instant::now();
     // The read streams into the apply: reading and writing overlap, and the catalog is never

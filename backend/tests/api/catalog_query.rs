@@ -229,7 +229,14 @@ async fn batches_deletes_and_validates(backend: TestBackend) {
 }
 
 async fn locations_register_and_unregister(backend: TestBackend) {
-    let app = app_with_examples(backend).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let examples = examples();
+    let app = TestApp::with_config(backend, |c| {
+        c.catalog.locations = vec![LocationSpec::file(format!("{examples}/all.yaml"))];
+        c.catalog.file_roots = Some(vec![dir.path().to_path_buf()]);
+    })
+    .await;
+    assert_eq!(app.post("/api/catalog/refresh").await.status, 200);
     let listed = app.get("/api/catalog/locations").await.json();
     assert_eq!(
         listed.as_array().expect("list").len(),
@@ -244,7 +251,6 @@ async fn locations_register_and_unregister(backend: TestBackend) {
         409
     );
 
-    let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("catalog-info.yaml");
     std::fs::write(&file, "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: registered\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n").expect("write");
     let body = json!({ "type": "file", "target": file.display().to_string() });

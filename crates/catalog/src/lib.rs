@@ -8,7 +8,7 @@
 pub mod read;
 
 pub use read::{
-    read_locations, read_locations_into, CatalogRead, Issue, Level, LocationSpec, ReadEntity,
-    ReadOptions,
+    read_locations, read_locations_into, CatalogRead, FileRoots, Issue, Level, LocationSpec,
+    ReadEntity, ReadOptions,
 };
 pub mod store;

@@ -9,7 +9,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use trellis_catalog::store::{self, StoredLocation};
-use trellis_catalog::{read_locations, LocationSpec, ReadOptions};
+use trellis_catalog::{read_locations, LocationSpec};
 use trellis_shared::catalog::{EntityRef, ANNOTATION_ORIGIN_LOCATION};
 
 use super::params::Params;
@@ -152,14 +152,18 @@ async fn create_checked(
     if body.target.trim().is_empty() {
         return Err(AppError::Input("target: must not be empty".into()));
     }
+    // Only metadata is looked at here: a device, FIFO or path outside the roots is refused
+    // before anything is opened. The location is stored under its resolved target.
+    let (roots, asked) = (state.file_roots.clone(), body.target.clone());
+    let target = tokio::task::spawn_blocking(move || roots.check(&asked))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Input)?;
     let spec = LocationSpec {
         location_type: body.location_type,
-        target: body.target,
+        target,
     };
-    let options = ReadOptions {
-        max_file_bytes: state.config.catalog.max_file_bytes,
-        ..ReadOptions::default()
-    };
+    let options = state.config.catalog.read_options(state.shutdown.clone());
     let to_read = spec.clone();
     let read = tokio::task::spawn_blocking(move || read_locations(&[to_read], &options))
         .await

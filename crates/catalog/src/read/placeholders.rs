@@ -1,28 +1,56 @@
 //! Backstage's placeholders: a mapping with the single key `$text`, `$json` or `$yaml` is replaced
-//! by the content of the file it names (relative to the descriptor's folder). URLs are not
-//! fetched — Trellis reads no network locations — so such a field keeps the URL as its value and
-//! a warning says so.
+//! by the content of the file it names, relative to the descriptor's folder.
+//!
+//! The file must be a regular file inside the registered location's folder ([`Root`]): an
+//! absolute path, `..` out of the folder, a symlink out of it, a device, FIFO or socket, or a
+//! file over the size limit is refused, and the entity is then not stored from this read (the
+//! version stored before, if any, stays), with an error naming the field and the reason. URLs
+//! are not fetched — Trellis reads no network locations — so such a field keeps the URL as its
+//! value and a warning says so.
 
 use std::path::Path;
 
 use serde_json::Value;
+use tokio_util::sync::CancellationToken;
 
-/// Replaces placeholders in `value`; returns warnings for the ones it could not resolve.
-pub(super) fn resolve(value: &mut Value, dir: &Path) -> Vec<String> {
-    let mut warnings = Vec::new();
-    walk(value, dir, "", &mut warnings);
-    warnings
+use super::confine::{Budget, Root};
+
+/// What resolving one document's placeholders found.
+#[derive(Debug, Default)]
+pub(super) struct Resolved {
+    /// Placeholders refused or unreadable: the entity must not be stored.
+    pub errors: Vec<String>,
+    /// Placeholders left as they are (URLs).
+    pub warnings: Vec<String>,
 }
 
-fn walk(value: &mut Value, dir: &Path, path: &str, warnings: &mut Vec<String>) {
+/// How placeholders are read: inside `root`, relative to `dir` (the descriptor's folder inside
+/// it), each file at most `max_bytes`, charged to `budget`.
+pub(super) struct Reader<'a> {
+    pub root: &'a Root,
+    pub dir: &'a Path,
+    pub max_bytes: u64,
+    pub budget: &'a mut Budget,
+    pub stop: &'a CancellationToken,
+}
+
+/// Replaces placeholders in `value`.
+pub(super) fn resolve(value: &mut Value, reader: &mut Reader<'_>) -> Resolved {
+    let mut found = Resolved::default();
+    walk(value, reader, "", &mut found);
+    found
+}
+
+fn walk(value: &mut Value, reader: &mut Reader<'_>, path: &str, found: &mut Resolved) {
     if let Some((kind, target)) = placeholder(value) {
-        *value = match load(&kind, &target, dir) {
-            Ok(v) => v,
-            Err(message) => {
-                warnings.push(format!("{path}: {message}"));
-                Value::String(target)
+        match load(&kind, &target, reader) {
+            Ok(v) => *value = v,
+            Err(Problem::Url(message)) => {
+                found.warnings.push(format!("{path}: {message}"));
+                *value = Value::String(target);
             }
-        };
+            Err(Problem::Refused(message)) => found.errors.push(format!("{path}: {message}")),
+        }
         return;
     }
     match value {
@@ -33,12 +61,12 @@ fn walk(value: &mut Value, dir: &Path, path: &str, warnings: &mut Vec<String>) {
                 } else {
                     format!("{path}.{k}")
                 };
-                walk(v, dir, &child, warnings);
+                walk(v, reader, &child, found);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter_mut().enumerate() {
-                walk(v, dir, &format!("{path}[{i}]"), warnings);
+                walk(v, reader, &format!("{path}[{i}]"), found);
             }
         }
         _ => {}
@@ -60,20 +88,51 @@ fn placeholder(value: &Value) -> Option<(String, String)> {
     })
 }
 
-fn load(kind: &str, target: &str, dir: &Path) -> Result<Value, String> {
+enum Problem {
+    /// Not fetched, kept as the URL.
+    Url(String),
+    /// Refused or unreadable: the entity is not stored.
+    Refused(String),
+}
+
+fn load(kind: &str, target: &str, reader: &mut Reader<'_>) -> Result<Value, Problem> {
     if target.is_empty() {
-        return Err(format!("${kind} needs a file name"));
+        return Err(Problem::Refused(format!("${kind} needs a file name")));
     }
     if target.contains("://") {
-        return Err(format!(
+        return Err(Problem::Url(format!(
             "${kind} {target} was not fetched: Trellis does not read URLs; the field holds the URL"
-        ));
+        )));
     }
-    let path = dir.join(target);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("${kind} {target}: {e}"))?;
+    let refused = |reason: String| Problem::Refused(format!("${kind} {target} refused: {reason}"));
+    if Path::new(target).is_absolute() {
+        return Err(refused(super::confine::Refusal::Absolute.to_string()));
+    }
+    let text = reader
+        .root
+        .read_text(
+            &reader.dir.join(target),
+            reader.max_bytes,
+            reader.budget,
+            reader.stop,
+        )
+        .map_err(|r| refused(r.to_string()))?;
+    // Parse errors name the line and column only: the content of the file stays out of them.
     match kind {
-        "json" => serde_json::from_str(&text).map_err(|e| format!("$json {target}: {e}")),
-        "yaml" => serde_yaml_ng::from_str(&text).map_err(|e| format!("$yaml {target}: {e}")),
+        "json" => serde_json::from_str(&text).map_err(|e| {
+            refused(format!(
+                "invalid JSON at line {}, column {}",
+                e.line(),
+                e.column()
+            ))
+        }),
+        "yaml" => serde_yaml_ng::from_str(&text).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
+                .unwrap_or_default();
+            refused(format!("invalid YAML{at}"))
+        }),
         _ => Ok(Value::String(text)),
     }
 }

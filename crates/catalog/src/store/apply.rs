@@ -330,9 +330,10 @@ fn removals<'a>(
     stored
         .iter()
         .filter(|(entity_ref, s)| stage.scope.owns(&s.origin) && !stage.seen.contains(*entity_ref))
-        .filter(|(_, s)| {
+        .filter(|(entity_ref, s)| {
             let failed = tail.incomplete_origins.contains(&s.origin)
-                || tail.unreadable_files.contains(&s.file);
+                || tail.unreadable_files.contains(&s.file)
+                || tail.failed_entities.contains(entity_ref.as_str());
             let registered = registered.is_none_or(|r| r.contains(&s.origin));
             !(registered && failed)
         })
