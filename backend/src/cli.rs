@@ -113,11 +113,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => crate::server::serve(config).await,
         Command::Migrate { status } => {
-            let db = crate::server::connect_db(&config).await?;
+            let db = trellis_services::connect_db(&config).await?;
+            let sets = trellis_services::migration_sets(&crate::plugins::plugins());
             let report = if status {
-                db.migration_status().await?
+                db.migration_status(&sets).await?
             } else {
-                db.migrate().await?
+                db.migrate(&sets).await?
             };
             println!(
                 "{} database: {} migrations applied, {} pending",
@@ -147,9 +148,10 @@ async fn sync_ldap(config: &Config, id: Option<String>) -> anyhow::Result<()> {
         !ids.is_empty(),
         "no LDAP org provider is configured (catalog.providers.ldapOrg)"
     );
-    let db = crate::server::connect_db(config).await?;
+    let db = trellis_services::connect_db(config).await?;
     if config.database.migrate_on_start {
-        db.migrate().await?;
+        db.migrate(&trellis_services::migration_sets(&crate::plugins::plugins()))
+            .await?;
     }
     let tty = std::io::stderr().is_terminal();
     let mut failed = 0;
@@ -164,7 +166,8 @@ async fn sync_ldap(config: &Config, id: Option<String>) -> anyhow::Result<()> {
                 eprintln!("[{id}] {elapsed:6.1} s  {line}");
             }
         };
-        let result = crate::jobs::ldap_sync::run(&db, providers, &id, &mut progress).await;
+        let result =
+            trellis_services::ldap::sync_recorded(&db, providers, &id, &mut progress).await;
         if tty {
             eprintln!();
         }

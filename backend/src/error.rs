@@ -1,47 +1,85 @@
 //! The one error type of every HTTP handler, and the middleware that turns it into Backstage's
 //! error envelope.
 //!
-//! A handler returns [`AppError`]; its response carries an [`ErrorInfo`] extension and no body.
-//! [`error_envelope`] then writes the JSON body with the request's method, URL and request id, and
-//! logs server errors with their internal cause, which never reaches the client.
+//! A handler returns [`AppError`] (service errors convert into it, keeping their kind); its
+//! response carries an [`ErrorInfo`] extension and no body. [`error_envelope`] then writes the
+//! JSON body with the request's method, URL and request id, and logs server errors with their
+//! internal cause, which never reaches the client.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use trellis_shared::api::{ErrorDetail, ErrorEnvelope, RequestInfo, ResponseInfo};
-use trellis_store::StoreError;
+use trellis_services::ServiceError;
+use trellis_shared::api::{ErrorDetail, ErrorEnvelope, ErrorKind, RequestInfo, ResponseInfo};
 
 /// Result of handlers.
 pub type AppResult<T> = Result<T, AppError>;
 
-/// Everything a handler can fail with.
+/// Everything a handler can fail with: a kind (which decides the status, as for the pages'
+/// server functions) and a message, or an internal cause that is logged, not shown.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// Bad input; the message names the parameter or field.
-    #[error("{0}")]
-    Input(String),
-    /// No identity: sign in first.
-    #[error("{0}")]
-    Unauthorized(String),
-    /// Signed in, but not allowed.
-    #[error("{0}")]
-    Forbidden(String),
-    /// The thing asked for does not exist.
-    #[error("{0}")]
-    NotFound(String),
-    /// The route exists, but not for this method.
-    #[error("{0}")]
-    MethodNotAllowed(String),
-    /// The change conflicts with stored state.
-    #[error("{0}")]
-    Conflict(String),
-    /// A dependency (database, directory, API) is not available right now.
-    #[error("{0}")]
-    Unavailable(String),
+    /// A failure the client may be told about.
+    #[error("{1}")]
+    Public(ErrorKind, String),
     /// A bug or unexpected failure; the detail is logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// Bad input; the message names the parameter or field.
+    pub fn input(message: impl Into<String>) -> Self {
+        AppError::Public(ErrorKind::Input, message.into())
+    }
+
+    /// Missing (or not readable by the caller).
+    pub fn not_found(message: impl Into<String>) -> Self {
+        AppError::Public(ErrorKind::NotFound, message.into())
+    }
+
+    /// No identity.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        AppError::Public(ErrorKind::Unauthorized, message.into())
+    }
+
+    /// Not allowed.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        AppError::Public(ErrorKind::Forbidden, message.into())
+    }
+
+    /// A dependency is unavailable right now.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        AppError::Public(ErrorKind::Unavailable, message.into())
+    }
+
+    /// The route exists, not for this method.
+    pub fn method_not_allowed(message: impl Into<String>) -> Self {
+        AppError::Public(ErrorKind::MethodNotAllowed, message.into())
+    }
+
+    fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::Public(kind, _) => *kind,
+            AppError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Internal(cause) => AppError::Internal(cause),
+            other => AppError::Public(other.kind(), other.to_string()),
+        }
+    }
+}
+
+impl From<trellis_store::StoreError> for AppError {
+    fn from(e: trellis_store::StoreError) -> Self {
+        ServiceError::from(e).into()
+    }
 }
 
 /// What [`error_envelope`] needs to write the body; set by [`AppError::into_response`].
@@ -55,53 +93,20 @@ pub struct ErrorInfo {
     pub internal: Option<String>,
 }
 
-impl AppError {
-    fn status_and_name(&self) -> (StatusCode, &'static str) {
-        match self {
-            AppError::Input(_) => (StatusCode::BAD_REQUEST, "InputError"),
-            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "AuthenticationError"),
-            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "NotAllowedError"),
-            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "NotFoundError"),
-            AppError::MethodNotAllowed(_) => {
-                (StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowedError")
-            }
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "ConflictError"),
-            AppError::Unavailable(_) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailableError")
-            }
-            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Error"),
-        }
-    }
-}
-
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Invalid { .. } | StoreError::UnsupportedUrl(_) => {
-                AppError::Input(e.to_string())
-            }
-            StoreError::NotFound(what) => AppError::NotFound(format!("{what} not found")),
-            StoreError::Conflict(msg) => AppError::Conflict(msg),
-            StoreError::Database(sqlx::Error::PoolTimedOut) => {
-                AppError::Unavailable("the database is busy".into())
-            }
-            other => AppError::Internal(anyhow::Error::new(other)),
-        }
-    }
-}
-
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, name) = self.status_and_name();
+        let kind = self.kind();
+        let status =
+            StatusCode::from_u16(kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let info = match &self {
             AppError::Internal(e) => ErrorInfo {
-                name,
-                message: "Internal server error; see the server log for this request id".into(),
+                name: kind.name(),
+                message: trellis_shared::api::INTERNAL_MESSAGE.into(),
                 internal: Some(format!("{e:#}")),
             },
-            other => ErrorInfo {
-                name,
-                message: other.to_string(),
+            AppError::Public(_, message) => ErrorInfo {
+                name: kind.name(),
+                message: message.clone(),
                 internal: None,
             },
         };

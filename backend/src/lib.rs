@@ -1,16 +1,16 @@
 //! The Trellis server.
 //!
-//! `cli` parses the command line, `config` loads and validates the YAML config once, `server`
-//! starts the database, the router and the listener, `router` lists every HTTP route, `auth`
-//! establishes who is asking and checks what they may do, `api` holds the JSON handlers and `web`
-//! the server-side rendering of the Leptos app and its static files.
+//! `cli` parses the command line (the typed config is `trellis_services::config`), `plugins`
+//! lists every plugin once, `server` starts the services, the router and the listener,
+//! `router` lists every HTTP route, `auth` establishes who is asking, `api` holds the JSON
+//! handlers (thin: each parses, calls one service method, shapes the answer) and `web` the
+//! server-side rendering of the Leptos app and its static files.
 
 pub mod api;
 pub mod auth;
 pub mod cli;
-pub mod config;
 pub mod error;
-pub mod jobs;
+pub mod plugins;
 pub mod router;
 pub mod server;
 pub mod state;
@@ -18,4 +18,5 @@ pub mod telemetry;
 pub mod web;
 
 pub use error::{AppError, AppResult};
-pub use state::{App, AppState};
+pub use state::AppState;
+pub use trellis_services::config;

@@ -1,4 +1,5 @@
-//! Every HTTP route of Trellis, in one place.
+//! Every HTTP route of Trellis, in one place. The API routes are grouped per plugin; the
+//! registry (`plugins.rs`) says where each group is mounted under `/api`.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -16,56 +17,95 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{catalog, health, method_not_allowed, no_such_route};
+use crate::api::{self, catalog, health, method_not_allowed, no_such_route};
 use crate::error::error_envelope;
 use crate::state::AppState;
 use crate::web;
 
-/// The JSON API under `/api`.
-fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(health::get_health))
-        .route("/readyz", get(health::get_readiness))
-        .nest("/catalog", catalog_routes())
-        .route("/audit/events", get(crate::api::audit::list))
-        .route(
-            "/permission/authorize",
-            post(crate::api::permission::authorize),
-        )
-        .fallback(no_such_route)
-        .method_not_allowed_fallback(method_not_allowed)
-}
-
-/// Backstage's catalog API, under `/api/catalog`.
-fn catalog_routes() -> Router<AppState> {
-    use catalog::{entities, facets, locations, openapi, providers, query, refresh, validate};
+/// Backstage's catalog API (the catalog plugin), under `/api/catalog`.
+pub fn catalog_routes() -> Router<AppState> {
+    use catalog::{entities, facets, locations, openapi, query, refresh, validate};
     Router::new()
         .route("/openapi.json", get(openapi::get_openapi))
         .route("/entities", get(query::get_entities))
-        .route("/entities/by-query", get(query::get_by_query))
-        .route("/entities/by-refs", post(entities::post_by_refs))
+        .route(
+            "/entities/by-query",
+            get(query::get_entities_by_query).post(query::post_entities_by_query),
+        )
+        .route("/entities/by-refs", post(entities::post_entities_by_refs))
         .route(
             "/entities/by-name/{kind}/{namespace}/{name}",
             get(entities::get_entity_by_name),
         )
         .route(
-            "/entities/by-uid/{uid}",
-            get(entities::get_entity_by_uid_handler).delete(entities::delete_entity_by_uid_handler),
+            "/entities/by-name/{kind}/{namespace}/{name}/ancestry",
+            get(entities::get_entity_ancestry),
         )
-        .route("/entity-facets", get(facets::get_facets))
+        .route(
+            "/entities/by-uid/{uid}",
+            get(entities::get_entity_by_uid).delete(entities::delete_entity_by_uid),
+        )
+        .route(
+            "/entity-facets",
+            get(facets::get_entity_facets).post(facets::post_entity_facets),
+        )
         .route("/refresh", post(refresh::post_refresh))
         .route("/validate-entity", post(validate::post_validate))
-        .route("/locations", get(locations::list).post(locations::create))
+        .route("/analyze-location", post(locations::analyze_location))
+        .route(
+            "/locations",
+            get(locations::list_locations).post(locations::create_location),
+        )
+        .route("/locations/by-query", post(locations::query_locations))
         .route(
             "/locations/{id}",
-            get(locations::get_one).delete(locations::delete),
+            get(locations::get_location)
+                .put(locations::update_location)
+                .delete(locations::delete_location),
         )
         .route(
             "/locations/by-entity/{kind}/{namespace}/{name}",
-            get(locations::by_entity),
+            get(locations::get_location_by_entity),
         )
-        .route("/providers", get(providers::list))
-        .route("/providers/ldap-org/{id}/sync", post(providers::sync_ldap))
+}
+
+/// Entity providers (the LDAP org plugin), under `/api/catalog/providers`.
+pub fn provider_routes() -> Router<AppState> {
+    use catalog::providers;
+    Router::new()
+        .route("/", get(providers::list_providers))
+        .route("/ldap-org/{id}/sync", post(providers::sync_provider))
+}
+
+/// Access control and the audit log (the auth plugin), under `/api`.
+pub fn auth_routes() -> Router<AppState> {
+    Router::new()
+        .route("/audit/events", get(api::audit::list_audit_events))
+        .route("/permission/authorize", post(api::permission::authorize))
+}
+
+/// Background runs (the platform), under `/api/jobs`.
+pub fn jobs_routes() -> Router<AppState> {
+    Router::new().route("/runs/{id}", get(api::jobs::get_job_run))
+}
+
+/// The JSON API under `/api`: the probes, then each plugin's routes where the registry mounts
+/// them.
+fn api_routes() -> Router<AppState> {
+    let mut api = Router::new()
+        .route("/healthz", get(health::get_health))
+        .route("/readyz", get(health::get_readiness));
+    for registered in crate::plugins::registry() {
+        if let Some((mount, routes)) = registered.api {
+            api = if mount == "/" {
+                api.merge(routes())
+            } else {
+                api.nest(mount, routes())
+            };
+        }
+    }
+    api.fallback(no_such_route)
+        .method_not_allowed_fallback(method_not_allowed)
 }
 
 /// The page routes, generated once per process. While Leptos generates the list it suppresses
@@ -83,22 +123,23 @@ fn page_routes() -> Vec<AxumRouteListing> {
 pub fn build(state: AppState) -> Router {
     let pages = page_routes();
     let leptos = state.leptos.clone();
-    // What the pages' server functions reach the store through (same for SSR and /_sf calls).
-    let portal = state.portal.clone();
+    // What the pages' server functions reach the service layer through: the same `Arc` the
+    // handlers have, for SSR and `/_sf` calls alike.
+    let services = state.services.clone();
     Router::new()
         // Probes at the root, where Kubernetes and load balancers look for them.
         .route("/healthz", get(health::get_health))
         .route("/readyz", get(health::get_readiness))
         // Prometheus scrapes here (its default metrics path).
-        .route("/metrics", get(crate::api::metrics::get_metrics))
+        .route("/metrics", get(api::metrics::get_metrics))
         .nest("/api", api_routes())
         .route("/auth/guest", get(crate::auth::guest::picker))
         .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))
         .leptos_routes_with_context(
             &state,
             pages,
-            move || leptos::context::provide_context(portal.clone()),
-            move || trellis_frontend::shell(leptos.clone()),
+            move || leptos::context::provide_context(services.clone()),
+            move || trellis_frontend::shell((*leptos).clone()),
         )
         .fallback(web::fallback())
         // Leptos's handlers must not see another request's reactive owner (see the function).

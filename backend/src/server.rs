@@ -1,75 +1,25 @@
-//! Starting and stopping the server: database, migrations, router, listener, graceful shutdown.
+//! Starting and stopping the server: the service layer (database, migrations, plugins), the
+//! router, the listener, background work, graceful shutdown.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use trellis_store::{redact_url, Db, DbOptions};
+use trellis_services::{Config, Services};
 
-use crate::config::Config;
-use crate::state::{App, AppState};
+use crate::state::AppState;
 
-/// Opens the database named in the config.
-pub async fn connect_db(config: &Config) -> anyhow::Result<Db> {
-    let options = DbOptions {
-        max_connections: config.database.max_connections,
-        acquire_timeout: Duration::from_secs(config.database.acquire_timeout_secs),
-    };
-    Db::connect(&config.database.url, &options)
-        .await
-        .with_context(|| format!("cannot open database {}", redact_url(&config.database.url)))
-}
-
-/// Builds the shared state, applying migrations first when `database.migrate_on_start` is on.
+/// Builds the shared state: the services of every registered plugin (applying migrations first
+/// when `database.migrate_on_start` is on) and the rendering options.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
-    let db = connect_db(&config).await?;
-    if config.database.migrate_on_start {
-        let status = db.migrate().await.context("applying database migrations")?;
-        tracing::info!(
-            applied = status.applied,
-            backend = db.backend().as_str(),
-            "database ready"
-        );
-    }
-    let leptos = crate::web::leptos_options(&config.server);
-    if config.demo.enabled {
-        tracing::warn!(catalog = %config.demo.catalog, "DEMO MODE: the demo catalog is loaded; set demo.enabled=false in production");
-    }
-    if config.auth.mode == trellis_auth::AuthMode::Guest {
-        tracing::warn!(user = %config.auth.guest_user, "GUEST MODE: nobody signs in and every visitor acts as a user of their choice; use auth.mode=proxy in production");
-    }
-    let identities = trellis_auth::Identities::new(db.clone(), &config.auth, &config.permission)
-        .map_err(|e| anyhow::anyhow!("auth: {e}"))?;
-    let policy = Arc::new(trellis_auth::Policy::new(
-        config.policy_rules()?,
-        config.permission.everyone_reads,
-    ));
-    let portal = trellis_frontend::api::Portal::new(db.clone(), policy.clone())
-        .with_jobs(crate::jobs::admin_jobs(&config))
-        .with_sign_out(
-            config.auth.sign_out_url.clone(),
-            config.auth.mode == trellis_auth::AuthMode::Guest,
-        );
-    let (file_roots, skipped) = config.file_roots()?;
-    for reason in skipped {
-        tracing::warn!(%reason, "a configured location's folder is not a file root for registrations (catalog.fileRoots)");
-    }
-    Ok(AppState::new(App {
-        file_roots,
-        shutdown: tokio_util::sync::CancellationToken::new(),
-        config,
-        db,
-        leptos,
-        refresh_lock: tokio::sync::Mutex::new(()),
-        portal,
-        identities: Arc::new(identities),
-        policy,
-    }))
+    let leptos = Arc::new(crate::web::leptos_options(&config.server));
+    let services = Services::start(config, crate::plugins::plugins()).await?;
+    Ok(AppState { services, leptos })
 }
 
-/// How long a stopping server waits for its database connections to close.
-const DB_CLOSE_LIMIT: Duration = Duration::from_secs(3);
+/// How long a stopping server waits for background work, then for its database connections.
+const STOP_LIMIT: Duration = Duration::from_secs(3);
 
 /// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
@@ -80,10 +30,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::warn!(path = %pkg.display(), "client assets missing: pages render but do not hydrate; build with `cargo leptos build`");
     }
     let state = build_state(config).await?;
-    let db = state.db.clone();
-    let shutdown = state.shutdown.clone();
-    let refresher = crate::jobs::catalog_refresh::spawn(state.clone());
-    let syncs = crate::jobs::ldap_sync::spawn(state.clone());
+    let services = state.services.clone();
+    let background = services.spawn_background();
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -111,20 +59,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         result = server => result.context("server failed")?,
         () = deadline => tracing::warn!("shutdown grace period over; dropping remaining requests"),
     }
-    // Catalog reads in flight stop at their next file or chunk; jobs are dropped.
-    shutdown.cancel();
-    refresher.abort();
-    for sync in syncs {
-        sync.abort();
-    }
-    // Connections still held by a job being aborted are waited for, but not forever.
-    if tokio::time::timeout(DB_CLOSE_LIMIT, db.close())
+    // Runs, schedulers, services and catalog reads in flight stop at their next step.
+    services.shutdown.cancel();
+    background.wait(STOP_LIMIT).await;
+    // Connections still held by work being stopped are waited for, but not forever.
+    if tokio::time::timeout(STOP_LIMIT, services.db.close())
         .await
         .is_err()
     {
         tracing::warn!(
             "database connections still busy {} s after shutdown; exiting anyway",
-            DB_CLOSE_LIMIT.as_secs()
+            STOP_LIMIT.as_secs()
         );
     }
     tracing::info!("stopped");

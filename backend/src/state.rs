@@ -1,58 +1,38 @@
-//! Shared server state: config, database and rendering options, behind one `Arc`.
+//! Shared server state: the service layer (one `Arc`, also what the pages' server functions
+//! get as their context) and the options for server-side rendering.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use trellis_store::Db;
+use trellis_services::Services;
 
-use crate::config::Config;
-
-/// Everything handlers share. Third-party clients join here as `Arc<dyn Client>` fields.
-#[derive(Debug)]
-pub struct App {
-    /// The validated config.
-    pub config: Config,
-    /// The database pool.
-    pub db: Db,
-    /// Options for server-side rendering (site root, asset names).
-    pub leptos: LeptosOptions,
-    /// Serializes catalog refreshes of this replica (scheduled and on demand).
-    pub refresh_lock: tokio::sync::Mutex<()>,
-    /// The pages' server functions' view of the server (store, policy, caches).
-    pub portal: trellis_frontend::api::Portal,
-    /// Resolves who is asking (proxy headers or guest pick), with a short-lived cache.
-    pub identities: Arc<trellis_auth::Identities>,
-    /// The access policy.
-    pub policy: Arc<trellis_auth::Policy>,
-    /// Folders file locations may be registered from (`catalog.fileRoots`, resolved).
-    pub file_roots: trellis_catalog::FileRoots,
-    /// Cancelled when the server stops: background work and catalog reads end early.
-    pub shutdown: tokio_util::sync::CancellationToken,
-}
-
-/// Handle extracted by handlers with `State<AppState>`.
+/// Handle extracted by handlers with `State<AppState>`; derefs to the [`Services`].
 #[derive(Debug, Clone)]
-pub struct AppState(pub Arc<App>);
-
-impl AppState {
-    /// Wraps the parts into a state.
-    pub fn new(app: App) -> Self {
-        AppState(Arc::new(app))
-    }
+pub struct AppState {
+    /// The service layer.
+    pub services: Arc<Services>,
+    /// Options for server-side rendering (site root, asset names).
+    pub leptos: Arc<LeptosOptions>,
 }
 
 impl Deref for AppState {
-    type Target = App;
+    type Target = Services;
 
-    fn deref(&self) -> &App {
-        &self.0
+    fn deref(&self) -> &Services {
+        &self.services
     }
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos.clone()
+        (*state.leptos).clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Services> {
+    fn from_ref(state: &AppState) -> Self {
+        state.services.clone()
     }
 }

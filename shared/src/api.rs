@@ -5,6 +5,62 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What kind of failure an error is: decides its HTTP status and Backstage's error name, the
+/// same whether the REST API or a page's server function reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// Bad input; the message names the parameter or field.
+    Input,
+    /// No identity: sign in first.
+    Unauthorized,
+    /// Signed in, but not allowed.
+    Forbidden,
+    /// The thing asked for does not exist (or may not be seen).
+    NotFound,
+    /// The route exists, not for this method.
+    MethodNotAllowed,
+    /// The change conflicts with stored state.
+    Conflict,
+    /// A dependency is not available right now.
+    Unavailable,
+    /// A bug or unexpected failure: details are in the server log under the request id.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The HTTP status.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorKind::Input => 400,
+            ErrorKind::Unauthorized => 401,
+            ErrorKind::Forbidden => 403,
+            ErrorKind::NotFound => 404,
+            ErrorKind::MethodNotAllowed => 405,
+            ErrorKind::Conflict => 409,
+            ErrorKind::Unavailable => 503,
+            ErrorKind::Internal => 500,
+        }
+    }
+
+    /// Backstage's error class name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Input => "InputError",
+            ErrorKind::Unauthorized => "AuthenticationError",
+            ErrorKind::Forbidden => "NotAllowedError",
+            ErrorKind::NotFound => "NotFoundError",
+            ErrorKind::MethodNotAllowed => "MethodNotAllowedError",
+            ErrorKind::Conflict => "ConflictError",
+            ErrorKind::Unavailable => "ServiceUnavailableError",
+            ErrorKind::Internal => "Error",
+        }
+    }
+}
+
+/// The message every internal failure shows instead of its cause.
+pub const INTERNAL_MESSAGE: &str = "Internal server error; see the server log for this request id";
+
 /// The body of every error response of the `/api` routes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorEnvelope {

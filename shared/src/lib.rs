@@ -8,3 +8,4 @@ pub mod api;
 pub mod auth;
 pub mod catalog;
 pub mod nav;
+pub mod views;

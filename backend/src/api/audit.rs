@@ -4,10 +4,9 @@
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Serialize;
-use trellis_auth::audit::{self, Event, EventQuery};
-use trellis_auth::{Action, ResourceType};
+use trellis_auth::audit::{Event, EventQuery};
 
-use crate::auth::authorize::{authorize, Act, Actor};
+use crate::auth::caller::Caller;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -19,21 +18,14 @@ pub struct Events {
 }
 
 /// Lists audit events.
-pub async fn list(
+pub async fn list_audit_events(
     State(state): State<AppState>,
-    actor: Actor,
+    Caller(actor): Caller,
     query: Result<Query<EventQuery>, axum::extract::rejection::QueryRejection>,
 ) -> AppResult<Json<Events>> {
     let Query(query) =
-        query.map_err(|e| AppError::Input(format!("invalid query: {}", e.body_text())))?;
-    let act = Act {
-        action: Action::Read,
-        kind: ResourceType::Audit,
-        owners: &[],
-        target: "audit log",
-    };
-    authorize(&state, &actor, act).await?;
+        query.map_err(|e| AppError::input(format!("invalid query: {}", e.body_text())))?;
     Ok(Json(Events {
-        items: audit::list(&state.db, &query).await?,
+        items: state.audit_events(&actor, &query).await?,
     }))
 }

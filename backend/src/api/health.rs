@@ -1,8 +1,11 @@
-//! `/healthz` (the process is up) and `/readyz` (its database is reachable and migrated).
+//! `/healthz` (the process is up) and `/readyz` (its database is reachable and migrated, and
+//! every per-replica service the replica waits for is ready).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use serde::Serialize;
+use trellis_services::jobs::ServiceState;
 use trellis_shared::api::{DatabaseHealth, HealthReport};
 
 use crate::state::AppState;
@@ -18,46 +21,58 @@ pub async fn get_health() -> Json<HealthReport> {
     })
 }
 
-/// Readiness: 200 when the database answers and no migration is pending, else 503.
-pub async fn get_readiness(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
+/// `/readyz`'s answer: the health report plus each per-replica service.
+#[derive(Debug, Serialize)]
+pub struct Readiness {
+    /// Status, version, database.
+    #[serde(flatten)]
+    pub report: HealthReport,
+    /// Per-replica services (required ones must be ready).
+    pub services: Vec<ServiceState>,
+}
+
+async fn database(state: &AppState) -> DatabaseHealth {
     let backend = state.db.backend().as_str().to_string();
-    let database = match state.db.ping().await {
+    let unhealthy = |problem: &str| DatabaseHealth {
+        backend: backend.clone(),
+        reachable: false,
+        applied_migrations: 0,
+        pending_migrations: 0,
+        problem: Some(problem.into()),
+    };
+    if let Err(e) = state.db.ping().await {
+        tracing::warn!(error = %e, "readiness: database unreachable");
+        return unhealthy("database unreachable");
+    }
+    match state.db.migration_status(&state.migrations()).await {
+        Ok(status) => DatabaseHealth {
+            backend: backend.clone(),
+            reachable: true,
+            applied_migrations: status.applied,
+            pending_migrations: status.pending,
+            problem: (!status.is_current()).then(|| {
+                format!(
+                    "{} migrations pending; run `trellis migrate`",
+                    status.pending
+                )
+            }),
+        },
         Err(e) => {
-            tracing::warn!(error = %e, "readiness: database unreachable");
+            tracing::warn!(error = %e, "readiness: cannot read migration status");
             DatabaseHealth {
-                backend,
-                reachable: false,
-                applied_migrations: 0,
-                pending_migrations: 0,
-                problem: Some("database unreachable".into()),
+                reachable: true,
+                ..unhealthy("cannot read migration status")
             }
         }
-        Ok(()) => match state.db.migration_status().await {
-            Ok(status) => DatabaseHealth {
-                backend,
-                reachable: true,
-                applied_migrations: status.applied,
-                pending_migrations: status.pending,
-                problem: (!status.is_current()).then(|| {
-                    format!(
-                        "{} migrations pending; run `trellis migrate`",
-                        status.pending
-                    )
-                }),
-            },
-            Err(e) => {
-                tracing::warn!(error = %e, "readiness: cannot read migration status");
-                DatabaseHealth {
-                    backend,
-                    reachable: true,
-                    applied_migrations: 0,
-                    pending_migrations: 0,
-                    problem: Some("cannot read migration status".into()),
-                }
-            }
-        },
-    };
-    let ready = database.problem.is_none();
+    }
+}
+
+/// Readiness: 200 when the database answers, no migration is pending and every required
+/// service is ready; else 503.
+pub async fn get_readiness(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+    let database = database(&state).await;
+    let services = state.readiness.states();
+    let ready = database.problem.is_none() && services.iter().all(|s| s.ready || !s.required);
     let status = if ready {
         StatusCode::OK
     } else {
@@ -68,5 +83,5 @@ pub async fn get_readiness(State(state): State<AppState>) -> (StatusCode, Json<H
         version: VERSION.into(),
         database: Some(database),
     };
-    (status, Json(report))
+    (status, Json(Readiness { report, services }))
 }

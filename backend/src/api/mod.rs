@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod health;
+pub mod jobs;
 pub mod metrics;
 pub mod permission;
 
@@ -12,7 +13,7 @@ use crate::error::AppError;
 pub async fn no_such_route(
     axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
 ) -> AppError {
-    AppError::NotFound(format!("no API route at {}", uri.path()))
+    AppError::not_found(format!("no API route at {}", uri.path()))
 }
 
 /// Fallback for `/api/*` paths that exist but not for the request's method: a 405 envelope.
@@ -20,7 +21,7 @@ pub async fn method_not_allowed(
     method: axum::http::Method,
     axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
 ) -> AppError {
-    AppError::MethodNotAllowed(format!("{method} is not supported at {}", uri.path()))
+    AppError::method_not_allowed(format!("{method} is not supported at {}", uri.path()))
 }
 
 /// A JSON request body whose rejections (wrong content type, malformed JSON, wrong shape) are
@@ -39,7 +40,7 @@ where
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(e) => Err(AppError::Input(format!(
+            Err(e) => Err(AppError::input(format!(
                 "Malformed request body (did you remember to specify an application/json content type?): {}",
                 e.body_text()
             ))),

@@ -117,7 +117,7 @@ pub async fn authorize(
     JsonBody(batch): JsonBody<Batch>,
 ) -> AppResult<Json<Answers>> {
     if batch.items.len() > MAX_ITEMS {
-        return Err(AppError::Input(format!(
+        return Err(AppError::input(format!(
             "items: at most {MAX_ITEMS} queries per request"
         )));
     }

@@ -44,16 +44,16 @@ pub async fn picker(
     Query(pick): Query<Pick>,
 ) -> AppResult<Response> {
     if state.config.auth.mode != AuthMode::Guest {
-        return Err(AppError::NotFound(
-            "guest sign-in is off (auth.mode is proxy)".into(),
+        return Err(AppError::not_found(
+            "guest sign-in is off (auth.mode is proxy)",
         ));
     }
     if let Some(user) = pick.user {
         let parsed = EntityRef::parse(&user, Some("user"), Some("default"))
-            .map_err(|e| AppError::Input(format!("user: {}", e.0)))?;
+            .map_err(|e| AppError::input(format!("user: {}", e.0)))?;
         let canonical = parsed.canonical();
         if store::get_entity(&state.db, &canonical).await?.is_none() {
-            return Err(AppError::NotFound(format!(
+            return Err(AppError::not_found(format!(
                 "user: no User entity {canonical}"
             )));
         }
@@ -68,7 +68,7 @@ pub async fn picker(
             "{COOKIE}={canonical}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000{secure}"
         );
         let cookie = HeaderValue::from_str(&cookie)
-            .map_err(|_| AppError::Input("user: not usable in a cookie".into()))?;
+            .map_err(|_| AppError::input("user: not usable in a cookie"))?;
         return Ok((
             StatusCode::SEE_OTHER,
             [
@@ -82,8 +82,10 @@ pub async fn picker(
     conj.insert("kind".to_string(), Condition::AnyOf(vec!["user".into()]));
     let query = EntityQuery {
         filter: Filter(vec![Conjunction(conj)]),
-        order: vec![OrderField::parse("metadata.name,asc").map_err(AppError::Input)?],
+        order: vec![OrderField::parse("metadata.name,asc").map_err(AppError::input)?],
         full_text: None,
+        predicate: None,
+        scope: None,
     };
     let users = store::query_entities(&state.db, &query, 500, None).await?;
     let mut html = String::from("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Act as · Trellis</title></head><body><h1>Guest mode: act as</h1><p>Nobody signs in in guest mode; pick whose view to see.</p><ul>");

@@ -6,7 +6,7 @@
 //! Probes, `/metrics` and static assets need no identity. State-changing requests are checked
 //! for cross-site origin first ([`security`]).
 
-pub mod authorize;
+pub mod caller;
 pub mod guest;
 pub mod security;
 
@@ -75,7 +75,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             unauthenticated(&state, &request)
         }
         Outcome::Refused(ResolveError::Store(e)) => {
-            AppError::Unavailable(format!("sign-in cannot be checked right now: {e}"))
+            AppError::unavailable(format!("sign-in cannot be checked right now: {e}"))
                 .into_response()
         }
         Outcome::Refused(e) => {
@@ -86,7 +86,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
             refused_sign_in(&state, &path, request_id.as_deref(), &e).await;
-            AppError::Forbidden(e.to_string()).into_response()
+            AppError::forbidden(e.to_string()).into_response()
         }
     }
 }
@@ -119,7 +119,7 @@ fn unauthenticated(state: &AppState, request: &Request) -> Response {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"));
     if !wants_page {
-        return AppError::Unauthorized("sign in first: the request carries no identity".into())
+        return AppError::unauthorized("sign in first: the request carries no identity")
             .into_response();
     }
     let target = request
@@ -133,7 +133,7 @@ fn unauthenticated(state: &AppState, request: &Request) -> Response {
     let location = format!("{sign_in}{separator}rd={rd}");
     match HeaderValue::from_str(&location) {
         Ok(value) => (StatusCode::FOUND, [(header::LOCATION, value)]).into_response(),
-        Err(_) => AppError::Unauthorized("sign in first".into()).into_response(),
+        Err(_) => AppError::unauthorized("sign in first").into_response(),
     }
 }
 
@@ -150,8 +150,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
             .get::<Identity>()
             .cloned()
             .map(Viewer)
-            .ok_or_else(|| {
-                AppError::Unauthorized("sign in first: the request carries no identity".into())
-            })
+            .ok_or_else(|| AppError::unauthorized("sign in first: the request carries no identity"))
     }
 }

@@ -26,8 +26,8 @@ pub fn check_origin(base_url: &str, request: &Request) -> Result<(), AppError> {
     let headers = request.headers();
     if let Some(site) = headers.get("sec-fetch-site") {
         if !matches!(site.as_bytes(), b"same-origin" | b"none") {
-            return Err(AppError::Forbidden(
-                "cross-site request refused: state-changing requests must come from Trellis' own pages".into(),
+            return Err(AppError::forbidden(
+                "cross-site request refused: state-changing requests must come from Trellis' own pages",
             ));
         }
     }
@@ -42,7 +42,7 @@ pub fn check_origin(base_url: &str, request: &Request) -> Result<(), AppError> {
                 == Some(h)
         });
         if Some(origin) != own.as_deref() && !same_host {
-            return Err(AppError::Forbidden(format!(
+            return Err(AppError::forbidden(format!(
                 "cross-site request refused: origin `{origin}` is not this portal's"
             )));
         }

@@ -63,9 +63,10 @@ async fn catalog_reads_are_scoped_in_the_query(backend: TestBackend) {
             "facets as {email}"
         );
     }
-    // Without a kind filter the scope still applies (users and groups own nothing).
+    // Without a kind filter the scope still applies: what her teams own, her own User entity
+    // and her teams' Group entities (a team reads its own entity), nothing else.
     let (seen, _) = names(&app, "/api/catalog/entities/by-query", ANN).await;
-    assert_eq!(seen, vec!["ranker"]);
+    assert_eq!(seen, vec!["ranker", "search", "search-ranking", "ann"]);
 
     // A cursor from the admin's unscoped query does not show Ann the rest: after `ranker`
     // (names descending) only `ledger` follows, which she may not read; nor its count.
@@ -157,11 +158,14 @@ async fn catalog_reads_are_scoped_in_the_query(backend: TestBackend) {
         );
     }
     for (email, dependents) in [(ANN, 0), (ROOT, 1)] {
-        let request = Request::post("/_sf/catalog/impact")
+        let request = Request::post("/_sf/catalog/entity")
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from("entity_ref=component%3Adefault%2Franker"))
+            .body(Body::from(
+                "entity_ref=component%3Adefault%2Franker&depth=1",
+            ))
             .expect("request");
-        let impact = call(&app, request, email).await.json();
+        let page = call(&app, request, email).await.json();
+        let impact = page["impact"].clone();
         let impacted = impact["impacted"].as_array().map_or(0, Vec::len);
         assert_eq!(impacted, dependents, "impact as {email}: {impact}");
     }

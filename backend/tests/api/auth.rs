@@ -103,7 +103,10 @@ pub(crate) async fn proxy_app(
         adjust(c);
     })
     .await;
-    let summary = trellis::jobs::catalog_refresh::run(&app.state)
+    let summary = app
+        .state
+        .services
+        .refresh_and_wait()
         .await
         .expect("refresh");
     assert_eq!(summary.errors, 0, "{summary:?}");
@@ -313,7 +316,9 @@ async fn permission_matrix_and_audit_log(backend: TestBackend) {
         );
         if allowed {
             // Bring it back for the next row.
-            trellis::jobs::catalog_refresh::run(&app.state)
+            app.state
+                .services
+                .refresh_and_wait()
                 .await
                 .expect("refresh");
         }
@@ -438,7 +443,12 @@ async fn cross_site_mutations_are_refused(backend: TestBackend) {
         ],
     )
     .await;
-    assert_eq!(same.status, 200, "{}", same.text());
+    assert_eq!(
+        same.status,
+        202,
+        "a same-origin refresh starts: {}",
+        same.text()
+    );
 }
 
 async fn guest_mode_picks_a_user(backend: TestBackend) {

@@ -27,9 +27,8 @@ async fn serves_backstage_examples_by_name_and_uid(backend: TestBackend) {
         ];
     })
     .await;
-    let refresh = app.post("/api/catalog/refresh").await;
-    assert_eq!(refresh.status, 200, "{}", refresh.text());
-    assert_eq!(refresh.json()["added"], 66);
+    let refresh = app.refresh().await;
+    assert_eq!(refresh["added"], 66, "{refresh}");
 
     let res = app
         .get("/api/catalog/entities/by-name/component/default/artist-lookup")
@@ -68,7 +67,7 @@ async fn serves_backstage_examples_by_name_and_uid(backend: TestBackend) {
         "No entity named 'nope' found, with kind 'component' in namespace 'default'"
     );
 
-    let again = app.post("/api/catalog/refresh").await;
-    assert_eq!(again.json()["unchanged"], 66, "{}", again.text());
-    assert_eq!(again.json()["added"], 0);
+    let again = app.refresh().await;
+    assert_eq!(again["unchanged"], 66, "{again}");
+    assert_eq!(again["added"], 0);
 }

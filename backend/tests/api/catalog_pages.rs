@@ -17,9 +17,8 @@ async fn demo_app(backend: TestBackend) -> TestApp {
         c.permission.admins.push("user:default/demo.user".into());
     })
     .await;
-    let refresh = app.post("/api/catalog/refresh").await;
-    assert_eq!(refresh.status, 200, "{}", refresh.text());
-    assert!(refresh.json()["added"].as_u64().expect("added") > 250);
+    let refresh = app.refresh().await;
+    assert!(refresh["added"].as_u64().expect("added") > 250, "{refresh}");
     app
 }
 

@@ -20,8 +20,7 @@ async fn app_with_examples(backend: TestBackend) -> TestApp {
         c.catalog.locations = vec![LocationSpec::file(format!("{dir}/all.yaml"))];
     })
     .await;
-    let refresh = app.post("/api/catalog/refresh").await;
-    assert_eq!(refresh.status, 200, "{}", refresh.text());
+    app.refresh().await;
     app
 }
 
@@ -187,7 +186,7 @@ async fn batches_deletes_and_validates(backend: TestBackend) {
             .status,
         204
     );
-    let back = app.post("/api/catalog/refresh").await.json();
+    let back = app.refresh().await;
     assert_eq!(back["added"], 1, "its location still defines it: {back}");
 
     let valid = json!({ "entity": { "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
@@ -236,7 +235,7 @@ async fn locations_register_and_unregister(backend: TestBackend) {
         c.catalog.file_roots = Some(vec![dir.path().to_path_buf()]);
     })
     .await;
-    assert_eq!(app.post("/api/catalog/refresh").await.status, 200);
+    app.refresh().await;
     let listed = app.get("/api/catalog/locations").await.json();
     assert_eq!(
         listed.as_array().expect("list").len(),
@@ -269,6 +268,15 @@ async fn locations_register_and_unregister(backend: TestBackend) {
         .as_str()
         .expect("id")
         .to_string();
+    assert_eq!(
+        created.json()["entities"][0]["metadata"]["name"],
+        "registered",
+        "answered at once"
+    );
+    let run = app
+        .wait_run(created.json()["runId"].as_i64().expect("runId"))
+        .await;
+    assert_eq!(run["state"], "success", "applied in the background: {run}");
     assert_eq!(app.get(url).await.status, 200);
     assert_eq!(
         app.get(&format!("/api/catalog/locations/{id}"))
@@ -307,7 +315,7 @@ async fn locations_register_and_unregister(backend: TestBackend) {
             .status,
         204
     );
-    assert_eq!(app.get(url).await.status, 404, "its entities go with it");
+    app.eventually(url, 404).await;
     assert_eq!(
         app.delete(&format!("/api/catalog/locations/{id}"))
             .await

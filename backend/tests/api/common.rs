@@ -93,6 +93,59 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// Starts a refresh of the whole catalog (202 with a run id) and waits for the run;
+    /// returns the run's result summary (`added`, `changed`, ...).
+    pub async fn refresh(&self) -> serde_json::Value {
+        let started = self.post("/api/catalog/refresh").await;
+        assert_eq!(
+            started.status,
+            202,
+            "refresh starts in the background: {}",
+            started.text()
+        );
+        let run = self
+            .wait_run(started.json()["runId"].as_i64().expect("runId"))
+            .await;
+        assert_eq!(run["state"], "success", "{run}");
+        run["result"]["summary"].clone()
+    }
+
+    /// Polls `GET /api/jobs/runs/{id}` until the run has finished; returns it.
+    pub async fn wait_run(&self, id: i64) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + RESPONSE_LIMIT;
+        loop {
+            let run = self.get(&format!("/api/jobs/runs/{id}")).await;
+            assert_eq!(run.status, 200, "{}", run.text());
+            let run = run.json();
+            if run["state"] != "running" {
+                return run;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "run {id} still running: {run}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Polls `path` until it answers `status` (background work catching up).
+    pub async fn eventually(&self, path: &str, status: u16) -> TestResponse {
+        let deadline = std::time::Instant::now() + RESPONSE_LIMIT;
+        loop {
+            let res = self.get(path).await;
+            if res.status == status {
+                return res;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{path} still answers {}: {}",
+                res.status,
+                res.text()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn delete(&self, path: &str) -> TestResponse {
         self.send(Request::delete(path).body(Body::empty()).expect("request"))
             .await

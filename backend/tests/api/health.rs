@@ -41,7 +41,11 @@ async fn readyz_refuses_unmigrated_database(backend: TestBackend) {
         .contains("trellis migrate"));
     // Liveness does not depend on the database.
     assert_eq!(app.get("/healthz").await.status, 200);
-    app.state.db.migrate().await.expect("migrate");
+    app.state
+        .db
+        .migrate(&app.state.migrations())
+        .await
+        .expect("migrate");
     assert_eq!(app.get("/readyz").await.status, 200, "ready once migrated");
 }
 

@@ -80,6 +80,19 @@ impl Server {
         }
     }
 
+    /// Waits until `count` log lines contain `needle`.
+    pub fn wait_count(&mut self, needle: &str, count: usize, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.log().iter().filter(|l| l.contains(needle)).count() < count {
+            assert!(
+                Instant::now() < deadline,
+                "fewer than {count} log lines with `{needle}`: {:#?}",
+                self.seen
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The log lines read so far (and any waiting).
     pub fn log(&mut self) -> &[String] {
         while let Ok(line) = self.log.try_recv() {
@@ -206,7 +219,8 @@ fn memory_stays_bounded_while_files_and_registrations_attack() {
         }
     }
     let refresh = server.request("POST", "/api/catalog/refresh", Some("{}"));
-    assert!(refresh.starts_with("HTTP/1.1 200"), "{refresh}");
+    assert!(refresh.starts_with("HTTP/1.1 202"), "{refresh}");
+    server.wait_count("catalog refresh timing", 2, Duration::from_secs(60));
     let peak = server.peak_rss();
     assert!(peak < 300 << 20, "peak RSS {} MB", peak >> 20);
     server.terminate_within(Duration::from_secs(10));

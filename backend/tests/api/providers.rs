@@ -40,8 +40,12 @@ async fn syncs_on_demand_and_reports_runs(backend: TestBackend) {
     .await;
 
     let synced = app.post("/api/catalog/providers/ldap-org/corp/sync").await;
-    assert_eq!(synced.status, 200, "{}", synced.text());
-    let report = synced.json();
+    assert_eq!(synced.status, 202, "{}", synced.text());
+    let run = app
+        .wait_run(synced.json()["runId"].as_i64().expect("runId"))
+        .await;
+    assert_eq!(run["state"], "success", "{run}");
+    let report = run["result"].clone();
     assert_eq!(
         (report["users"].as_u64(), report["groups"].as_u64()),
         (Some(120), Some(30))
@@ -54,7 +58,7 @@ async fn syncs_on_demand_and_reports_runs(backend: TestBackend) {
     assert_eq!(users["totalItems"], 120);
 
     // The file location's refresh keeps the directory's entities, and ownership resolves.
-    assert_eq!(app.post("/api/catalog/refresh").await.status, 200);
+    app.refresh().await;
     let owned = app
         .get("/api/catalog/entities/by-query?filter=kind=component,relations.ownedBy=group:default/group-0003")
         .await
@@ -80,8 +84,15 @@ async fn syncs_on_demand_and_reports_runs(backend: TestBackend) {
 
     slapd.stop();
     let down = app.post("/api/catalog/providers/ldap-org/corp/sync").await;
-    assert_eq!(down.status, 503, "{}", down.text());
-    assert!(down.text().contains("cannot connect"), "{}", down.text());
+    assert_eq!(down.status, 202, "{}", down.text());
+    let run = app
+        .wait_run(down.json()["runId"].as_i64().expect("runId"))
+        .await;
+    assert_eq!(run["state"], "aborted", "{run}");
+    assert!(
+        run["result"].to_string().contains("cannot connect"),
+        "{run}"
+    );
     let status = app.get("/api/catalog/providers").await.json();
     let corp = &status["ldapOrg"][0];
     assert_eq!(corp["id"], "corp");
@@ -139,7 +150,11 @@ async fn syncs_on_demand_and_reports_runs(backend: TestBackend) {
     assert_eq!(metrics.status, 200);
     assert!(metrics
         .header("content-type")
-        .is_some_and(|t| t.starts_with("text/plain; version=0.0.4")));
+        .is_some_and(|t| t.starts_with("application/openmetrics-text; version=1.0.0")));
+    assert!(
+        metrics.text().ends_with("# EOF\n"),
+        "OpenMetrics ends with # EOF"
+    );
     let text = metrics.text();
     for line in [
         "trellis_job_last_run_success{job=\"ldap-org:corp\"} 0",

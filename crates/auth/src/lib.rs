@@ -26,3 +26,10 @@ pub use config::{AuthConfig, AuthMode, PermissionConfig};
 pub use identity::{Identities, Outcome};
 pub use policy::{Action, Decision, Policy, ReadScope, Resource, ResourceType};
 pub use trellis_shared::auth::Identity;
+
+/// The audit log's tables (`audit.*`), from this crate's `migrations/`.
+pub static MIGRATIONS: trellis_store::Migrations = trellis_store::Migrations {
+    schema: "audit",
+    sqlite: || sqlx::migrate!("migrations/sqlite"),
+    postgres: || sqlx::migrate!("migrations/postgres"),
+};

@@ -209,7 +209,7 @@ async fn terms_page_in_ref_order_whatever_they_match(backend: TestBackend) {
     let db = Db::connect(&guard.url, &DbOptions::default())
         .await
         .expect("reconnect");
-    db.migrate().await.expect("migrate");
+    trellis_catalog::migrate(&db).await.expect("migrate");
     for t in ["ng", "d", "ü", "ße", "\"", "q"] {
         walk(&db, &term(t), &left(t)).await;
     }

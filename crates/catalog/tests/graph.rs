@@ -75,7 +75,7 @@ async fn impact_matches_the_descriptors(backend: TestBackend) {
                 }
             }
         }
-        let got = impact(&db, center).await.expect("impact");
+        let got = impact(&db, center, None).await.expect("impact");
         let got_map: BTreeMap<String, u32> = got
             .impacted
             .iter()
@@ -100,7 +100,7 @@ async fn impact_matches_the_descriptors(backend: TestBackend) {
             );
         }
     }
-    assert!(impact(&db, "component:default/no-such-thing")
+    assert!(impact(&db, "component:default/no-such-thing", None)
         .await
         .expect("impact")
         .impacted
@@ -111,7 +111,9 @@ async fn neighborhood_has_both_sides(backend: TestBackend) {
     let (_guard, db, read) = demo_db(backend).await;
     let center = "component:default/config-service";
     let graph = dependents(&read);
-    let hood = neighborhood(&db, center, 1, 200).await.expect("graph");
+    let hood = neighborhood(&db, center, 1, 200, None)
+        .await
+        .expect("graph");
     let left: BTreeSet<String> = hood
         .nodes
         .iter()
@@ -142,7 +144,7 @@ async fn neighborhood_has_both_sides(backend: TestBackend) {
         hood.nodes.iter().all(|n| n.known),
         "every demo reference resolves"
     );
-    let small = neighborhood(&db, center, 2, 5).await.expect("graph");
+    let small = neighborhood(&db, center, 2, 5, None).await.expect("graph");
     assert_eq!(small.nodes.len(), 5);
     assert!(small.truncated > 0);
 }

@@ -220,6 +220,8 @@ async fn pages_walk_both_ways(backend: TestBackend) {
                 .map(|o| OrderField::parse(o).expect("order"))
                 .collect(),
             full_text: None,
+            predicate: None,
+            scope: None,
         };
         let whole: Vec<String> = query_entities(&db, &query, 10_000, None)
             .await

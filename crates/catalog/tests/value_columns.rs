@@ -97,7 +97,7 @@ async fn value_columns_answer_like_search_rows(backend: TestBackend) {
     let db = Db::connect(&guard.url, &DbOptions::default())
         .await
         .expect("reconnect");
-    db.migrate().await.expect("migrate");
+    trellis_catalog::migrate(&db).await.expect("migrate");
     check(&db, &short, &long).await;
 }
 

@@ -87,7 +87,7 @@ async fn open(url: &str) -> Db {
     let db = Db::connect(url, &DbOptions::default())
         .await
         .expect("connect");
-    db.migrate().await.expect("migrate");
+    trellis_catalog::migrate(&db).await.expect("migrate");
     db
 }
 

@@ -48,7 +48,7 @@ async fn connect(test_db: &TestDatabase) -> Db {
     let db = Db::connect(&test_db.url, &DbOptions::default())
         .await
         .expect("connect");
-    db.migrate().await.expect("migrate");
+    trellis_catalog::migrate(&db).await.expect("migrate");
     db
 }
 

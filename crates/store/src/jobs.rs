@@ -45,7 +45,14 @@ pub struct JobRun {
     pub outcome: Option<String>,
     /// Counts, error message or abort reason.
     pub detail: Option<String>,
+    /// What it is doing now, while it runs.
+    pub progress: Option<String>,
+    /// Who started it by hand (a user ref); `None` for scheduled runs.
+    pub requested_by: Option<String>,
 }
+
+const RUN_COLUMNS: &str =
+    "id, job, started_at, finished_at, outcome, detail, progress, requested_by";
 
 /// Job names are short identifiers, as they appear in metrics and URLs.
 fn validate_job_name(job: &str) -> StoreResult<()> {
@@ -64,15 +71,39 @@ fn validate_job_name(job: &str) -> StoreResult<()> {
 impl Db {
     /// Records the start of a run of `job` and returns its id.
     pub async fn start_job_run(&self, job: &str, at: DateTime<Utc>) -> StoreResult<i64> {
+        self.start_job_run_by(job, None, at).await
+    }
+
+    /// Records the start of a run of `job` that `requested_by` asked for.
+    pub async fn start_job_run_by(
+        &self,
+        job: &str,
+        requested_by: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         validate_job_name(job)?;
         let id = with_pool!(self, pool => {
-            sqlx::query_scalar::<_, i64>("INSERT INTO core.job_runs (job, started_at) VALUES ($1, $2) RETURNING id")
+            sqlx::query_scalar::<_, i64>("INSERT INTO core.job_runs (job, started_at, requested_by) VALUES ($1, $2, $3) RETURNING id")
                 .bind(job)
                 .bind(at)
+                .bind(requested_by)
                 .fetch_one(pool)
                 .await
         })?;
         Ok(id)
+    }
+
+    /// Records what run `id` is doing now (ignored once it finished).
+    pub async fn set_job_progress(&self, id: i64, progress: &str) -> StoreResult<()> {
+        with_pool!(self, pool => {
+            sqlx::query("UPDATE core.job_runs SET progress = $1 WHERE id = $2 AND finished_at IS NULL")
+                .bind(progress)
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
     }
 
     /// Records how run `id` ended. A run finishes once: finishing it again is a conflict.
@@ -107,7 +138,7 @@ impl Db {
     /// One run by id.
     pub async fn job_run(&self, id: i64) -> StoreResult<Option<JobRun>> {
         let run = with_pool!(self, pool => {
-            sqlx::query_as::<_, JobRun>("SELECT id, job, started_at, finished_at, outcome, detail FROM core.job_runs WHERE id = $1")
+            sqlx::query_as::<_, JobRun>(&format!("SELECT {RUN_COLUMNS} FROM core.job_runs WHERE id = $1"))
                 .bind(id)
                 .fetch_optional(pool)
                 .await
@@ -125,9 +156,9 @@ impl Db {
             });
         }
         let runs = with_pool!(self, pool => {
-            sqlx::query_as::<_, JobRun>(
-                "SELECT id, job, started_at, finished_at, outcome, detail FROM core.job_runs WHERE job = $1 ORDER BY id DESC LIMIT $2",
-            )
+            sqlx::query_as::<_, JobRun>(&format!(
+                "SELECT {RUN_COLUMNS} FROM core.job_runs WHERE job = $1 ORDER BY id DESC LIMIT $2"
+            ))
             .bind(job)
             .bind(limit)
             .fetch_all(pool)

@@ -15,4 +15,4 @@ mod pool;
 
 pub use db::{redact_url, Backend, Db, DbOptions, PLUGINS};
 pub use error::{StoreError, StoreResult};
-pub use migrate::MigrationStatus;
+pub use migrate::{MigrationStatus, Migrations, CORE};

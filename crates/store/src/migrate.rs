@@ -1,4 +1,5 @@
-//! Migrations, one set per plugin and backend under `migrations/<plugin>/<backend>/`.
+//! Migrations: one set per plugin and backend, owned by the plugin's crate
+//! (`<crate>/migrations/{sqlite,postgres}/`).
 //!
 //! Each plugin's set is a sqlx [`Migrator`]; all sets share sqlx's `_sqlx_migrations` table, so
 //! versions are globally unique timestamps and each migrator ignores the others' rows. On
@@ -31,34 +32,41 @@ impl MigrationStatus {
     }
 }
 
-/// The migrators of every plugin that has migrations, for one backend.
-fn migrators(backend: Backend) -> Vec<(&'static str, Migrator)> {
-    let sets = match backend {
-        Backend::Sqlite => vec![
-            ("core", sqlx::migrate!("../../migrations/core/sqlite")),
-            ("catalog", sqlx::migrate!("../../migrations/catalog/sqlite")),
-            ("audit", sqlx::migrate!("../../migrations/audit/sqlite")),
-        ],
-        Backend::Postgres => vec![
-            ("core", sqlx::migrate!("../../migrations/core/postgres")),
-            (
-                "catalog",
-                sqlx::migrate!("../../migrations/catalog/postgres"),
-            ),
-            ("audit", sqlx::migrate!("../../migrations/audit/postgres")),
-        ],
-    };
-    sets.into_iter()
-        .map(|(plugin, mut migrator)| {
-            migrator.set_ignore_missing(true);
-            (plugin, migrator)
-        })
-        .collect()
+/// One plugin's migrations: its schema and its sets for each engine, embedded by
+/// `sqlx::migrate!` from the plugin crate's own `migrations/{sqlite,postgres}` folders.
+#[derive(Debug)]
+pub struct Migrations {
+    /// The plugin's logical schema.
+    pub schema: &'static str,
+    /// For SQLite (`|| sqlx::migrate!("migrations/sqlite")`).
+    pub sqlite: fn() -> Migrator,
+    /// For PostgreSQL.
+    pub postgres: fn() -> Migrator,
 }
 
+impl Migrations {
+    fn migrator(&self, backend: Backend) -> Migrator {
+        let mut migrator = match backend {
+            Backend::Sqlite => (self.sqlite)(),
+            Backend::Postgres => (self.postgres)(),
+        };
+        // All sets share `_sqlx_migrations`: each ignores the others' rows.
+        migrator.set_ignore_missing(true);
+        migrator
+    }
+}
+
+/// The platform's own tables (`core`: job runs, leases).
+pub static CORE: Migrations = Migrations {
+    schema: "core",
+    sqlite: || sqlx::migrate!("migrations/sqlite"),
+    postgres: || sqlx::migrate!("migrations/postgres"),
+};
+
 impl Db {
-    /// Creates the plugin schemas and applies every pending migration. Idempotent.
-    pub async fn migrate(&self) -> StoreResult<MigrationStatus> {
+    /// Creates the plugin schemas and applies every pending migration of `sets` (in order).
+    /// Idempotent.
+    pub async fn migrate(&self, sets: &[&Migrations]) -> StoreResult<MigrationStatus> {
         if let Db::Postgres(pool) = self {
             for plugin in PLUGINS {
                 sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{plugin}\""))
@@ -66,18 +74,24 @@ impl Db {
                     .await?;
             }
         }
-        for (plugin, migrator) in migrators(self.backend()) {
-            tracing::debug!(plugin, "applying migrations");
+        for set in sets {
+            tracing::debug!(plugin = set.schema, "applying migrations");
+            let migrator = set.migrator(self.backend());
             with_pool!(self, pool => migrator.run(pool).await)?;
         }
-        self.migration_status().await
+        self.migration_status(sets).await
     }
 
-    /// Counts applied and pending migrations without changing anything.
-    pub async fn migration_status(&self) -> StoreResult<MigrationStatus> {
-        let known: BTreeSet<i64> = migrators(self.backend())
+    /// Counts applied and pending migrations of `sets` without changing anything.
+    pub async fn migration_status(&self, sets: &[&Migrations]) -> StoreResult<MigrationStatus> {
+        let known: BTreeSet<i64> = sets
             .iter()
-            .flat_map(|(_, m)| m.iter().map(|mig| mig.version))
+            .flat_map(|set| {
+                set.migrator(self.backend())
+                    .iter()
+                    .map(|m| m.version)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         let table_exists = match self {
             Db::Sqlite(pool) => sqlx::query(

@@ -24,7 +24,7 @@ async fn open(test_db: &TestDatabase) -> Db {
 async fn migrated(backend: TestBackend) -> (TestDatabase, Db) {
     let test_db = TestDatabase::new(backend).await;
     let db = open(&test_db).await;
-    db.migrate().await.expect("migrate");
+    db.migrate(&[&trellis_store::CORE]).await.expect("migrate");
     (test_db, db)
 }
 
@@ -35,10 +35,16 @@ async fn migrate_is_idempotent_and_reported(backend: TestBackend) {
         TestBackend::Postgres => Backend::Postgres,
     };
     assert_eq!(db.backend(), expected);
-    let first = db.migration_status().await.expect("status");
+    let first = db
+        .migration_status(&[&trellis_store::CORE])
+        .await
+        .expect("status");
     assert!(first.applied >= 1, "core migrations applied: {first:?}");
     assert_eq!(first.pending, 0);
-    let again = db.migrate().await.expect("second migrate is a no-op");
+    let again = db
+        .migrate(&[&trellis_store::CORE])
+        .await
+        .expect("second migrate is a no-op");
     assert_eq!(again, first);
     db.ping().await.expect("ping");
 }
@@ -46,7 +52,10 @@ async fn migrate_is_idempotent_and_reported(backend: TestBackend) {
 async fn fresh_database_reports_pending_migrations(backend: TestBackend) {
     let test_db = TestDatabase::new(backend).await;
     let db = open(&test_db).await;
-    let status = db.migration_status().await.expect("status");
+    let status = db
+        .migration_status(&[&trellis_store::CORE])
+        .await
+        .expect("status");
     assert_eq!(status.applied, 0);
     assert!(status.pending >= 1);
     assert!(!status.is_current());
@@ -230,7 +239,7 @@ async fn reopening_keeps_data(backend: TestBackend) {
     db.close().await;
     let reopened = open(&test_db).await;
     assert!(reopened
-        .migration_status()
+        .migration_status(&[&trellis_store::CORE])
         .await
         .expect("status")
         .is_current());
@@ -260,7 +269,7 @@ async fn unsupported_urls_are_named() {
 async fn sqlite_keeps_each_plugin_in_its_own_file() {
     let test_db = TestDatabase::sqlite();
     let db = open(&test_db).await;
-    db.migrate().await.expect("migrate");
+    db.migrate(&[&trellis_store::CORE]).await.expect("migrate");
     let dir = test_db.dir().expect("sqlite dir");
     for plugin in trellis_store::PLUGINS {
         assert!(

@@ -1,70 +1,24 @@
-//! The admin page's data: each background job (catalog refresh, each LDAP org sync) with its
-//! recent runs — when, how long, applied or aborted, and what it changed or why it stopped.
+//! The admin page's server functions: the background jobs with their recent runs, and the
+//! audit log. Both are admin reads the service layer checks (and audits when refused), exactly
+//! as for the REST API.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+pub use trellis_shared::views::admin::*;
 
-/// A background job and its recent runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JobStatus {
-    /// Job name (`catalog-refresh`, `ldap-org:<id>`).
-    pub name: String,
-    /// What it does.
-    pub label: String,
-    /// What it reads (locations, a directory URL).
-    pub target: String,
-    /// Newest first.
-    pub runs: Vec<RunView>,
-}
-
-/// One run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunView {
-    /// Start, `YYYY-MM-DD HH:MM:SS` (UTC).
-    pub started_at: String,
-    /// Duration, once finished.
-    pub duration_ms: Option<i64>,
-    /// `success`, `failed`, `aborted`; `None` while running.
-    pub outcome: Option<String>,
-    /// Counts, or the reason it failed or stopped.
-    pub detail: Option<String>,
-}
+use super::PortalError;
 
 /// The jobs with their ten newest runs.
 #[server(prefix = "/_sf", endpoint = "admin/jobs")]
-pub async fn admin_jobs() -> Result<Vec<JobStatus>, ServerFnError> {
-    use crate::api::server::{identity, may, portal, store_error};
-    use trellis_auth::{Action, ResourceType};
-    let portal = portal()?;
-    let me = identity()?;
-    may(
-        &portal,
-        &me,
-        Action::Read,
-        ResourceType::Admin,
-        "see the admin page",
-    )?;
-    let mut out = Vec::new();
-    for job in portal.jobs.iter() {
-        let runs = portal
-            .db
-            .recent_job_runs(&job.name, 10)
-            .await
-            .map_err(store_error)?;
-        out.push(JobStatus {
-            name: job.name.clone(),
-            label: job.label.clone(),
-            target: job.target.clone(),
-            runs: runs
-                .into_iter()
-                .map(|r| RunView {
-                    started_at: r.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                    duration_ms: r.finished_at.map(|f| (f - r.started_at).num_milliseconds()),
-                    outcome: r.outcome,
-                    detail: r.detail,
-                })
-                .collect(),
-        });
-    }
-    Ok(out)
+pub async fn admin_jobs() -> Result<Vec<JobStatus>, PortalError> {
+    let services = super::server::services()?;
+    Ok(services.admin_jobs(&super::server::actor()?).await?)
+}
+
+/// A page of the audit log.
+#[server(prefix = "/_sf", endpoint = "admin/audit")]
+pub async fn admin_audit(filter: AuditFilter) -> Result<AuditPage, PortalError> {
+    let services = super::server::services()?;
+    Ok(services
+        .audit_page(&super::server::actor()?, &filter)
+        .await?)
 }

@@ -1,65 +1,22 @@
-//! One entity's page: the entity, its raw YAML, processing errors, dependency graph, team view
-//! (for groups) and impact analysis.
+//! The entity page's server function: everything the page shows (the entity, its YAML,
+//! processing errors, graph, impact and team view) in one round trip.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use trellis_shared::catalog::graph::{Impact, Neighborhood};
-use trellis_shared::catalog::Entity;
+pub use trellis_shared::views::entity::*;
 
-use super::catalog::EntityRow;
+use super::PortalError;
 
-/// A processing problem of the entity or its file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IssueRow {
-    /// `error` or `warning`.
-    pub level: String,
-    /// File it was found in.
-    pub file: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// What a Group's page adds: its people, sub-teams and everything it owns.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TeamView {
-    /// Member user refs.
-    pub members: Vec<String>,
-    /// Child group refs.
-    pub children: Vec<String>,
-    /// Parent group ref.
-    pub parent: Option<String>,
-    /// Entities the group owns directly.
-    pub owned: Vec<EntityRow>,
-    /// Entities its sub-teams (at any depth) own.
-    pub owned_by_subteams: Vec<EntityRow>,
-}
-
-/// Everything the entity page shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EntityPageData {
-    /// The entity with relations.
-    pub entity: Entity,
-    /// The entity as YAML.
-    pub yaml: String,
-    /// Problems found reading it.
-    pub issues: Vec<IssueRow>,
-    /// Dependencies and dependents around it.
-    pub graph: Neighborhood,
-    /// Group pages only.
-    pub team: Option<TeamView>,
-}
-
-/// The entity page's data; `None` when no such entity is stored.
+/// The entity page's data; a missing (or unreadable) entity is a not-found error (status 404
+/// for the call, and for the page being rendered).
 #[server(prefix = "/_sf", endpoint = "catalog/entity")]
-pub async fn entity_detail(
-    entity_ref: String,
-    depth: u32,
-) -> Result<Option<EntityPageData>, ServerFnError> {
-    crate::api::server_entity::detail(entity_ref, depth).await
-}
-
-/// Everything that transitively depends on the entity, with owners.
-#[server(prefix = "/_sf", endpoint = "catalog/impact")]
-pub async fn entity_impact(entity_ref: String) -> Result<Impact, ServerFnError> {
-    crate::api::server_entity::impact(entity_ref).await
+pub async fn entity_detail(entity_ref: String, depth: u32) -> Result<EntityPageData, PortalError> {
+    let services = super::server::services()?;
+    let me = super::server::identity()?;
+    services
+        .catalog(&me)
+        .entity_page(&entity_ref, depth)
+        .await?
+        .ok_or_else(|| {
+            trellis_services::ServiceError::NotFound(format!("No entity {entity_ref}")).into()
+        })
 }

@@ -1,133 +1,58 @@
 //! Data the pages load, as Leptos server functions: called directly during server rendering and
-//! over HTTP (`/_sf/...`) after hydration. Bodies compile only into the server (`ssr`), where
-//! they reach the store through the [`Portal`] context the backend provides; the WASM client
-//! gets just the calls and the types.
+//! over HTTP (`/_sf/...`) after hydration. Each body compiles only into the server (`ssr`) and
+//! is one call into the service layer, reached through the one `Arc<Services>` context the
+//! server provides (the same value its REST handlers use); the WASM client gets just the calls
+//! and the types. Failures are [`PortalError`]s, with the REST API's statuses.
 
 pub mod admin;
-pub mod audit;
 pub mod catalog;
 pub mod entity;
-#[cfg(feature = "ssr")]
-mod server_catalog;
-#[cfg(feature = "ssr")]
-mod server_entity;
-#[cfg(feature = "ssr")]
-mod server_scope;
+pub mod error;
 pub mod viewer;
 
-#[cfg(feature = "ssr")]
-pub use server::{identity, JobInfo, Portal};
+pub use error::PortalError;
 
 #[cfg(feature = "ssr")]
-mod server {
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
+pub(crate) mod server {
+    use std::sync::Arc;
 
-    use leptos::prelude::*;
-    use trellis_shared::catalog::query::FacetCount;
+    use leptos::prelude::use_context;
+    use trellis_services::{Actor, Identity, Services};
+    use trellis_shared::api::ErrorKind;
 
-    /// What server functions need from the backend: the database, the access policy and
-    /// caches. Who is asking comes with each request (see [`identity`]).
-    #[derive(Clone, Debug)]
-    pub struct Portal {
-        /// The store.
-        pub db: trellis_store::Db,
-        /// The access policy.
-        pub policy: Arc<trellis_auth::Policy>,
-        /// Where the sign-out link goes (`auth.sign_out_url`).
-        pub sign_out_url: String,
-        /// Guest mode: the header offers switching users instead of signing out.
-        pub guest: bool,
-        /// Filter options of the catalog list, cached briefly (they change with refreshes only).
-        pub facet_cache: Arc<Mutex<Option<(Instant, FacetMap)>>>,
-        /// Background jobs shown on the admin page.
-        pub jobs: Arc<Vec<JobInfo>>,
+    use super::PortalError;
+
+    /// The service layer.
+    pub fn services() -> Result<Arc<Services>, PortalError> {
+        use_context::<Arc<Services>>().ok_or_else(|| {
+            tracing::error!("server function without the services context");
+            PortalError::new(ErrorKind::Internal, trellis_shared::api::INTERNAL_MESSAGE)
+        })
     }
 
-    /// A background job as the admin page lists it.
-    #[derive(Clone, Debug)]
-    pub struct JobInfo {
-        /// Job name in `core.job_runs`.
-        pub name: String,
-        /// What it does.
-        pub label: String,
-        /// What it reads.
-        pub target: String,
-    }
-
-    /// Facet name to value counts.
-    pub type FacetMap = std::collections::BTreeMap<String, Vec<FacetCount>>;
-
-    /// How long cached facets are served.
-    pub const FACET_TTL: Duration = Duration::from_secs(30);
-
-    impl Portal {
-        /// A portal context over `db`.
-        pub fn new(db: trellis_store::Db, policy: Arc<trellis_auth::Policy>) -> Self {
-            Portal {
-                db,
-                policy,
-                sign_out_url: String::new(),
-                guest: false,
-                facet_cache: Arc::new(Mutex::new(None)),
-                jobs: Arc::new(Vec::new()),
-            }
-        }
-
-        /// The portal with its sign-out link and mode.
-        pub fn with_sign_out(mut self, url: String, guest: bool) -> Self {
-            self.sign_out_url = url;
-            self.guest = guest;
-            self
-        }
-
-        /// The portal listing `jobs` on the admin page.
-        pub fn with_jobs(mut self, jobs: Vec<JobInfo>) -> Self {
-            self.jobs = Arc::new(jobs);
-            self
-        }
-    }
-
-    /// The context, or an error a page can show.
-    pub fn portal() -> Result<Portal, ServerFnError> {
-        use_context::<Portal>()
-            .ok_or_else(|| ServerFnError::new("server context missing: the portal is not set up"))
-    }
-
-    /// Who made the request being served (set by the server's sign-in middleware; every page
-    /// and server function request has one).
-    pub fn identity() -> Result<trellis_shared::auth::Identity, ServerFnError> {
+    /// Who made the request being served (set by the server's sign-in middleware).
+    pub fn identity() -> Result<Identity, PortalError> {
         use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .extensions
-                    .get::<trellis_shared::auth::Identity>()
-                    .cloned()
+            .and_then(|parts| parts.extensions.get::<Identity>().cloned())
+            .ok_or_else(|| {
+                PortalError::new(
+                    ErrorKind::Unauthorized,
+                    "sign in first: the request carries no identity",
+                )
             })
-            .ok_or_else(|| ServerFnError::new("sign in first: the request carries no identity"))
     }
 
-    /// Refuses (naming who and what) unless `me` may do `action` to `kind` (resources nobody
-    /// owns: admin functions, the audit log).
-    pub fn may(
-        portal: &Portal,
-        me: &trellis_shared::auth::Identity,
-        action: trellis_auth::Action,
-        kind: trellis_auth::ResourceType,
-        what: &str,
-    ) -> Result<(), ServerFnError> {
-        if portal.policy.may(me, action, kind) {
-            Ok(())
-        } else {
-            Err(ServerFnError::new(format!(
-                "{} may not {what}; ask for permission.admins",
-                me.user_ref
-            )))
-        }
-    }
-
-    /// A store error as a server function error (the message names what failed).
-    pub fn store_error(e: trellis_store::StoreError) -> ServerFnError {
-        ServerFnError::new(e.to_string())
+    /// Who is acting, with the request id the audit log records.
+    pub fn actor() -> Result<Actor, PortalError> {
+        let request_id = use_context::<http::request::Parts>().and_then(|p| {
+            p.headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        });
+        Ok(Actor {
+            identity: identity()?,
+            request_id,
+        })
     }
 }

@@ -3,28 +3,60 @@
 //! and the audit log (who did or was refused what), filtered through the URL.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos::Params;
+use leptos_router::hooks::use_query;
+use leptos_router::params::Params;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::api::admin::{admin_jobs, JobStatus};
-use crate::api::audit::{admin_audit, AuditFilter, AuditPage};
+use crate::api::admin::{admin_audit, admin_jobs, AuditFilter, AuditPage, JobStatus};
+use crate::api::catalog::present;
+use crate::api::PortalError;
 use crate::components::layout::{Card, PageHeader};
 
-/// The admin view (lazy route).
-pub struct AdminView;
+/// The audit log's URL query, typed.
+#[derive(Params, Clone, Debug, PartialEq, Default)]
+struct AuditQuery {
+    actor: Option<String>,
+    outcome: Option<String>,
+    before: Option<i64>,
+}
+
+/// The admin view (lazy route): jobs and the audit log start loading as soon as the route
+/// matches. A viewer who may not see it gets 403 (page and server functions alike).
+pub struct AdminView {
+    filter: Memo<AuditFilter>,
+    jobs: Resource<Result<Vec<JobStatus>, PortalError>>,
+    audit: Resource<Result<AuditPage, PortalError>>,
+}
 
 #[lazy_route]
 impl LazyRoute for AdminView {
     fn data() -> Self {
-        AdminView
+        let query = use_query::<AuditQuery>();
+        let filter = Memo::new(move |_| {
+            let q = query.get().unwrap_or_default();
+            AuditFilter {
+                actor: present(q.actor),
+                outcome: present(q.outcome),
+                before: q.before,
+            }
+        });
+        let jobs = Resource::new_blocking(|| (), |_| admin_jobs());
+        let audit = Resource::new_blocking(move || filter.get(), admin_audit);
+        AdminView {
+            filter,
+            jobs,
+            audit,
+        }
     }
 
-    fn view(_this: Self) -> AnyView {
+    fn view(this: Self) -> AnyView {
+        let AdminView {
+            filter,
+            jobs,
+            audit,
+        } = this;
         let here = super::section("/admin");
-        let jobs = Resource::new_blocking(|| (), |_| admin_jobs());
-        let query = use_query_map();
-        let filter = Memo::new(move |_| query.with(|q| AuditFilter::from_pairs(|k| q.get(k))));
-        let audit = Resource::new_blocking(move || filter.get(), admin_audit);
         view! {
             <PageHeader title=here.label summary=here.summary/>
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading jobs…"</p> }>
@@ -128,12 +160,18 @@ fn JobCard(job: JobStatus) -> impl IntoView {
                             {runs.into_iter().map(|r| {
                                 let outcome = r.outcome.unwrap_or_else(|| "running".into());
                                 let duration = r.duration_ms.map(|ms| format!("{:.1} s", ms as f64 / 1000.0)).unwrap_or_default();
+                                let detail = match (&r.detail, &r.progress) {
+                                    (Some(d), _) => d.clone(),
+                                    (None, Some(p)) => p.clone(),
+                                    _ => String::new(),
+                                };
+                                let by = r.requested_by.map(|u| format!(" · by {u}")).unwrap_or_default();
                                 view! {
-                                    <tr>
-                                        <td>{r.started_at}</td>
+                                    <tr data-run=r.id>
+                                        <td><a href=format!("/api/jobs/runs/{}", r.id) title="This run as JSON">{r.started_at}</a><span class="muted">{by}</span></td>
                                         <td>{duration}</td>
                                         <td><span class=format!("outcome {outcome}")>{outcome.clone()}</span></td>
-                                        <td class="detail">{r.detail.unwrap_or_default()}</td>
+                                        <td class="detail">{detail}</td>
                                     </tr>
                                 }
                             }).collect_view()}

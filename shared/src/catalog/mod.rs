@@ -7,6 +7,7 @@
 
 mod entity;
 pub mod graph;
+pub mod predicate;
 pub mod query;
 mod refs;
 pub mod relations;

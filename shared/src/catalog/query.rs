@@ -193,6 +193,20 @@ pub struct EntityQuery {
     pub order: Vec<OrderField>,
     /// Optional full-text term.
     pub full_text: Option<FullText>,
+    /// A predicate (`POST /entities/by-query`'s `query`) that must hold too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<super::predicate::Predicate>,
+    /// The reader's scope: only entities owned by one of these refs (or that are one of them,
+    /// as a user or team is its own). `None` reads everything; empty reads nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Vec<String>>,
+}
+
+impl EntityQuery {
+    /// Whether a predicate or a read scope narrows the query beyond its filter and term.
+    pub fn has_predicate(&self) -> bool {
+        self.predicate.is_some() || self.scope.is_some()
+    }
 }
 
 /// `pageInfo` of a by-query response.

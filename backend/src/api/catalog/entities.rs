@@ -1,88 +1,75 @@
-//! Single entities: `GET /entities/by-name/{kind}/{namespace}/{name}`,
-//! `GET`/`DELETE /entities/by-uid/{uid}`, and `POST /entities/by-refs`.
+//! Single entities: `GET /entities/by-name/{kind}/{namespace}/{name}` (and its `/ancestry`),
+//! `GET`/`DELETE /entities/by-uid/{uid}`, and `POST /entities/by-refs`. Entities the caller may
+//! not read answer like missing ones.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
-use trellis_catalog::store::{
-    delete_entity_by_uid, get_entity, get_entity_by_uid, load_entities, query_entities,
-};
+use trellis_services::catalog::Ancestry;
+use trellis_shared::catalog::predicate::Predicate;
 use trellis_shared::catalog::query::{project, EntityQuery};
 use trellis_shared::catalog::{Entity, EntityRef};
 
 use super::params::Params;
 use super::query::to_value;
 use crate::api::JsonBody;
-use crate::auth::authorize::{guarded, Act, Actor};
+use crate::auth::caller::Caller;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use trellis_auth::catalog::{may_read, owners_of};
-use trellis_auth::{Action, ResourceType};
 
-/// One entity by kind, namespace and name (case-insensitive). One the viewer may not read is
-/// answered like a missing one.
+/// One entity by kind, namespace and name (case-insensitive).
 pub async fn get_entity_by_name(
     State(state): State<AppState>,
     Viewer(me): Viewer,
     Path((kind, namespace, name)): Path<(String, String, String)>,
 ) -> AppResult<Json<Entity>> {
     let entity_ref = EntityRef::new(kind.clone(), namespace.clone(), name.clone()).canonical();
-    get_entity(&state.db, &entity_ref)
+    state
+        .catalog(&me)
+        .entity(&entity_ref)
         .await?
-        .filter(|e| may_read(&state.policy, &me, e))
         .map(Json)
         .ok_or_else(|| {
-            AppError::NotFound(format!(
+            AppError::not_found(format!(
                 "No entity named '{name}' found, with kind '{kind}' in namespace '{namespace}'"
             ))
         })
 }
 
-/// One entity by `metadata.uid` (if the viewer may read it).
-pub async fn get_entity_by_uid_handler(
+/// The entity and the `Location` entities it was read through (Backstage's ancestry).
+pub async fn get_entity_ancestry(
+    State(state): State<AppState>,
+    Viewer(me): Viewer,
+    Path((kind, namespace, name)): Path<(String, String, String)>,
+) -> AppResult<Json<Ancestry>> {
+    let entity_ref = EntityRef::new(kind, namespace, name).canonical();
+    Ok(Json(state.catalog(&me).ancestry(&entity_ref).await?))
+}
+
+/// One entity by `metadata.uid`.
+pub async fn get_entity_by_uid(
     State(state): State<AppState>,
     Viewer(me): Viewer,
     Path(uid): Path<String>,
 ) -> AppResult<Json<Entity>> {
-    get_entity_by_uid(&state.db, &uid)
+    state
+        .catalog(&me)
+        .by_uid(&uid)
         .await?
-        .filter(|e| may_read(&state.policy, &me, e))
         .map(Json)
-        .ok_or_else(|| AppError::NotFound(format!("No entity with uid {uid}")))
+        .ok_or_else(|| AppError::not_found(format!("No entity with uid {uid}")))
 }
 
-/// Removes an entity (204, also when no entity has the uid, as in Backstage). If its location
-/// still defines it, the next refresh brings it back.
-pub async fn delete_entity_by_uid_handler(
+/// Removes an entity (204, also when no entity has the uid, as in Backstage).
+pub async fn delete_entity_by_uid(
     State(state): State<AppState>,
-    actor: Actor,
+    Caller(actor): Caller,
     Path(uid): Path<String>,
 ) -> AppResult<StatusCode> {
-    // One the actor may not read is answered like a missing one.
-    let found = get_entity_by_uid(&state.db, &uid)
-        .await?
-        .filter(|e| may_read(&state.policy, &actor.identity, e));
-    let Some(entity) = found else {
-        return Ok(StatusCode::NO_CONTENT);
-    };
-    let owners = owners_of(&entity);
-    let target = entity.entity_ref().canonical();
-    let act = Act {
-        action: Action::Delete,
-        kind: ResourceType::CatalogEntity,
-        owners: &owners,
-        target: &target,
-    };
-    let deleted = guarded(&state, &actor, act, async {
-        Ok(delete_entity_by_uid(&state.db, &uid).await?)
-    })
-    .await?;
-    if let Some(entity_ref) = deleted {
-        tracing::info!(entity_ref, uid, "entity deleted");
-    }
+    state.delete_entity(&actor, &uid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -95,6 +82,9 @@ pub struct ByRefsRequest {
     /// Optional projection.
     #[serde(default)]
     pub fields: Vec<String>,
+    /// Optional predicate the entities must also match.
+    #[serde(default)]
+    pub query: Option<Value>,
 }
 
 /// Response of `POST /entities/by-refs`: one item per requested ref, `null` for misses.
@@ -105,8 +95,8 @@ pub struct ByRefsResponse {
 }
 
 /// Entities for a list of refs, in the request's order, `null` where there is none (or where
-/// the `filter` query parameter excludes it, or the viewer may not read it).
-pub async fn post_by_refs(
+/// the `filter` parameter or the body's `query` excludes it, or the caller may not read it).
+pub async fn post_entities_by_refs(
     State(state): State<AppState>,
     Viewer(me): Viewer,
     params: Params,
@@ -121,8 +111,8 @@ pub async fn post_by_refs(
             .filter(|f| !f.is_empty()),
     );
     if body.entity_refs.len() > 10_000 {
-        return Err(AppError::Input(
-            "entityRefs: at most 10000 refs per request".into(),
+        return Err(AppError::input(
+            "entityRefs: at most 10000 refs per request",
         ));
     }
     let keys: Vec<String> = body
@@ -130,34 +120,17 @@ pub async fn post_by_refs(
         .iter()
         .map(|r| r.trim().to_lowercase())
         .collect();
-    let mut found = load_entities(&state.db, &keys).await?;
-    found.retain(|_, e| may_read(&state.policy, &me, e));
-    let filter = params.filter()?;
-    if !filter.0.is_empty() && !found.is_empty() {
-        // Keep only refs that also match the filter: one query restricted to the found refs.
-        let mut query = EntityQuery {
-            filter,
-            ..EntityQuery::default()
-        };
-        for conj in &mut query.filter.0 {
-            conj.0.insert(
-                "metadata.uid".into(),
-                trellis_shared::catalog::query::Condition::AnyOf(
-                    found
-                        .values()
-                        .filter_map(|e| e.metadata.uid.clone())
-                        .collect(),
-                ),
-            );
-        }
-        let matching = query_entities(&state.db, &query, 10_000, None).await?;
-        let keep: std::collections::HashSet<String> = matching
-            .entities
-            .iter()
-            .map(|e| e.entity_ref().canonical())
-            .collect();
-        found.retain(|k, _| keep.contains(k));
-    }
+    let query = EntityQuery {
+        filter: params.filter()?,
+        predicate: body
+            .query
+            .as_ref()
+            .map(Predicate::parse)
+            .transpose()
+            .map_err(AppError::input)?,
+        ..EntityQuery::default()
+    };
+    let found = state.catalog(&me).by_refs(&keys, query).await?;
     let items = keys
         .iter()
         .map(|k| found.get(k).cloned().map(|e| project(to_value(e), &fields)))

@@ -1,24 +1,24 @@
-//! Registered locations: `GET /locations`, `GET /locations/{id}`, `POST /locations`
-//! (`?dryRun=true` reads without registering), `DELETE /locations/{id}`, and
-//! `GET /locations/by-entity/{kind}/{namespace}/{name}`, shaped as in Backstage.
+//! Registered locations, shaped as in Backstage: `GET /locations`, `GET /locations/{id}`,
+//! `GET /locations/by-entity/{kind}/{namespace}/{name}`, `POST /locations/by-query`,
+//! `POST /locations` (`?dryRun=true` reads without registering), `PUT /locations/{id}`,
+//! `DELETE /locations/{id}`, and `POST /analyze-location`. Registering, updating and
+//! unregistering apply in a background run; their answers come at once.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use trellis_catalog::store::{self, StoredLocation};
-use trellis_catalog::{read_locations, LocationSpec};
-use trellis_shared::catalog::{EntityRef, ANNOTATION_ORIGIN_LOCATION};
+use trellis_catalog::store::StoredLocation;
+use trellis_catalog::LocationSpec;
+use trellis_services::catalog::{AnalyzeResult, LocationPage};
+use trellis_shared::catalog::EntityRef;
 
 use super::params::Params;
 use crate::api::JsonBody;
-use crate::auth::authorize::{guarded, Act, Actor};
+use crate::auth::caller::Caller;
 use crate::error::{AppError, AppResult};
-use crate::jobs::catalog_refresh;
 use crate::state::AppState;
-use trellis_auth::{Action, ResourceType};
 
 /// `{"data": location}`, as Backstage lists locations.
 #[derive(Debug, Serialize)]
@@ -27,109 +27,87 @@ pub struct LocationItem {
     pub data: StoredLocation,
 }
 
-/// 403 unless `viewer` may read registered locations (everyone may by default).
-fn may_list(state: &AppState, viewer: &trellis_auth::Identity) -> AppResult<()> {
-    if state
-        .policy
-        .may(viewer, Action::Read, ResourceType::CatalogLocation)
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!(
-            "{} may not read catalog-location",
-            viewer.user_ref
-        )))
-    }
-}
-
 /// Every registered location.
-pub async fn list(
+pub async fn list_locations(
     State(state): State<AppState>,
-    crate::auth::Viewer(me): crate::auth::Viewer,
+    Caller(actor): Caller,
 ) -> AppResult<Json<Vec<LocationItem>>> {
-    may_list(&state, &me)?;
-    let all = store::list_locations(&state.db).await?;
+    let all = state.locations(&actor).await?;
     Ok(Json(
         all.into_iter().map(|data| LocationItem { data }).collect(),
     ))
 }
 
 /// One location.
-pub async fn get_one(
+pub async fn get_location(
     State(state): State<AppState>,
-    crate::auth::Viewer(me): crate::auth::Viewer,
+    Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> AppResult<Json<StoredLocation>> {
-    may_list(&state, &me)?;
-    store::get_location(&state.db, &id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| AppError::NotFound(format!("Found no location with ID {id}")))
+    Ok(Json(state.location(&actor, &id).await?))
 }
 
-/// The location an entity came in through (404 for an entity the viewer may not read).
-pub async fn by_entity(
+/// The location an entity came in through.
+pub async fn get_location_by_entity(
     State(state): State<AppState>,
-    crate::auth::Viewer(me): crate::auth::Viewer,
+    Caller(actor): Caller,
     Path((kind, namespace, name)): Path<(String, String, String)>,
 ) -> AppResult<Json<StoredLocation>> {
-    let entity_ref = EntityRef::new(kind, namespace, name).canonical();
-    let entity = store::get_entity(&state.db, &entity_ref)
-        .await?
-        .filter(|e| trellis_auth::catalog::may_read(&state.policy, &me, e))
-        .ok_or_else(|| AppError::NotFound(format!("No entity {entity_ref}")))?;
-    let origin = entity
-        .metadata
-        .annotations
-        .get(ANNOTATION_ORIGIN_LOCATION)
-        .cloned()
-        .unwrap_or_default();
-    store::list_locations(&state.db)
-        .await?
-        .into_iter()
-        .find(|l| l.spec().key() == origin)
-        .map(Json)
-        .ok_or_else(|| AppError::NotFound(format!("No location for entity {entity_ref}")))
+    Ok(Json(
+        state
+            .location_of(&actor, &EntityRef::new(kind, namespace, name))
+            .await?,
+    ))
 }
 
-/// Body of `POST /locations`.
+/// Body of `POST /locations/by-query`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocationQuery {
+    limit: Option<usize>,
+    query: Option<Value>,
+    cursor: Option<String>,
+}
+
+/// Locations matching a predicate on `type`, `target` and `id`, paged.
+pub async fn query_locations(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    JsonBody(body): JsonBody<LocationQuery>,
+) -> AppResult<Json<LocationPage>> {
+    Ok(Json(
+        state
+            .query_locations(&actor, body.query, body.limit, body.cursor.as_deref())
+            .await?,
+    ))
+}
+
+/// Body of `POST /locations` and `PUT /locations/{id}`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewLocation {
     /// `file`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "file_type")]
     pub location_type: String,
-    /// Path, directory or glob on the server.
+    /// Path, directory or glob on the server, inside `catalog.fileRoots`.
     pub target: String,
     /// Accepted for compatibility; a target that cannot be read is refused either way.
     #[serde(default)]
     pub presence: Option<String>,
 }
 
+fn file_type() -> String {
+    "file".into()
+}
+
 /// Registers a location (201 with what it defines), or with `dryRun=true` only reads it.
-pub async fn create(
+pub async fn create_location(
     State(state): State<AppState>,
-    actor: Actor,
+    Caller(actor): Caller,
     params: Params,
     JsonBody(body): JsonBody<NewLocation>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
-    let target = format!("{}:{}", body.location_type, body.target);
-    let act = Act {
-        action: Action::Create,
-        kind: ResourceType::CatalogLocation,
-        owners: &[],
-        target: &target,
-    };
-    // Reading a location reads files on the server: even a dry run needs the permission.
-    guarded(&state, &actor, act, create_checked(&state, params, body)).await
-}
-
-async fn create_checked(
-    state: &AppState,
-    params: Params,
-    body: NewLocation,
-) -> AppResult<(StatusCode, Json<Value>)> {
-    params.only(&["dryRun"])?;
+    params.only(&["dryRun", "onConflict"])?;
     let dry_run = match params
         .one("dryRun")?
         .map(str::to_ascii_lowercase)
@@ -138,92 +116,67 @@ async fn create_checked(
         None | Some("false") | Some("no") | Some("0") => false,
         Some("true") | Some("yes") | Some("1") | Some("") => true,
         Some(other) => {
-            return Err(AppError::Input(format!(
+            return Err(AppError::input(format!(
                 "query parameter 'dryRun' must be true or false, got '{other}'"
             )))
         }
     };
-    if body.location_type != "file" {
-        return Err(AppError::Input(format!(
-            "type: location type '{}' is not supported; supported: file",
-            body.location_type
-        )));
-    }
-    if body.target.trim().is_empty() {
-        return Err(AppError::Input("target: must not be empty".into()));
-    }
-    // Only metadata is looked at here: a device, FIFO or path outside the roots is refused
-    // before anything is opened. The location is stored under its resolved target.
-    let (roots, asked) = (state.file_roots.clone(), body.target.clone());
-    let target = tokio::task::spawn_blocking(move || roots.check(&asked))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(AppError::Input)?;
-    let spec = LocationSpec {
-        location_type: body.location_type,
-        target,
-    };
-    let options = state.config.catalog.read_options(state.shutdown.clone());
-    let to_read = spec.clone();
-    let read = tokio::task::spawn_blocking(move || read_locations(&[to_read], &options))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    if read.incomplete_origins.contains(&spec.key()) {
-        let reason = read
-            .issues
-            .first()
-            .map(|i| i.message.clone())
-            .unwrap_or_default();
-        return Err(AppError::Input(format!(
-            "target: cannot read {}: {reason}",
-            spec.target
-        )));
-    }
-    let entities: Vec<Value> = read
-        .entities
-        .iter()
-        .map(|e| super::query::to_value(e.entity.clone()))
-        .collect();
-    let exists = store::list_locations(&state.db)
-        .await?
-        .iter()
-        .any(|l| l.spec() == spec);
+    let registered = state
+        .services
+        .register_location(&actor, &body.location_type, &body.target, dry_run)
+        .await?;
+    let mut answer = serde_json::to_value(&registered).map_err(|e| AppError::Internal(e.into()))?;
     if dry_run {
-        let location =
-            json!({ "id": spec.key(), "type": spec.location_type, "target": spec.target });
-        let body = json!({ "exists": exists, "location": location, "entities": entities, "issues": read.issues });
-        return Ok((StatusCode::CREATED, Json(body)));
+        let location = &registered.location;
+        answer["location"] =
+            json!({ "id": location.id, "type": location.location_type, "target": location.target });
     }
-    let location = store::add_location(&state.db, &spec, Utc::now()).await?;
-    catalog_refresh::run(state).await?;
-    let body = json!({ "location": location, "entities": entities });
-    Ok((StatusCode::CREATED, Json(body)))
+    Ok((StatusCode::CREATED, Json(answer)))
 }
 
-/// Unregisters a location; the entities it brought in are removed.
-pub async fn delete(
+/// Points an API location at another target; 200 with the location.
+pub async fn update_location(
     State(state): State<AppState>,
-    actor: Actor,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<NewLocation>,
+) -> AppResult<Json<StoredLocation>> {
+    let (location, _run) = state
+        .services
+        .update_location(&actor, &id, &body.location_type, &body.target)
+        .await?;
+    Ok(Json(location))
+}
+
+/// Unregisters a location; a background refresh removes the entities it brought in.
+pub async fn delete_location(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    let act = Act {
-        action: Action::Delete,
-        kind: ResourceType::CatalogLocation,
-        owners: &[],
-        target: &id,
-    };
-    guarded(&state, &actor, act, delete_checked(&state, &id)).await
+    state.services.unregister_location(&actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
-async fn delete_checked(state: &AppState, id: &str) -> AppResult<StatusCode> {
-    store::delete_location(&state.db, id)
-        .await
-        .map_err(|e| match e {
-            trellis_store::StoreError::NotFound(_) => {
-                AppError::NotFound(format!("Found no location with ID {id}"))
-            }
-            other => other.into(),
-        })?;
-    catalog_refresh::run(state).await?;
-    Ok(StatusCode::NO_CONTENT)
+/// Body of `POST /analyze-location`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AnalyzeRequest {
+    location: LocationSpec,
+    #[serde(default)]
+    catalog_filename: Option<String>,
+}
+
+/// What a file location holds; URL locations are refused (Trellis has no URL readers).
+pub async fn analyze_location(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    JsonBody(body): JsonBody<AnalyzeRequest>,
+) -> AppResult<Json<AnalyzeResult>> {
+    let _ = body.catalog_filename;
+    Ok(Json(
+        state
+            .analyze_location(&actor, &body.location.location_type, &body.location.target)
+            .await?,
+    ))
 }

@@ -19,7 +19,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let RawQuery(raw) = RawQuery::from_request_parts(parts, state)
             .await
-            .map_err(|e| AppError::Input(e.to_string()))?;
+            .map_err(|e| AppError::input(e.to_string()))?;
         let pairs = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
@@ -31,7 +31,7 @@ impl Params {
     /// Refuses any parameter not in `allowed`.
     pub fn only(&self, allowed: &[&str]) -> Result<&Self, AppError> {
         match self.0.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
-            Some((k, _)) => Err(AppError::Input(format!(
+            Some((k, _)) => Err(AppError::input(format!(
                 "unknown query parameter '{k}'; allowed: {}",
                 allowed.join(", ")
             ))),
@@ -53,7 +53,7 @@ impl Params {
         match self.all(name).as_slice() {
             [] => Ok(None),
             [v] => Ok(Some(v)),
-            _ => Err(AppError::Input(format!(
+            _ => Err(AppError::input(format!(
                 "query parameter '{name}' may be given only once"
             ))),
         }
@@ -64,7 +64,7 @@ impl Params {
         self.one(name)?
             .map(|v| {
                 v.trim().parse::<usize>().map_err(|_| {
-                    AppError::Input(format!(
+                    AppError::input(format!(
                         "query parameter '{name}' must be a non-negative integer, got '{v}'"
                     ))
                 })
@@ -75,7 +75,7 @@ impl Params {
     /// `filter` parameters as a filter.
     pub fn filter(&self) -> Result<Filter, AppError> {
         Filter::parse(&self.all("filter"))
-            .map_err(|e| AppError::Input(format!("query parameter 'filter': {e}")))
+            .map_err(|e| AppError::input(format!("query parameter 'filter': {e}")))
     }
 
     /// `fields`, comma-separated and/or repeated; array paths are refused.
@@ -87,7 +87,7 @@ impl Params {
                 continue;
             }
             if f.contains('[') {
-                return Err(AppError::Input(format!(
+                return Err(AppError::input(format!(
                     "query parameter 'fields': invalid field \"{f}\", array type fields are not supported"
                 )));
             }
@@ -103,7 +103,7 @@ impl Params {
             .into_iter()
             .map(|o| {
                 OrderField::parse(o)
-                    .map_err(|e| AppError::Input(format!("query parameter 'orderField': {e}")))
+                    .map_err(|e| AppError::input(format!("query parameter 'orderField': {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let term = self.one("fullTextFilterTerm")?.map(str::trim).unwrap_or("");
@@ -121,6 +121,8 @@ impl Params {
             filter: self.filter()?,
             order,
             full_text,
+            predicate: None,
+            scope: None,
         })
     }
 
@@ -129,7 +131,7 @@ impl Params {
         self.one("cursor")?
             .map(|c| {
                 Cursor::decode(c)
-                    .map_err(|e| AppError::Input(format!("query parameter 'cursor': {e}")))
+                    .map_err(|e| AppError::input(format!("query parameter 'cursor': {e}")))
             })
             .transpose()
     }

@@ -1,74 +1,51 @@
-//! `POST /refresh`: re-reads the registered locations now instead of at the next interval.
-//! Backstage clients send `{"entityRef": ...}`; the entity must exist, and its location is read
-//! with all the others.
+//! `POST /refresh`. With `{"entityRef": ...}` (Backstage's client): re-reads that entity's
+//! file now and answers 200 with what changed. Without: starts a refresh of every location in
+//! the background and answers 202 with its run id (`GET /api/jobs/runs/{id}` follows it).
 
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use trellis_catalog::store::{get_entity, ApplySummary};
-use trellis_shared::catalog::EntityRef;
+use serde_json::json;
 
-use crate::auth::authorize::{guarded, Act, Actor};
+use crate::auth::caller::Caller;
 use crate::error::{AppError, AppResult};
-use crate::jobs::catalog_refresh;
 use crate::state::AppState;
-use trellis_auth::catalog::{may_read, owners_of};
-use trellis_auth::{Action, ResourceType};
 
 /// Optional body.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RefreshRequest {
     entity_ref: Option<String>,
-    #[allow(dead_code)]
+    /// Sent by older Backstage clients; unused.
+    #[serde(default)]
     authorization_token: Option<String>,
 }
 
-/// Refreshes the catalog and answers with what changed.
+/// Refreshes one entity, or starts a refresh of the whole catalog.
 pub async fn post_refresh(
     State(state): State<AppState>,
-    actor: Actor,
+    Caller(actor): Caller,
     body: Bytes,
-) -> AppResult<Json<ApplySummary>> {
+) -> AppResult<Response> {
     let request: RefreshRequest = if body.iter().all(u8::is_ascii_whitespace) {
         RefreshRequest::default()
     } else {
         serde_json::from_slice(&body)
-            .map_err(|e| AppError::Input(format!("Malformed request body: {e}")))?
+            .map_err(|e| AppError::input(format!("Malformed request body: {e}")))?
     };
-    // Refreshing one entity is an action on it (its owners may); refreshing everything is an
-    // admin function.
-    let (owners, target, kind) = match request.entity_ref {
-        Some(text) => {
-            let entity_ref = EntityRef::parse(&text, None, None)
-                .map_err(|e| AppError::Input(format!("entityRef: {}", e.0)))?;
-            // One the actor may not read is answered like a missing one.
-            let found = get_entity(&state.db, &entity_ref.canonical())
-                .await?
-                .filter(|e| may_read(&state.policy, &actor.identity, e));
-            let Some(entity) = found else {
-                return Err(AppError::NotFound(format!(
-                    "Failed to schedule {text} for refresh"
-                )));
-            };
-            (
-                owners_of(&entity),
-                entity_ref.canonical(),
-                ResourceType::CatalogEntity,
-            )
+    let _ = request.authorization_token;
+    match request.entity_ref {
+        Some(entity_ref) => {
+            let summary = state.refresh_entity(&actor, &entity_ref).await?;
+            Ok(Json(summary).into_response())
         }
-        None => (Vec::new(), "catalog".to_string(), ResourceType::Admin),
-    };
-    let act = Act {
-        action: Action::Refresh,
-        kind,
-        owners: &owners,
-        target: &target,
-    };
-    let summary = guarded(&state, &actor, act, async {
-        Ok(catalog_refresh::run(&state).await?)
-    })
-    .await?;
-    Ok(Json(summary))
+        None => {
+            let run_id = state.services.refresh_catalog(&actor).await?;
+            let body = json!({ "runId": run_id, "status": format!("/api/jobs/runs/{run_id}") });
+            Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+        }
+    }
 }

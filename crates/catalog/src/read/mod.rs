@@ -47,9 +47,30 @@ pub fn read_locations_into(
         sink,
         seen_files: BTreeSet::new(),
         defined: BTreeMap::new(),
+        follow_locations: true,
     };
     for spec in locations {
         walk.location(spec, &spec.key());
     }
     walk.out
+}
+
+/// Reads one file of registered location `origin` (the file an entity came from), confined to
+/// the location's folder like a whole read. `Location` entities in it are read as entities but
+/// not followed: the files they name are not part of this read.
+pub fn read_file(origin: &LocationSpec, file: &str, options: &ReadOptions) -> CatalogRead {
+    let mut entities = Vec::new();
+    let mut sink = |e| entities.push(e);
+    let mut walk = Walk {
+        options,
+        out: CatalogRead::default(),
+        sink: &mut sink,
+        seen_files: BTreeSet::new(),
+        defined: BTreeMap::new(),
+        follow_locations: false,
+    };
+    walk.registered_file(origin, &origin.key(), file);
+    let mut read = walk.out;
+    read.entities = entities;
+    read
 }

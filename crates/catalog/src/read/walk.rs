@@ -22,6 +22,8 @@ pub(super) struct Walk<'o> {
     pub(super) seen_files: BTreeSet<PathBuf>,
     /// canonical ref → file that defined it first
     pub(super) defined: BTreeMap<String, String>,
+    /// Whether `Location` entities' targets are read too (not when one file is refreshed).
+    pub(super) follow_locations: bool,
 }
 
 /// The registered location being read: its folder and what it may still read.
@@ -81,6 +83,36 @@ impl Walk<'_> {
             budget: Budget::new(self.options.max_location_bytes),
         };
         self.target(&mut confined, &target, &at, &spec.target, 0);
+    }
+
+    /// Reads one file of registered location `spec` (an entity's refresh), confined like the
+    /// whole location; `Location` entities in it are not followed.
+    pub(super) fn registered_file(&mut self, spec: &LocationSpec, origin: &str, file: &str) {
+        let at = At {
+            origin,
+            file,
+            document: None,
+            entity_ref: None,
+        };
+        let (root, _) = match files::registered(&spec.target) {
+            Ok(found) => found,
+            Err(message) => return self.unlistable(&at, file, message),
+        };
+        let Some(rel) = Path::new(file)
+            .strip_prefix(root.path())
+            .ok()
+            .map(Path::to_path_buf)
+        else {
+            let message = format!("`{file}` is not inside the location's folder");
+            return self.unlistable(&at, file, message);
+        };
+        let mut confined = Confined {
+            root,
+            budget: Budget::new(self.options.max_location_bytes),
+        };
+        let path = confined.root.absolute(&rel);
+        self.seen_files.insert(path.clone());
+        self.file(&mut confined, &rel, &path, origin, 0);
     }
 
     fn target(
@@ -217,7 +249,7 @@ impl Walk<'_> {
                 continue;
             }
             self.defined.insert(canonical, shown.clone());
-            if entity.kind == "Location" {
+            if entity.kind == "Location" && self.follow_locations {
                 self.nested_locations(confined, &entity, &dir, &at, depth);
             }
             (self.sink)(ReadEntity {

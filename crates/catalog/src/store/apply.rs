@@ -28,7 +28,7 @@ use crate::read::{read_locations_into, CatalogRead, Level, LocationSpec, ReadEnt
 pub const PROVIDER_ORIGIN: &str = "provider:";
 
 /// What an apply changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ApplySummary {
     /// Entities stored for the first time.
     pub added: usize,
@@ -54,6 +54,14 @@ pub enum Scope {
     Locations(BTreeSet<String>),
     /// Everything one provider wrote: its origin, `provider:<name>`.
     Provider(String),
+    /// What one file of a registered location defines (an entity's refresh): the location's
+    /// key and the file's path.
+    File {
+        /// The registered location (`file:<target>`).
+        origin: String,
+        /// The file.
+        file: String,
+    },
 }
 
 impl Scope {
@@ -62,14 +70,27 @@ impl Scope {
         match self {
             Scope::Locations(_) => !origin.starts_with(PROVIDER_ORIGIN),
             Scope::Provider(own) => origin == own,
+            Scope::File { origin: own, .. } => origin == own,
         }
     }
 
-    /// SQL condition on `catalog.issues.location` selecting this scope's issues, and its binds.
+    /// Whether a stored entity from `origin` and `file` belongs to the scope.
+    pub fn owns_row(&self, origin: &str, file: &str) -> bool {
+        match self {
+            Scope::File { file: own, .. } => self.owns(origin) && file == own,
+            _ => self.owns(origin),
+        }
+    }
+
+    /// SQL condition on `catalog.issues` selecting this scope's issues, and its binds.
     pub(super) fn issue_condition(&self) -> (&'static str, Vec<String>) {
         match self {
             Scope::Locations(_) => ("location NOT LIKE $1", vec![format!("{PROVIDER_ORIGIN}%")]),
             Scope::Provider(own) => ("location = $1", vec![own.clone()]),
+            Scope::File { origin, file } => (
+                "location = $1 AND file = $2",
+                vec![origin.clone(), file.clone()],
+            ),
         }
     }
 }
@@ -156,7 +177,10 @@ pub async fn apply_stream(
             )
         })
         .collect();
-    let in_scope = stored.values().filter(|s| scope.owns(&s.origin)).count();
+    let in_scope = stored
+        .values()
+        .filter(|s| scope.owns_row(&s.origin, &s.file))
+        .count();
     let stored = Arc::new(stored);
     let now_text = now.to_rfc3339_opts(SecondsFormat::Micros, false);
     let mut prepared = prepare(
@@ -325,11 +349,13 @@ fn removals<'a>(
 ) -> Vec<&'a str> {
     let registered = match &stage.scope {
         Scope::Locations(registered) => Some(registered),
-        Scope::Provider(_) => None,
+        Scope::Provider(_) | Scope::File { .. } => None,
     };
     stored
         .iter()
-        .filter(|(entity_ref, s)| stage.scope.owns(&s.origin) && !stage.seen.contains(*entity_ref))
+        .filter(|(entity_ref, s)| {
+            stage.scope.owns_row(&s.origin, &s.file) && !stage.seen.contains(*entity_ref)
+        })
         .filter(|(entity_ref, s)| {
             let failed = tail.incomplete_origins.contains(&s.origin)
                 || tail.unreadable_files.contains(&s.file)

@@ -51,7 +51,7 @@ pub(super) struct RelationShape<'q> {
 
 /// The query's [`RelationShape`], if it has that shape.
 pub(super) fn relation_shape(query: &EntityQuery) -> Option<RelationShape<'_>> {
-    if query.full_text.as_ref().is_some_and(|f| !f.term.is_empty()) {
+    if query.full_text.as_ref().is_some_and(|f| !f.term.is_empty()) || query.has_predicate() {
         return None;
     }
     let [conjunction] = query.filter.0.as_slice() else {

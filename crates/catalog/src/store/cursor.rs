@@ -9,7 +9,7 @@ use trellis_shared::catalog::query::EntityQuery;
 use trellis_store::{StoreError, StoreResult};
 
 /// Where a page starts: the sort key of the item just outside it, and the direction.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cursor {
     /// The query the cursor continues.
     pub query: EntityQuery,
@@ -31,10 +31,32 @@ pub enum Key {
     Text(String),
 }
 
+/// The cursor as sent: its query under `q`, or under `query` when it carries a predicate.
+/// Backstage's catalog client sends a cursor whose JSON has a `query` key to `POST
+/// /entities/by-query` and any other to `GET`, so only predicate cursors may have one.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    q: Option<EntityQuery>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    query: Option<EntityQuery>,
+    boundary: Vec<Key>,
+    backwards: bool,
+    total: u64,
+}
+
 impl Cursor {
     /// The opaque form sent to clients.
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+        let predicate = self.query.predicate.is_some();
+        let wire = Wire {
+            q: (!predicate).then(|| self.query.clone()),
+            query: predicate.then(|| self.query.clone()),
+            boundary: self.boundary.clone(),
+            backwards: self.backwards,
+            total: self.total,
+        };
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&wire).unwrap_or_default())
     }
 
     /// Reads a cursor a client sent back.
@@ -46,7 +68,17 @@ impl Cursor {
         let bytes = URL_SAFE_NO_PAD
             .decode(text.trim().trim_end_matches('='))
             .map_err(|e| invalid(format!("not a cursor from this server ({e})")))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| invalid(format!("not a cursor from this server ({e})")))
+        let wire: Wire = serde_json::from_slice(&bytes)
+            .map_err(|e| invalid(format!("not a cursor from this server ({e})")))?;
+        let query = wire
+            .q
+            .or(wire.query)
+            .ok_or_else(|| invalid("not a cursor from this server (no query)".into()))?;
+        Ok(Cursor {
+            query,
+            boundary: wire.boundary,
+            backwards: wire.backwards,
+            total: wire.total,
+        })
     }
 }

@@ -21,7 +21,7 @@ pub async fn facets(
     facets: &[String],
     query: &EntityQuery,
 ) -> StoreResult<BTreeMap<String, Vec<FacetCount>>> {
-    let filtered = !query.filter.0.is_empty() || query.full_text.is_some();
+    let filtered = !query.filter.0.is_empty() || query.full_text.is_some() || query.has_predicate();
     let mut out = BTreeMap::new();
     for facet in facets {
         let key = facet.to_lowercase();

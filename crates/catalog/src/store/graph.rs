@@ -1,6 +1,10 @@
 //! Graph walks over stored relations: the neighbourhood of an entity (both directions, a few
 //! steps) and impact analysis (everything that transitively depends on it, with owners).
 //! Each step is one batched relations query for the whole frontier.
+//!
+//! Walks are scoped: given the viewer's read scope (owner refs), each step asks in the same batch
+//! which of the entities it reached the viewer may read, and goes on only through those. Refs
+//! with no stored entity stay (they reveal nothing but a name a readable relation holds).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -10,6 +14,7 @@ use trellis_shared::catalog::graph::{
 use trellis_shared::catalog::relations::types;
 use trellis_store::{with_pool, Db, StoreResult};
 
+use super::sql::{bind_all, push_scope, Sql};
 use super::{placeholders, relations_of};
 
 /// Largest impact analysis; beyond it the walk stops.
@@ -22,6 +27,7 @@ pub async fn neighborhood(
     center: &str,
     depth: u32,
     max_nodes: usize,
+    scope: Option<&[String]>,
 ) -> StoreResult<Neighborhood> {
     let center = center.to_lowercase();
     let mut columns: BTreeMap<String, i32> = BTreeMap::from([(center.clone(), 0)]);
@@ -34,6 +40,12 @@ pub async fn neighborhood(
                 break;
             }
             let rels = relations_of(db, &frontier).await?;
+            let reached: Vec<String> = rels
+                .values()
+                .flatten()
+                .map(|r| r.target_ref.clone())
+                .collect();
+            let hidden = hidden(db, &reached, scope).await?;
             let mut next = Vec::new();
             for (source, list) in &rels {
                 for r in list {
@@ -46,7 +58,7 @@ pub async fn neighborhood(
                     } else {
                         (&e.to, &e.from)
                     };
-                    if here != source {
+                    if here != source || hidden.contains(other) {
                         continue;
                     }
                     if !columns.contains_key(other) {
@@ -82,7 +94,7 @@ pub async fn neighborhood(
 
 /// Everything that transitively depends on `center` (through `dependsOn`, consumed APIs and
 /// the APIs it provides), nearest first, with the owners to notify.
-pub async fn impact(db: &Db, center: &str) -> StoreResult<Impact> {
+pub async fn impact(db: &Db, center: &str, scope: Option<&[String]>) -> StoreResult<Impact> {
     let center = center.to_lowercase();
     let mut found: HashMap<String, Impacted> = HashMap::new();
     let mut queue: VecDeque<(String, u32)> = VecDeque::from([(center.clone(), 0)]);
@@ -92,6 +104,12 @@ pub async fn impact(db: &Db, center: &str) -> StoreResult<Impact> {
         let refs: Vec<String> = frontier.iter().map(|(r, _)| r.clone()).collect();
         let depth_of: HashMap<String, u32> = frontier.drain(..).collect();
         let rels = relations_of(db, &refs).await?;
+        let reached: Vec<String> = rels
+            .values()
+            .flatten()
+            .map(|r| r.target_ref.clone())
+            .collect();
+        let hidden = hidden(db, &reached, scope).await?;
         for (source, list) in &rels {
             let depth = depth_of.get(source).copied().unwrap_or(0) + 1;
             for r in list
@@ -100,6 +118,7 @@ pub async fn impact(db: &Db, center: &str) -> StoreResult<Impact> {
             {
                 let dependent = &r.target_ref;
                 if *dependent == center
+                    || hidden.contains(dependent)
                     || found.contains_key(dependent)
                     || found.len() >= MAX_IMPACT
                 {
@@ -168,6 +187,33 @@ pub async fn existing(db: &Db, refs: &[String]) -> StoreResult<BTreeSet<String>>
                 q = q.bind(r);
             }
             q.fetch_all(pool).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Which of `refs` are stored entities outside `scope` (none when the scope is everything).
+async fn hidden(
+    db: &Db,
+    refs: &[String],
+    scope: Option<&[String]>,
+) -> StoreResult<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let Some(scope) = scope else {
+        return Ok(out);
+    };
+    let mut refs = refs.to_vec();
+    refs.sort();
+    refs.dedup();
+    for chunk in refs.chunks(500) {
+        let mut q = Sql::for_db(db);
+        q.push("SELECT e.entity_ref FROM catalog.entities e WHERE e.entity_ref IN ")
+            .list(chunk)
+            .push(" AND NOT ");
+        push_scope(&mut q, scope);
+        let rows: Vec<String> = with_pool!(db, pool => {
+            bind_all!(sqlx::query_scalar::<_, String>(&q.text), &q.binds).fetch_all(pool).await
         })?;
         out.extend(rows);
     }

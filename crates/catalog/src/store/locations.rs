@@ -119,3 +119,38 @@ pub async fn delete_location(db: &Db, id: &str) -> StoreResult<StoredLocation> {
     with_pool!(db, pool => sqlx::query("DELETE FROM catalog.locations WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
     Ok(location)
 }
+
+/// Points API location `id` at `spec` instead. Config locations are refused (they come from
+/// the config); a target another location already has is a conflict.
+pub async fn update_location(
+    db: &Db,
+    id: &str,
+    spec: &LocationSpec,
+) -> StoreResult<StoredLocation> {
+    let Some(location) = get_location(db, id).await? else {
+        return Err(StoreError::NotFound(format!("Location with id {id}")));
+    };
+    if location.source == "config" {
+        return Err(StoreError::Conflict(format!(
+            "Location {id} ({}) is defined in the config under catalog.locations; change it there",
+            location.spec().key()
+        )));
+    }
+    let taken = list_locations(db)
+        .await?
+        .into_iter()
+        .any(|l| l.id != id && l.spec() == *spec);
+    if taken {
+        return Err(StoreError::Conflict(format!(
+            "Location {} already exists",
+            spec.key()
+        )));
+    }
+    with_pool!(db, pool => sqlx::query("UPDATE catalog.locations SET type = $1, target = $2 WHERE id = $3")
+        .bind(&spec.location_type).bind(&spec.target).bind(id).execute(pool).await.map(|_| ()))?;
+    Ok(StoredLocation {
+        location_type: spec.location_type.clone(),
+        target: spec.target.clone(),
+        ..location
+    })
+}

@@ -24,6 +24,7 @@ mod write;
 
 use std::collections::{BTreeMap, HashMap};
 
+use trellis_shared::catalog::query::EntityQuery;
 use trellis_shared::catalog::{Entity, EntityRelation, RelationTarget};
 use trellis_store::{with_pool, Db, StoreError, StoreResult};
 
@@ -35,7 +36,7 @@ pub use graph::{existing, impact, neighborhood, MAX_IMPACT};
 pub use issues::{issues, StoredIssue};
 pub use locations::{
     add_location, delete_location, get_location, list_locations, sync_config_locations,
-    StoredLocation,
+    update_location, StoredLocation,
 };
 pub use query::{
     count, query_entities, query_entities_from, Cursor, QueryPage, DEFAULT_LIMIT, MAX_LIMIT,
@@ -70,26 +71,38 @@ pub async fn get_entity(db: &Db, entity_ref: &str) -> StoreResult<Option<Entity>
 /// One statement per 500 refs reads the bodies and each entity's relations as a JSON array of
 /// `[type, target]` pairs: a page is one round trip, not one for bodies and one for relations.
 pub async fn load_entities(db: &Db, refs: &[String]) -> StoreResult<HashMap<String, Entity>> {
+    load_matching(db, refs, &EntityQuery::default()).await
+}
+
+/// [`load_entities`] of those among `refs` that also match `query` (its filter, predicate and
+/// term): a scoped read in the same one statement.
+pub async fn load_matching(
+    db: &Db,
+    refs: &[String],
+    query: &EntityQuery,
+) -> StoreResult<HashMap<String, Entity>> {
     // An entity without relations gets `[]` (SQLite) or NULL (PostgreSQL's json_agg).
     let aggregate = match db {
         Db::Sqlite(_) => "json_group_array(json_array(r.type, r.target_ref))",
         Db::Postgres(_) => "json_agg(json_build_array(r.type, r.target_ref))::text",
     };
+    let everything = *query == EntityQuery::default();
     let mut out = HashMap::with_capacity(refs.len());
     for chunk in refs.chunks(500) {
-        let sql = format!(
+        let mut q = sql::Sql::for_db(db);
+        q.push(&format!(
             "SELECT e.entity_ref, e.uid, e.etag, e.body, \
              (SELECT {aggregate} FROM catalog.relations r WHERE r.source_ref = e.entity_ref) \
-             FROM catalog.entities e WHERE e.entity_ref IN ({})",
-            placeholders(chunk.len())
-        );
+             FROM catalog.entities e WHERE e.entity_ref IN "
+        ))
+        .list(chunk);
+        if !everything {
+            q.push(" AND ");
+            query::push_where(&mut q, query);
+        }
         type Row = (String, String, String, String, Option<String>);
         let rows: Vec<Row> = with_pool!(db, pool => {
-            let mut query = sqlx::query_as::<_, Row>(&sql);
-            for r in chunk {
-                query = query.bind(r);
-            }
-            query.fetch_all(pool).await
+            sql::bind_all!(sqlx::query_as::<_, Row>(&q.text), &q.binds).fetch_all(pool).await
         })?;
         for (entity_ref, uid, etag, body, relations) in rows {
             let mut entity = decode(&body, &entity_ref)?;
@@ -112,6 +125,16 @@ pub async fn load_entities(db: &Db, refs: &[String]) -> StoreResult<HashMap<Stri
         }
     }
     Ok(out)
+}
+
+/// The canonical ref of the entity with `uid`, if any.
+pub async fn ref_of_uid(db: &Db, uid: &str) -> StoreResult<Option<String>> {
+    Ok(with_pool!(db, pool => {
+        sqlx::query_scalar::<_, String>("SELECT entity_ref FROM catalog.entities WHERE uid = $1")
+            .bind(uid)
+            .fetch_optional(pool)
+            .await
+    })?)
 }
 
 /// Removes the entity with `uid` (its search rows and the relations it emitted with it).

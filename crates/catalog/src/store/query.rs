@@ -293,6 +293,14 @@ fn push_matches(
 /// Filter and full-text conditions on `e`.
 pub(super) fn push_where(q: &mut Sql, query: &EntityQuery) {
     sql::push_filter(q, &query.filter);
+    if let Some(predicate) = &query.predicate {
+        q.push(" AND ");
+        sql::push_predicate(q, predicate);
+    }
+    if let Some(scope) = &query.scope {
+        q.push(" AND ");
+        sql::push_scope(q, scope);
+    }
     if let Some(full_text) = query.full_text.as_ref().filter(|f| !f.term.is_empty()) {
         q.push(" AND ");
         sql::push_full_text(q, full_text);

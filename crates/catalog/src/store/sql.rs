@@ -2,6 +2,7 @@
 //! (`$n` placeholders, schema-qualified tables; only the full-text index differs, see
 //! `text.rs`). Values are always bound, never spliced.
 
+use trellis_shared::catalog::predicate::{Predicate, ValueTest};
 use trellis_shared::catalog::query::{Condition, Filter, FullText, Order, OrderField};
 use trellis_shared::catalog::relations::types;
 use trellis_store::Db;
@@ -133,6 +134,111 @@ fn push_condition(sql: &mut Sql, key: &str, cond: &Condition) {
                 sql.push(" AND s.value IN ").list(values);
             }
             sql.push(")");
+        }
+    }
+}
+
+/// Appends the condition "entity `e` satisfies `predicate`". Every part is TRUE or FALSE,
+/// never NULL, so `$not` of a test on an absent field holds, as in Backstage.
+pub fn push_predicate(sql: &mut Sql, predicate: &Predicate) {
+    match predicate {
+        Predicate::All(parts) | Predicate::Any(parts) if parts.is_empty() => {
+            sql.push(if matches!(predicate, Predicate::All(_)) {
+                "1 = 1"
+            } else {
+                "1 = 0"
+            });
+        }
+        Predicate::All(parts) | Predicate::Any(parts) => {
+            let joint = if matches!(predicate, Predicate::All(_)) {
+                " AND "
+            } else {
+                " OR "
+            };
+            sql.push("(");
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    sql.push(joint);
+                }
+                push_predicate(sql, part);
+            }
+            sql.push(")");
+        }
+        Predicate::Not(inner) => {
+            sql.push("NOT (");
+            push_predicate(sql, inner);
+            sql.push(")");
+        }
+        Predicate::Field { key, test } => {
+            let nullable = entity_column(key).filter(|c| c.nullable).map(|c| c.column);
+            if let (Some(column), ValueTest::OneOf(_) | ValueTest::HasPrefix(_)) = (nullable, test)
+            {
+                sql.push(&format!("({column} IS NOT NULL AND "));
+            }
+            match test {
+                ValueTest::OneOf(values) => {
+                    push_condition(sql, key, &Condition::AnyOf(values.clone()))
+                }
+                ValueTest::Exists(true) => push_condition(sql, key, &Condition::Exists),
+                ValueTest::Exists(false) => {
+                    sql.push("NOT (");
+                    push_condition(sql, key, &Condition::Exists);
+                    sql.push(")");
+                }
+                ValueTest::HasPrefix(prefix) => push_prefix(sql, key, prefix),
+            }
+            if let (Some(_), ValueTest::OneOf(_) | ValueTest::HasPrefix(_)) = (nullable, test) {
+                sql.push(")");
+            }
+        }
+    }
+}
+
+/// "Entity `e` is in the read scope `refs`": owned by one of them, or one of them itself (a
+/// user or team reads its own entity). No refs, nothing.
+pub fn push_scope(sql: &mut Sql, refs: &[String]) {
+    if refs.is_empty() {
+        sql.push("1 = 0");
+        return;
+    }
+    sql.push("(e.entity_ref IN (SELECT r.source_ref FROM catalog.relations r WHERE r.type = ")
+        .text(types::OWNED_BY)
+        .push(" AND r.target_ref IN ")
+        .list(refs)
+        .push(") OR e.entity_ref IN ")
+        .list(refs)
+        .push(")");
+}
+
+/// "The value at `key` starts with `prefix`".
+fn push_prefix(sql: &mut Sql, key: &str, prefix: &str) {
+    let pattern = format!("{}%", escape_like(prefix));
+    if let Some(relation) = key.strip_prefix("relations.") {
+        let relation = types::canonical(relation).unwrap_or(relation);
+        sql.push("e.entity_ref IN (SELECT r.source_ref FROM catalog.relations r WHERE r.type = ")
+            .text(relation)
+            .push(" AND r.target_ref LIKE ")
+            .text(&pattern)
+            .push(" ESCAPE '\\')");
+        return;
+    }
+    let column = match key {
+        "metadata.uid" => Some("e.uid"),
+        key => entity_column(key).map(|c| c.column),
+    };
+    match column {
+        Some(column) => {
+            sql.push(column)
+                .push(" LIKE ")
+                .text(&pattern)
+                .push(" ESCAPE '\\'");
+        }
+        None => {
+            sql.push("e.entity_ref IN (SELECT s.entity_ref FROM catalog.search s WHERE s.key = ")
+                .text(key)
+                .push(" AND s.value LIKE ")
+                .text(&pattern)
+                .push(" ESCAPE '\\')");
         }
     }
 }

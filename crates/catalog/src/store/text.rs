@@ -81,7 +81,7 @@ pub fn short(term: &str) -> bool {
 /// else, in the default order: its matches are the refs of the matching `entity_text` rows
 /// (every entity has exactly one), so neither pages nor counts need `entities`.
 pub fn text_only(query: &EntityQuery) -> Option<&str> {
-    if !query.filter.0.is_empty() || !query.order.is_empty() {
+    if !query.filter.0.is_empty() || !query.order.is_empty() || query.has_predicate() {
         return None;
     }
     indexed_term(query.full_text.as_ref()?)

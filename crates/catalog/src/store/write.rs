@@ -83,7 +83,7 @@ impl Stage {
             let own = entity.entity_ref();
             let entity_ref = own.canonical();
             let old = self.stored.get(&entity_ref);
-            if let Some(old) = old.filter(|old| !self.scope.owns(&old.origin)) {
+            if let Some(old) = old.filter(|old| !self.scope.owns_row(&old.origin, &old.file)) {
                 self.conflicts.push(Issue {
                     level: Level::Error,
                     location: item.origin,

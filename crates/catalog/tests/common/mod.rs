@@ -16,7 +16,7 @@ pub async fn migrated(backend: TestBackend) -> (TestDatabase, Db) {
     let db = Db::connect(&test_db.url, &DbOptions::default())
         .await
         .expect("connect");
-    db.migrate().await.expect("migrate");
+    trellis_catalog::migrate(&db).await.expect("migrate");
     (test_db, db)
 }
 

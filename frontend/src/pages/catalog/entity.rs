@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use leptos::Params;
+use leptos_router::params::Params;
 use leptos_router::{
-    hooks::{use_params_map, use_query_map},
+    hooks::{use_params, use_query},
     lazy_route, LazyRoute,
 };
 use trellis_shared::catalog::{Entity, ANNOTATION_LOCATION};
@@ -14,49 +16,73 @@ use super::graph::{DependencyGraph, ImpactPanel};
 use super::links::EntityLink;
 use super::team::TeamPanel;
 use crate::api::entity::{entity_detail, EntityPageData};
+use crate::api::PortalError;
 use crate::components::layout::{Card, PageHeader};
 
-/// An entity page (lazy route).
-pub struct EntityView;
+/// The entity's path segments.
+#[derive(Params, Clone, Debug, PartialEq, Default)]
+struct EntityPath {
+    namespace: Option<String>,
+    kind: Option<String>,
+    name: Option<String>,
+}
+
+/// The page's query: how many steps the graph shows.
+#[derive(Params, Clone, Debug, PartialEq, Default)]
+struct EntityQuery {
+    depth: Option<u32>,
+}
+
+/// An entity page (lazy route): its data starts loading as soon as the route matches, while
+/// the page's code chunk downloads.
+pub struct EntityView {
+    entity_ref: Memo<String>,
+    depth: Memo<u32>,
+    detail: Resource<Result<EntityPageData, PortalError>>,
+}
 
 #[lazy_route]
 impl LazyRoute for EntityView {
     fn data() -> Self {
-        EntityView
-    }
-
-    fn view(_this: Self) -> AnyView {
-        let params = use_params_map();
-        let query = use_query_map();
+        let path = use_params::<EntityPath>();
+        let query = use_query::<EntityQuery>();
         let entity_ref = Memo::new(move |_| {
-            params.with(|p| {
-                format!(
-                    "{}:{}/{}",
-                    p.get("kind").unwrap_or_default().to_lowercase(),
-                    p.get("namespace").unwrap_or_default().to_lowercase(),
-                    p.get("name").unwrap_or_default().to_lowercase()
-                )
-            })
+            let p = path.get().unwrap_or_default();
+            let part = |v: Option<String>| v.unwrap_or_default().to_lowercase();
+            format!("{}:{}/{}", part(p.kind), part(p.namespace), part(p.name))
         });
         let depth = Memo::new(move |_| {
-            query.with(|q| {
-                q.get("depth")
-                    .and_then(|d| d.parse::<u32>().ok())
-                    .unwrap_or(1)
-                    .clamp(1, 3)
-            })
+            query
+                .get()
+                .ok()
+                .and_then(|q| q.depth)
+                .unwrap_or(1)
+                .clamp(1, 3)
         });
         // Blocking: the server sends the page (and its status) once the data is in.
         let detail = Resource::new_blocking(
             move || (entity_ref.get(), depth.get()),
             |(r, d)| entity_detail(r, d),
         );
+        EntityView {
+            entity_ref,
+            depth,
+            detail,
+        }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let EntityView {
+            entity_ref,
+            depth,
+            detail,
+        } = this;
         view! {
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(Some(data)) => view! { <EntityBody data depth=depth.get_untracked()/> }.into_any(),
-                        Ok(None) => not_found(entity_ref.get_untracked()).into_any(),
+                        Ok(data) => view! { <EntityBody data depth=depth.get_untracked()/> }.into_any(),
+                        Err(e) if e.is_not_found() => not_found(entity_ref.get_untracked()).into_any(),
                         Err(e) => view! {
                             <PageHeader title="Entity" summary="Catalog entity"/>
                             <Card title="This entity could not be loaded"><p role="alert">{e.to_string()}</p></Card>
@@ -69,7 +95,7 @@ impl LazyRoute for EntityView {
     }
 }
 
-/// The page for a ref with no entity (the server sets status 404 while loading the data).
+/// The page for a ref with no entity (the server answers 404).
 fn not_found(entity_ref: String) -> impl IntoView {
     view! {
         <PageHeader title=entity_ref summary="Catalog entity"/>
@@ -87,8 +113,8 @@ fn EntityBody(data: EntityPageData, depth: u32) -> impl IntoView {
         issues,
         graph,
         team,
+        impact,
     } = data;
-    let me = entity.entity_ref().canonical();
     let title = entity
         .metadata
         .title
@@ -118,7 +144,7 @@ fn EntityBody(data: EntityPageData, depth: u32) -> impl IntoView {
         </div>
         {team.map(|t| view! { <TeamPanel team=t/> })}
         <DependencyGraph graph depth/>
-        <ImpactPanel entity_ref=me/>
+        <ImpactPanel impact/>
         <div class="grid two">
             <Links entity=entity.clone()/>
             <Annotations entity=entity.clone()/>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use trellis_shared::catalog::graph::{layout, Neighborhood};
 
 use super::links::{self, EntityLink};
-use crate::api::entity::entity_impact;
+use trellis_shared::catalog::graph::Impact;
 
 const COLUMN: u32 = 230;
 const ROW: u32 = 44;
@@ -101,19 +101,16 @@ pub fn DependencyGraph(graph: Neighborhood, depth: u32) -> impl IntoView {
     }
 }
 
-/// Impact analysis, loaded after the rest of the page.
+/// Impact analysis: what depends on the entity, with the owners to notify.
 #[component]
-pub fn ImpactPanel(entity_ref: String) -> impl IntoView {
-    let impact = Resource::new(move || entity_ref.clone(), entity_impact);
+pub fn ImpactPanel(impact: Impact) -> impl IntoView {
     view! {
         <section class="card impact">
             <h2>"Impact analysis"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Walking dependents…"</p> }>
-                {move || Suspend::new(async move {
-                    match impact.await {
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(i) if i.impacted.is_empty() => view! { <p class="muted">"Nothing depends on this entity."</p> }.into_any(),
-                        Ok(i) => {
+            {
+                    match impact {
+                        i if i.impacted.is_empty() => view! { <p class="muted">"Nothing depends on this entity."</p> }.into_any(),
+                        i => {
                             let n = i.impacted.len();
                             view! {
                                 <p>{format!("{n} entities depend on this one, directly or transitively. Owners to notify:")}</p>
@@ -135,8 +132,7 @@ pub fn ImpactPanel(entity_ref: String) -> impl IntoView {
                             }.into_any()
                         }
                     }
-                })}
-            </Suspense>
+            }
         </section>
     }
 }

@@ -7,30 +7,68 @@ mod links;
 mod team;
 
 use leptos::prelude::*;
+use leptos::Params;
 use leptos_router::components::Form;
-use leptos_router::{hooks::use_query_map, lazy_route, LazyRoute};
+use leptos_router::params::Params;
+use leptos_router::{hooks::use_query, lazy_route, LazyRoute};
 
 pub use entity::EntityView;
 use links::EntityLink;
 
-use crate::api::catalog::{catalog_list, EntityRow, ListPage, ListParams, FILTER_KEYS};
+use crate::api::catalog::{catalog_list, present, EntityRow, ListPage, ListParams, FILTER_KEYS};
+use crate::api::PortalError;
 use crate::components::layout::{Card, PageHeader};
 
-/// The catalog list view (lazy route).
-pub struct CatalogView;
+/// The list's URL query, typed (`/catalog?kind=component&owner=...`).
+#[derive(Params, Clone, Debug, PartialEq, Default)]
+struct CatalogQuery {
+    kind: Option<String>,
+    owner: Option<String>,
+    lifecycle: Option<String>,
+    r#type: Option<String>,
+    tag: Option<String>,
+    namespace: Option<String>,
+    q: Option<String>,
+    mine: Option<String>,
+    cursor: Option<String>,
+}
+
+impl From<CatalogQuery> for ListParams {
+    fn from(q: CatalogQuery) -> Self {
+        ListParams {
+            kind: present(q.kind),
+            owner: present(q.owner),
+            lifecycle: present(q.lifecycle),
+            spec_type: present(q.r#type),
+            tag: present(q.tag),
+            namespace: present(q.namespace),
+            q: present(q.q),
+            mine: present(q.mine).is_some_and(|v| v != "0" && v != "false"),
+            cursor: present(q.cursor),
+        }
+    }
+}
+
+/// The catalog list view (lazy route): its data starts loading as soon as the route matches,
+/// while the page's code chunk downloads.
+pub struct CatalogView {
+    params: Memo<ListParams>,
+    page: Resource<Result<ListPage, PortalError>>,
+}
 
 #[lazy_route]
 impl LazyRoute for CatalogView {
     fn data() -> Self {
-        CatalogView
-    }
-
-    fn view(_this: Self) -> AnyView {
-        let here = super::section("/catalog");
-        let query = use_query_map();
-        let params = Memo::new(move |_| query.with(|q| ListParams::from_pairs(|k| q.get(k))));
+        let query = use_query::<CatalogQuery>();
+        let params = Memo::new(move |_| query.get().map(ListParams::from).unwrap_or_default());
         // Blocking: the server sends the page (and its status) once the data is in.
         let page = Resource::new_blocking(move || params.get(), catalog_list);
+        CatalogView { params, page }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let CatalogView { params, page } = this;
+        let here = super::section("/catalog");
         view! {
             <PageHeader title=here.label summary=here.summary/>
             // A transition keeps the current page on screen while the next one loads.
