@@ -11,5 +11,6 @@ mod confine;
 mod errors;
 mod health;
 mod pages;
+mod platform;
 mod process;
 mod providers;

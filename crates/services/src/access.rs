@@ -91,7 +91,8 @@ impl Services {
         result
     }
 
-    /// Writes one audit event; a failure to write is logged, never hidden.
+    /// Writes one audit event; a failure to write is logged, never hidden. The write runs on
+    /// its own task (awaited here), so a request dropped meanwhile still leaves its event.
     pub async fn audit(
         &self,
         actor: &Actor,
@@ -99,17 +100,26 @@ impl Services {
         outcome: Outcome,
         detail: Option<&str>,
     ) {
-        let action = act.name();
-        let event = NewEvent {
-            actor: &actor.identity.user_ref,
-            action: &action,
-            resource: act.target,
-            outcome,
-            request_id: actor.request_id.as_deref(),
-            detail,
-        };
-        if let Err(e) = audit::record(&self.db, &event, Utc::now()).await {
-            tracing::error!(error = %e, action, "audit event could not be written");
-        }
+        let db = self.db.clone();
+        let (who, action, resource) = (
+            actor.identity.user_ref.clone(),
+            act.name(),
+            act.target.to_string(),
+        );
+        let (request_id, detail) = (actor.request_id.clone(), detail.map(str::to_string));
+        let write = tokio::spawn(async move {
+            let event = NewEvent {
+                actor: &who,
+                action: &action,
+                resource: &resource,
+                outcome,
+                request_id: request_id.as_deref(),
+                detail: detail.as_deref(),
+            };
+            if let Err(e) = audit::record(&db, &event, Utc::now()).await {
+                tracing::error!(error = %e, action, "audit event could not be written");
+            }
+        });
+        let _ = write.await;
     }
 }

@@ -151,8 +151,9 @@ impl Background {
 
 impl Services {
     /// Starts a run of `job` in the background and answers its id at once. The run is
-    /// recorded as started now, and as finished (success with `work`'s detail, failed, or
-    /// aborted) when `work` ends; it goes on whatever happens to the request that started it.
+    /// recorded as started, then as finished (success with `work`'s detail, failed, or aborted)
+    /// when `work` ends. Recording and working happen on one task of their own: whatever
+    /// happens to the request that started it, a recorded run is always finished.
     pub async fn start_run<F, Fut>(
         self: &Arc<Self>,
         job: &str,
@@ -163,19 +164,24 @@ impl Services {
         F: FnOnce(RunCtx) -> Fut + Send + 'static,
         Fut: Future<Output = RunResult> + Send + 'static,
     {
-        let run_id = self
-            .db
-            .start_job_run_by(job, requested_by, Utc::now())
-            .await?;
-        let ctx = RunCtx {
-            run_id,
-            stop: self.shutdown.child_token(),
-            db: self.db.clone(),
-        };
-        let stop = ctx.stop.clone();
         let db = self.db.clone();
-        let job = job.to_string();
+        let stop = self.shutdown.child_token();
+        let (job, by) = (job.to_string(), requested_by.map(str::to_string));
+        let (started, id) = tokio::sync::oneshot::channel();
         let handle = tokio::spawn(async move {
+            let run_id = match db.start_job_run_by(&job, by.as_deref(), Utc::now()).await {
+                Ok(run_id) => run_id,
+                Err(e) => {
+                    let _ = started.send(Err(e));
+                    return;
+                }
+            };
+            let _ = started.send(Ok(run_id));
+            let ctx = RunCtx {
+                run_id,
+                stop: stop.clone(),
+                db: db.clone(),
+            };
             let result = tokio::select! {
                 result = work(ctx) => result,
                 () = stop.cancelled() => Err(RunFailure::Aborted("the server stopped during the run".into())),
@@ -195,6 +201,9 @@ impl Services {
                 tracing::error!(job, run = run_id, error = %e, "run end not recorded");
             }
         });
+        let run_id = id.await.map_err(|_| {
+            ServiceError::Internal(anyhow::anyhow!("the run's task ended before it started"))
+        })??;
         Ok((run_id, handle))
     }
 

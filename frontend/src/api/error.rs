@@ -12,6 +12,7 @@ use trellis_shared::api::ErrorKind;
 
 /// Why a server function failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PortalError {
     /// What kind of failure (decides the status).
     pub kind: ErrorKind,
