@@ -114,9 +114,12 @@ if [ $WANT_TEST -eq 1 ]; then
     echo "slapd slapd/no_configuration boolean true" | { [ "$(id -u)" -eq 0 ] && debconf-set-selections || sudo debconf-set-selections; }
   fi
   apt_install $DEBIAN_TEST_PACKAGES
-  if [ ! -d "$TRELLIS_ROOT/e2e/node_modules/playwright-core" ]; then
+  # Installed again whenever package-lock.json changes (its hash is kept beside the packages).
+  lock_hash="$(sha256sum "$TRELLIS_ROOT/e2e/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$TRELLIS_ROOT/e2e/node_modules/.trellis-lock" 2>/dev/null)" != "$lock_hash" ]; then
     log "installing e2e node packages"
     (cd "$TRELLIS_ROOT/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund >/dev/null)
+    echo "$lock_hash" > "$TRELLIS_ROOT/e2e/node_modules/.trellis-lock"
   fi
   "$TRELLIS_ROOT/scripts/test-services.sh"
 fi

@@ -146,6 +146,14 @@ impl TestApp {
         }
     }
 
+    pub async fn put_json(&self, path: &str, body: &serde_json::Value) -> TestResponse {
+        let request = Request::put(path)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        self.send(request).await
+    }
+
     pub async fn delete(&self, path: &str) -> TestResponse {
         self.send(Request::delete(path).body(Body::empty()).expect("request"))
             .await

@@ -2,6 +2,7 @@
 
 mod access;
 mod auth;
+mod backstage;
 mod catalog;
 mod catalog_pages;
 mod catalog_query;

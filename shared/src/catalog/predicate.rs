@@ -165,7 +165,18 @@ impl Predicate {
             Predicate::Not(inner) => !inner.matches(value),
             Predicate::Field { key, test } => {
                 let mut found = Vec::new();
-                values_at(value, key, &mut found);
+                match key.strip_prefix("relations.") {
+                    // The catalog's `relations.<type>` form: the targets of that relation type.
+                    Some(kind) => found.extend(
+                        value["relations"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(kind)))
+                            .filter_map(|r| r["targetRef"].as_str().map(str::to_lowercase)),
+                    ),
+                    None => values_at(value, key, &mut found),
+                }
                 match test {
                     ValueTest::Exists(wanted) => found.is_empty() != *wanted,
                     ValueTest::OneOf(options) => found.iter().any(|v| options.contains(v)),
