@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy,
+    path, Lazy, SsrMode,
 };
 
-use crate::components::layout::{ErrorPage, Shell};
+use crate::components::layout::Shell;
 use crate::pages::not_found::NotFound;
 use crate::pages::{
     admin::AdminView, catalog::CatalogView, catalog::EntityView, compute::ComputeView,
@@ -75,15 +75,15 @@ pub fn App() -> impl IntoView {
         <Title formatter=|title: String| if title.is_empty() { "Trellis".to_string() } else { format!("{title} · Trellis") }/>
         <Router>
             <Shell>
-                <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view={Lazy::<HomeView>::new()}/>
-                        <Route path=path!("/catalog") view={Lazy::<CatalogView>::new()}/>
-                        <Route path=path!("/catalog/:namespace/:kind/:name") view={Lazy::<EntityView>::new()}/>
+                        // Pages that are their data render it whole before the first byte (and
+                        // so can answer 403/404); the home page streams, never waiting on data.
+                        <Route path=path!("/catalog") view={Lazy::<CatalogView>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/catalog/:namespace/:kind/:name") view={Lazy::<EntityView>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/compute") view={Lazy::<ComputeView>::new()}/>
-                        <Route path=path!("/admin") view={Lazy::<AdminView>::new()}/>
+                        <Route path=path!("/admin") view={Lazy::<AdminView>::new()} ssr=SsrMode::Async/>
                     </Routes>
-                </ErrorBoundary>
             </Shell>
         </Router>
     }

@@ -43,6 +43,22 @@ impl ErrorKind {
         }
     }
 
+    /// The kind with this HTTP status (500 for any other).
+    pub fn from_status(status: u16) -> ErrorKind {
+        [
+            ErrorKind::Input,
+            ErrorKind::Unauthorized,
+            ErrorKind::Forbidden,
+            ErrorKind::NotFound,
+            ErrorKind::MethodNotAllowed,
+            ErrorKind::Conflict,
+            ErrorKind::Unavailable,
+        ]
+        .into_iter()
+        .find(|k| k.status() == status)
+        .unwrap_or(ErrorKind::Internal)
+    }
+
     /// Backstage's error class name.
     pub fn name(self) -> &'static str {
         match self {

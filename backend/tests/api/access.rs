@@ -164,7 +164,9 @@ async fn catalog_reads_are_scoped_in_the_query(backend: TestBackend) {
                 "entity_ref=component%3Adefault%2Franker&depth=1",
             ))
             .expect("request");
-        let page = call(&app, request, email).await.json();
+        let text = call(&app, request, email).await.json();
+        let page: Value =
+            serde_json::from_str(text.as_str().expect("page data as JSON text")).expect("json");
         let impact = page["impact"].clone();
         let impacted = impact["impacted"].as_array().map_or(0, Vec::len);
         assert_eq!(impacted, dependents, "impact as {email}: {impact}");

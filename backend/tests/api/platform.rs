@@ -102,7 +102,9 @@ async fn missing_entities_are_404_for_page_and_server_function(backend: TestBack
     )
     .await;
     assert_eq!(found.status, 200, "{}", found.text());
-    assert_eq!(found.json()["entity"]["metadata"]["name"], "ranker");
+    let page: serde_json::Value =
+        serde_json::from_str(found.json().as_str().expect("page data as JSON text")).expect("json");
+    assert_eq!(page["entity"]["metadata"]["name"], "ranker");
 }
 
 async fn internal_failures_are_500_with_a_request_id_and_no_internals(backend: TestBackend) {

@@ -5,20 +5,34 @@
 use leptos::prelude::*;
 pub use trellis_shared::views::admin::*;
 
-use super::PortalError;
+use super::{PortalError, Wire};
 
 /// The jobs with their ten newest runs.
 #[server(prefix = "/_sf", endpoint = "admin/jobs")]
-pub async fn admin_jobs() -> Result<Vec<JobStatus>, PortalError> {
+pub async fn admin_jobs() -> Result<Wire, PortalError> {
     let services = super::server::services()?;
-    Ok(services.admin_jobs(&super::server::actor()?).await?)
+    Wire::encode(&services.admin_jobs(&super::server::actor()?).await?)
 }
 
 /// A page of the audit log.
 #[server(prefix = "/_sf", endpoint = "admin/audit")]
-pub async fn admin_audit(filter: AuditFilter) -> Result<AuditPage, PortalError> {
+pub async fn admin_audit(filter: AuditFilter) -> Result<Wire, PortalError> {
     let services = super::server::services()?;
-    Ok(services
-        .audit_page(&super::server::actor()?, &filter)
-        .await?)
+    Wire::encode(
+        &services
+            .audit_page(&super::server::actor()?, &filter)
+            .await?,
+    )
+}
+
+/// Calls [`admin_jobs`] from a chunk of its own (see `wire.rs`).
+#[lazy]
+pub async fn load_admin_jobs() -> Result<Wire, PortalError> {
+    admin_jobs().await
+}
+
+/// Calls [`admin_audit`] from a chunk of its own (see `wire.rs`).
+#[lazy]
+pub async fn load_admin_audit(filter: AuditFilter) -> Result<Wire, PortalError> {
+    admin_audit(filter).await
 }

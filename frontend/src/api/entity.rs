@@ -4,19 +4,26 @@
 use leptos::prelude::*;
 pub use trellis_shared::views::entity::*;
 
-use super::PortalError;
+use super::{PortalError, Wire};
 
 /// The entity page's data; a missing (or unreadable) entity is a not-found error (status 404
 /// for the call, and for the page being rendered).
 #[server(prefix = "/_sf", endpoint = "catalog/entity")]
-pub async fn entity_detail(entity_ref: String, depth: u32) -> Result<EntityPageData, PortalError> {
+pub async fn entity_detail(entity_ref: String, depth: u32) -> Result<Wire, PortalError> {
     let services = super::server::services()?;
     let me = super::server::identity()?;
-    services
+    let page = services
         .catalog(&me)
         .entity_page(&entity_ref, depth)
         .await?
         .ok_or_else(|| {
-            trellis_services::ServiceError::NotFound(format!("No entity {entity_ref}")).into()
-        })
+            trellis_services::ServiceError::NotFound(format!("No entity {entity_ref}"))
+        })?;
+    Wire::encode(&page)
+}
+
+/// Calls [`entity_detail`] from a chunk of its own (see `wire.rs`).
+#[lazy]
+pub async fn load_entity_detail(entity_ref: String, depth: u32) -> Result<Wire, PortalError> {
+    entity_detail(entity_ref, depth).await
 }

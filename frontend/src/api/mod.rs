@@ -11,6 +11,9 @@ pub mod error;
 pub mod viewer;
 
 pub use error::PortalError;
+pub use wire::{Fetched, Loaded, Wire};
+
+mod wire;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod server {

@@ -40,11 +40,20 @@ pub fn Shell(children: Children) -> impl IntoView {
 /// Who is signed in, with the sign-out (or, in guest mode, switch-user) link.
 #[component]
 fn SignedIn() -> impl IntoView {
-    let viewer = Resource::new(|| (), |_| crate::api::viewer::viewer());
+    // A string-coded resource (an absent viewer is the empty string): no JSON in the main module.
+    let viewer = Resource::new_str(
+        || (),
+        |_| async {
+            crate::api::viewer::load_viewer()
+                .await
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        },
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || {
-                viewer.get().and_then(Result::ok).map(|v| {
+                viewer.get().and_then(|text| text.parse::<crate::api::viewer::SignedInUser>().ok()).map(|v| {
                     let (label, title) = if v.guest {
                         ("Switch user", "Guest mode: act as another user")
                     } else {
@@ -84,23 +93,6 @@ pub fn PageHeader(
             </div>
             {children.map(|c| view! { <div class="page-actions">{c()}</div> })}
         </div>
-    }
-}
-
-/// Shown when a page fails to render.
-#[component]
-pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    view! {
-        <PageHeader title="Something went wrong" summary="This page could not be shown. Try again, or report it with the details below."/>
-        <ul class="error-list" role="alert">
-            {move || {
-                errors
-                    .get()
-                    .into_iter()
-                    .map(|(_, e)| view! { <li>{e.to_string()}</li> })
-                    .collect_view()
-            }}
-        </ul>
     }
 }
 

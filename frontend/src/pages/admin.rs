@@ -8,9 +8,9 @@ use leptos_router::hooks::use_query;
 use leptos_router::params::Params;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::api::admin::{admin_audit, admin_jobs, AuditFilter, AuditPage, JobStatus};
+use crate::api::admin::{load_admin_audit, load_admin_jobs, AuditFilter, AuditPage, JobStatus};
 use crate::api::catalog::present;
-use crate::api::PortalError;
+use crate::api::Loaded;
 use crate::components::layout::{Card, PageHeader};
 
 /// The audit log's URL query, typed.
@@ -25,8 +25,8 @@ struct AuditQuery {
 /// matches. A viewer who may not see it gets 403 (page and server functions alike).
 pub struct AdminView {
     filter: Memo<AuditFilter>,
-    jobs: Resource<Result<Vec<JobStatus>, PortalError>>,
-    audit: Resource<Result<AuditPage, PortalError>>,
+    jobs: Loaded<Vec<JobStatus>>,
+    audit: Loaded<AuditPage>,
 }
 
 #[lazy_route]
@@ -41,8 +41,8 @@ impl LazyRoute for AdminView {
                 before: q.before,
             }
         });
-        let jobs = Resource::new_blocking(|| (), |_| admin_jobs());
-        let audit = Resource::new_blocking(move || filter.get(), admin_audit);
+        let jobs = Loaded::new(|| (), |_| load_admin_jobs());
+        let audit = Loaded::new(move || filter.get(), load_admin_audit);
         AdminView {
             filter,
             jobs,
@@ -61,7 +61,7 @@ impl LazyRoute for AdminView {
             <PageHeader title=here.label summary=here.summary/>
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading jobs…"</p> }>
                 {move || Suspend::new(async move {
-                    match jobs.await {
+                    match jobs.get().await {
                         Ok(jobs) => jobs.into_iter().map(|job| view! { <JobCard job/> }).collect_view().into_any(),
                         Err(e) => view! { <Card title="Jobs could not be loaded"><p role="alert">{e.to_string()}</p></Card> }.into_any(),
                     }
@@ -72,7 +72,7 @@ impl LazyRoute for AdminView {
                 <AuditForm filter=filter.get_untracked()/>
                 <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the audit log…"</p> }>
                     {move || Suspend::new(async move {
-                        match audit.await {
+                        match audit.get().await {
                             Ok(page) => view! { <AuditTable page filter=filter.get_untracked()/> }.into_any(),
                             Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                         }

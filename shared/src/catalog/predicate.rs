@@ -172,7 +172,11 @@ impl Predicate {
                             .as_array()
                             .into_iter()
                             .flatten()
-                            .filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(kind)))
+                            .filter(|r| {
+                                r["type"]
+                                    .as_str()
+                                    .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+                            })
                             .filter_map(|r| r["targetRef"].as_str().map(str::to_lowercase)),
                     ),
                     None => values_at(value, key, &mut found),

@@ -15,8 +15,8 @@ use trellis_shared::catalog::{Entity, ANNOTATION_LOCATION};
 use super::graph::{DependencyGraph, ImpactPanel};
 use super::links::EntityLink;
 use super::team::TeamPanel;
-use crate::api::entity::{entity_detail, EntityPageData};
-use crate::api::PortalError;
+use crate::api::entity::{load_entity_detail, EntityPageData};
+use crate::api::Loaded;
 use crate::components::layout::{Card, PageHeader};
 
 /// The entity's path segments.
@@ -38,7 +38,7 @@ struct EntityQuery {
 pub struct EntityView {
     entity_ref: Memo<String>,
     depth: Memo<u32>,
-    detail: Resource<Result<EntityPageData, PortalError>>,
+    detail: Loaded<EntityPageData>,
 }
 
 #[lazy_route]
@@ -48,7 +48,7 @@ impl LazyRoute for EntityView {
         let query = use_query::<EntityQuery>();
         let entity_ref = Memo::new(move |_| {
             let p = path.get().unwrap_or_default();
-            let part = |v: Option<String>| v.unwrap_or_default().to_lowercase();
+            let part = |v: Option<String>| v.unwrap_or_default().to_ascii_lowercase();
             format!("{}:{}/{}", part(p.kind), part(p.namespace), part(p.name))
         });
         let depth = Memo::new(move |_| {
@@ -59,10 +59,9 @@ impl LazyRoute for EntityView {
                 .unwrap_or(1)
                 .clamp(1, 3)
         });
-        // Blocking: the server sends the page (and its status) once the data is in.
-        let detail = Resource::new_blocking(
+        let detail = Loaded::new(
             move || (entity_ref.get(), depth.get()),
-            |(r, d)| entity_detail(r, d),
+            |(r, d)| load_entity_detail(r, d),
         );
         EntityView {
             entity_ref,
@@ -80,7 +79,7 @@ impl LazyRoute for EntityView {
         view! {
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match detail.await {
+                    match detail.get().await {
                         Ok(data) => view! { <EntityBody data depth=depth.get_untracked()/> }.into_any(),
                         Err(e) if e.is_not_found() => not_found(entity_ref.get_untracked()).into_any(),
                         Err(e) => view! {

@@ -15,8 +15,10 @@ use leptos_router::{hooks::use_query, lazy_route, LazyRoute};
 pub use entity::EntityView;
 use links::EntityLink;
 
-use crate::api::catalog::{catalog_list, present, EntityRow, ListPage, ListParams, FILTER_KEYS};
-use crate::api::PortalError;
+use crate::api::catalog::{
+    load_catalog_list, present, EntityRow, ListPage, ListParams, FILTER_KEYS,
+};
+use crate::api::Loaded;
 use crate::components::layout::{Card, PageHeader};
 
 /// The list's URL query, typed (`/catalog?kind=component&owner=...`).
@@ -53,7 +55,7 @@ impl From<CatalogQuery> for ListParams {
 /// while the page's code chunk downloads.
 pub struct CatalogView {
     params: Memo<ListParams>,
-    page: Resource<Result<ListPage, PortalError>>,
+    page: Loaded<ListPage>,
 }
 
 #[lazy_route]
@@ -61,8 +63,7 @@ impl LazyRoute for CatalogView {
     fn data() -> Self {
         let query = use_query::<CatalogQuery>();
         let params = Memo::new(move |_| query.get().map(ListParams::from).unwrap_or_default());
-        // Blocking: the server sends the page (and its status) once the data is in.
-        let page = Resource::new_blocking(move || params.get(), catalog_list);
+        let page = Loaded::new(move || params.get(), load_catalog_list);
         CatalogView { params, page }
     }
 
@@ -74,7 +75,7 @@ impl LazyRoute for CatalogView {
             // A transition keeps the current page on screen while the next one loads.
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the catalog…"</p> }>
                 {move || Suspend::new(async move {
-                    match page.await {
+                    match page.get().await {
                         Ok(data) => view! { <ListBody data params=params.get_untracked()/> }.into_any(),
                         Err(e) => view! { <Card title="The catalog could not be loaded"><p role="alert">{e.to_string()}</p></Card> }.into_any(),
                     }
