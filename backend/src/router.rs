@@ -119,6 +119,11 @@ fn page_routes() -> Vec<AxumRouteListing> {
         .clone()
 }
 
+/// The path of every page route (for checks against other page tables).
+pub fn page_paths() -> Vec<String> {
+    page_routes().iter().map(|r| r.path().to_string()).collect()
+}
+
 /// The whole application: probes, API, server-rendered pages and static assets.
 pub fn build(state: AppState) -> Router {
     let pages = page_routes();

@@ -11,4 +11,6 @@ pub mod components;
 pub mod pages;
 mod preload;
 
+pub use preload::page_patterns;
+
 pub use app::{shell, App};

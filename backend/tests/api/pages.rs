@@ -61,9 +61,10 @@ async fn direct_loads_preload_their_route_chunk() {
     let app = TestApp::new(TestBackend::Sqlite).await;
     let pkg = app.site.path().join("pkg");
     std::fs::create_dir_all(&pkg).expect("pkg");
+    // Keys as `#[lazy_route]` names the views' splits: from the view types of the route table.
     std::fs::write(
         pkg.join("__wasm_split_manifest.abc.json"),
-        r#"{"__catalog_view_view_1":["chunk_1.x","split___catalog_view_view_1.y"],"__entity_view_view_2":["chunk_1.x","split___entity.z"],"__compute_view_view_3":["c.q"]}"#,
+        r#"{"__catalog_view_view_1":["chunk_1.x","split___catalog_view_view_1.y"],"__entity_view_view_2":["chunk_1.x","split___entity.z"],"__compute_view_view_3":["c.q"],"__home_view_view_4":["h.w"]}"#,
     )
     .expect("manifest");
     let list = app.get("/catalog").await.text();
@@ -77,8 +78,38 @@ async fn direct_loads_preload_their_route_chunk() {
     assert!(entity.contains("split___entity.z.wasm"));
     let home = app.get("/").await.text();
     assert!(
+        home.contains("/pkg/h.w.wasm"),
+        "the home page preloads its own chunk"
+    );
+    assert!(
         !home.contains("chunk_1.x"),
         "the home page preloads no catalog chunk"
+    );
+    assert!(app.get("/compute").await.text().contains("/pkg/c.q.wasm"));
+}
+
+#[tokio::test]
+async fn every_route_has_its_preload_entry() {
+    let mut routes = trellis::router::page_paths();
+    routes.sort();
+    // `:name` in the route table is `{name}` in axum's listing.
+    let axum_form = |p: &str| {
+        p.split('/')
+            .map(|s| {
+                s.strip_prefix(':')
+                    .map_or(s.to_string(), |n| format!("{{{n}}}"))
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut pages: Vec<String> = trellis_frontend::page_patterns()
+        .into_iter()
+        .map(axum_form)
+        .collect();
+    pages.sort();
+    assert_eq!(
+        routes, pages,
+        "the preload table lists exactly the routes of app.rs"
     );
 }
 
