@@ -78,6 +78,11 @@ pub fn main() -> ExitCode {
         for key in &loaded.unknown_keys {
             eprintln!("warning: unknown config key `{key}` is ignored");
         }
+        for (old, new) in &loaded.renamed_keys {
+            eprintln!(
+                "warning: config key `{old}` is now spelled `{new}`; the old spelling still works"
+            );
+        }
         print!("{}", loaded.config.to_redacted_yaml());
         eprintln!("config OK");
         return ExitCode::SUCCESS;
@@ -85,6 +90,13 @@ pub fn main() -> ExitCode {
     crate::telemetry::init(&loaded.config.log);
     for key in &loaded.unknown_keys {
         tracing::warn!(key, "unknown config key is ignored");
+    }
+    for (old, new) in &loaded.renamed_keys {
+        tracing::warn!(
+            old,
+            new,
+            "config key renamed to Backstage's camelCase; the old spelling still works"
+        );
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -108,7 +108,7 @@ async function timed(url, init) {
 async function measure(label, dbUrl, catalogDir, port) {
   const dir = mkdtempSync(join(tmpdir(), "trellis-bench-"));
   const config = join(dir, "config.yaml");
-  writeFileSync(config, `server:\n  listen: 127.0.0.1:${port}\n  site_root: ${process.env.TRELLIS_SITE_ROOT}\ndatabase:\n  url: ${dbUrl}\nauth:\n  mode: guest\npermission:\n  admins: [user:default/demo.user]\ncatalog:\n  refresh_interval_secs: 86400\n  locations:\n    - type: file\n      target: ${catalogDir}\n`);
+  writeFileSync(config, `server:\n  listen: 127.0.0.1:${port}\n  siteRoot: ${process.env.TRELLIS_SITE_ROOT}\ndatabase:\n  url: ${dbUrl}\nauth:\n  mode: guest\npermission:\n  admins: [user:default/demo.user]\ncatalog:\n  refreshIntervalSecs: 86400\n  locations:\n    - type: file\n      target: ${catalogDir}\n`);
   const start = performance.now();
   const child = spawn(process.env.TRELLIS_BIN, ["--config", config, "serve"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
   // The server goes down with the run, also when a request fails.

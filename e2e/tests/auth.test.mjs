@@ -13,7 +13,7 @@ describe("proxy sign-in in Chromium", () => {
   let server;
   let browser;
   before(async () => {
-    const config = `auth:\n  mode: proxy\n  sign_in_url: ${SIGN_IN}\n  proxy:\n    trusted_proxies: [127.0.0.0/8, "::1/128"]\npermission:\n  admins: [user:default/demo.user]\n`;
+    const config = `auth:\n  mode: proxy\n  signInUrl: ${SIGN_IN}\n  proxy:\n    trustedProxies: [127.0.0.0/8, "::1/128"]\npermission:\n  admins: [user:default/demo.user]\n`;
     server = await startServer({ config, headers: ME });
     browser = await launchBrowser();
   });

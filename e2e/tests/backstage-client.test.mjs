@@ -22,9 +22,9 @@ before(async () => {
   writeFileSync(join(dir, "two.yaml"), component("client-two"));
   server = await startServer({
     config: [
-      "auth:\n  mode: guest\n  guest_user: user:default/demo.user",
+      "auth:\n  mode: guest\n  guestUser: user:default/demo.user",
       "permission:\n  admins: [user:default/demo.user]",
-      `catalog:\n  refresh_interval_secs: 86400\n  fileRoots: [${dir}]`,
+      `catalog:\n  refreshIntervalSecs: 86400\n  fileRoots: [${dir}]`,
     ].join("\n"),
   });
   client = new CatalogClient({

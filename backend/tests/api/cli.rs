@@ -62,59 +62,19 @@ fn migrate_creates_and_reports_the_sqlite_database() {
 
 #[test]
 fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
-    use std::io::{BufRead, BufReader, Read, Write};
-
     let dir = tempfile::tempdir().expect("dir");
-    let mut child = trellis()
-        .arg("serve")
-        .env("TRELLIS_LISTEN", "127.0.0.1:0")
-        .env(
-            "TRELLIS__DATABASE__URL",
-            format!("sqlite:{}", dir.path().join("t.db").display()),
-        )
-        .env("TRELLIS__SERVER__SITE_ROOT", dir.path())
-        .env("TRELLIS__LOG__FORMAT", "json")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("server exited before listening")
-            .expect("read log");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split('"').next().expect("address").to_string();
-        }
-    };
-    let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
-    stream
-        .write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .expect("send");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("read");
+    // A 1 s grace: the stop is bounded by it (and the bounded cleanup after it), not by luck.
+    let config = format!(
+        "server:\n  siteRoot: {site}\n  shutdownGraceSecs: 1\ndatabase:\n  url: sqlite:{db}\nauth:\n  mode: guest\n",
+        site = dir.path().display(),
+        db = dir.path().join("t.db").display()
+    );
+    let mut server = crate::process::Server::start(dir.path(), &config);
+    let answer = server.request("GET", "/readyz", None);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains(r#""status":"ready""#), "{answer}");
-
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if std::time::Instant::now() >= deadline {
-            let _ = child.kill();
-            let log: Vec<String> = lines.map_while(Result::ok).collect();
-            panic!("server did not stop within 15 s of SIGTERM; its log: {log:#?}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    assert!(status.success(), "clean exit on SIGTERM: {status:?}");
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
+    server.wait_for("catalog refresh timing", std::time::Duration::from_secs(30));
+    let (took, log) = server.terminate_within(std::time::Duration::from_secs(8));
+    assert!(took < std::time::Duration::from_secs(8), "{took:?}");
+    assert!(log.iter().any(|l| l.contains("stopped")), "{log:#?}");
 }

@@ -175,8 +175,19 @@ async fn building_routers_does_not_stall_pages_being_rendered() {
             built
         })
     };
+    // A page normally answers in milliseconds; a stalled one (the regression) fails here, at
+    // once and by name, rather than at the suite's general response limit.
     for round in 0..20 {
-        let res = app.get("/catalog?kind=component").await;
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            app.get("/catalog?kind=component"),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "round {round}: the page stalled while routers were built (leptos-rs/leptos#4773)"
+            )
+        });
         assert_eq!(res.status, 200, "round {round}");
     }
     stop.store(true, Ordering::Relaxed);

@@ -130,8 +130,9 @@ impl Server {
             * 1024
     }
 
-    /// Sends SIGTERM and waits up to `limit` for a clean exit.
-    pub fn terminate_within(mut self, limit: Duration) -> Duration {
+    /// Sends SIGTERM and waits up to `limit` for a clean exit; returns how long it took and the
+    /// whole log.
+    pub fn terminate_within(mut self, limit: Duration) -> (Duration, Vec<String>) {
         let sent = Instant::now();
         let killed = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
@@ -140,12 +141,15 @@ impl Server {
         assert!(killed.success());
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
+                let took = sent.elapsed();
+                // The log is read to its end once the process is gone.
+                std::thread::sleep(Duration::from_millis(50));
+                let log = self.log().to_vec();
                 assert!(
                     status.success(),
-                    "clean exit on SIGTERM: {status:?}; log: {:#?}",
-                    self.log()
+                    "clean exit on SIGTERM: {status:?}; log: {log:#?}"
                 );
-                return sent.elapsed();
+                return (took, log);
             }
             if sent.elapsed() >= limit {
                 let _ = self.child.kill();
@@ -168,7 +172,7 @@ impl Drop for Server {
 
 fn config(dir: &Path, extra: &str) -> String {
     format!(
-        "server:\n  site_root: {site}\n  shutdown_grace_secs: 1\ndatabase:\n  url: sqlite:{db}\nauth:\n  mode: guest\n  guest_user: user:default/tester\npermission:\n  admins: [user:default/tester]\ncatalog:\n  refresh_interval_secs: 86400\n{extra}",
+        "server:\n  siteRoot: {site}\n  shutdownGraceSecs: 1\ndatabase:\n  url: sqlite:{db}\nauth:\n  mode: guest\n  guestUser: user:default/tester\npermission:\n  admins: [user:default/tester]\ncatalog:\n  refreshIntervalSecs: 86400\n{extra}",
         site = dir.display(),
         db = dir.join("t.db").display(),
     )

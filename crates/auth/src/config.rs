@@ -3,15 +3,15 @@
 //! ```yaml
 //! auth:
 //!   mode: proxy                       # or guest (demos only: pick a user, no sign-in)
-//!   sign_in_url: https://sso.example.com/oauth2/start
-//!   sign_out_url: https://sso.example.com/oauth2/sign_out
+//!   signInUrl: https://sso.example.com/oauth2/start
+//!   signOutUrl: https://sso.example.com/oauth2/sign_out
 //!   proxy:
-//!     trusted_proxies: [10.0.0.0/8]   # every configured check must pass
+//!     trustedProxies: [10.0.0.0/8]   # every configured check must pass
 //!     secret: { header: X-Trellis-Proxy-Secret, value: ${PROXY_SECRET} }
-//!     jwt: { header: Authorization, jwks_file: /etc/trellis/jwks.json,
+//!     jwt: { header: Authorization, jwksFile: /etc/trellis/jwks.json,
 //!            issuer: https://sso.example.com, audience: trellis }
 //!   resolvers: [emailMatchingUserEntityProfileEmail, forwardedUserMatchingUserEntityName]
-//!   allowed_domains: [example.com]
+//!   allowedDomains: [example.com]
 //! permission:
 //!   admins: [group:default/platform]
 //!   rules: [{ effect: allow, actions: [refresh], resources: [catalog-entity], who: anyone }]
@@ -27,7 +27,7 @@ use crate::policy::Rule;
 
 /// `auth.*`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct AuthConfig {
     /// How identity is established.
     pub mode: AuthMode,
@@ -62,7 +62,7 @@ pub enum AuthMode {
 
 /// `auth.proxy.*`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct ProxyConfig {
     /// Peers (network ranges) whose identity headers are believed.
     pub trusted_proxies: Vec<IpNet>,
@@ -86,7 +86,7 @@ pub struct SecretHeader {
 
 /// `auth.proxy.jwt`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct JwtConfig {
     /// Header carrying the token (`Authorization: Bearer <jwt>` or the bare token).
     #[serde(default = "authorization")]
@@ -117,7 +117,7 @@ fn leeway() -> u64 {
 
 /// `auth.proxy.headers`: names tried for each claim (oauth2-proxy's by default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct HeaderNames {
     /// The user id.
     pub user: Vec<String>,
@@ -187,7 +187,7 @@ impl AuthConfig {
             && proxy.secret.is_none()
             && proxy.jwt.is_none()
         {
-            out.push("auth.proxy: proxy mode (the default) needs at least one of trusted_proxies, secret or jwt, or anyone could send identity headers; for local use set auth.mode: guest".into());
+            out.push("auth.proxy: proxy mode (the default) needs at least one of trustedProxies, secret or jwt, or anyone could send identity headers; for local use set auth.mode: guest".into());
         }
         if let Some(secret) = &proxy.secret {
             if http::HeaderName::from_bytes(secret.header.as_bytes()).is_err() {
@@ -223,10 +223,10 @@ impl AuthConfig {
             out.push("auth.resolvers: name at least one resolver".into());
         }
         if self.sign_in_url.trim().is_empty() {
-            out.push("auth.sign_in_url: must not be empty".into());
+            out.push("auth.signInUrl: must not be empty".into());
         }
         if !(1..=3600).contains(&self.identity_ttl_secs) {
-            out.push("auth.identity_ttl_secs: must be between 1 and 3600".into());
+            out.push("auth.identityTtlSecs: must be between 1 and 3600".into());
         }
         if trellis_shared::catalog::EntityRef::parse(
             &self.guest_user,
@@ -236,7 +236,7 @@ impl AuthConfig {
         .is_err()
         {
             out.push(format!(
-                "auth.guest_user: `{}` is not an entity reference",
+                "auth.guestUser: `{}` is not an entity reference",
                 self.guest_user
             ));
         }
@@ -246,7 +246,7 @@ impl AuthConfig {
 
 /// `permission.*`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct PermissionConfig {
     /// Users and groups (entity refs) who may do everything; members of a group through nested
     /// groups count.

@@ -1,7 +1,7 @@
 //! Building and caching identities: the resolved User, the groups it belongs to (directly, and
 //! through nested groups up to the top), and whether `permission.admins` covers it.
 //!
-//! Resolutions (and refusals) are cached for `auth.identity_ttl_secs`, so repeated requests of
+//! Resolutions (and refusals) are cached for `auth.identityTtlSecs`, so repeated requests of
 //! one person cost a hash lookup, not catalog queries.
 
 use std::collections::{BTreeSet, HashMap};

@@ -8,7 +8,7 @@
 //! 1. admins may do everything;
 //! 2. owners may do everything to what they own;
 //! 3. anyone signed in may read the catalog, workloads and integration data (unless
-//!    `permission.everyone_reads` is off: then owners, admins and the configured rules decide,
+//!    `permission.everyoneReads` is off: then owners, admins and the configured rules decide,
 //!    and lists show each viewer what its teams own).
 //!
 //! List endpoints do not check entity by entity after fetching a page: [`Policy::read_scope`]

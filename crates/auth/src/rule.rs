@@ -1,4 +1,4 @@
-//! Rules as configured (`permission.rules`, `permission.policy_file`): the effect, the actions
+//! Rules as configured (`permission.rules`, `permission.policyFile`): the effect, the actions
 //! and resource types they cover, and who they are about.
 
 use serde::{Deserialize, Serialize};

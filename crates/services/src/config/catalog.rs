@@ -13,28 +13,24 @@ use super::{Config, ConfigError};
 
 /// The catalog section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CatalogConfig {
     /// Registered locations (`- type: file` / `target: ./catalog-info.yaml`), as in Backstage.
     pub locations: Vec<LocationSpec>,
     /// Seconds between refreshes of every location.
     pub refresh_interval_secs: u64,
     /// Largest file read (a descriptor or a placeholder's target), in bytes.
-    #[serde(rename = "maxFileBytes", alias = "max_file_bytes")]
     pub max_file_bytes: u64,
     /// Bytes one registered location may read in all (its files, nested locations and
     /// placeholders).
-    #[serde(rename = "maxLocationBytes")]
     pub max_location_bytes: u64,
     /// Files and folders a folder or glob location may list.
-    #[serde(rename = "maxLocationEntries")]
     pub max_location_entries: usize,
     /// Folder levels a folder or glob location may descend.
-    #[serde(rename = "maxLocationDepth")]
     pub max_location_depth: usize,
     /// Folders file locations may be registered from through the API. Default: the folders
     /// of the configured locations and of the demo catalog.
-    #[serde(rename = "fileRoots", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_roots: Option<Vec<PathBuf>>,
     /// Entity providers (Backstage's `catalog.providers`).
     pub providers: ProvidersConfig,

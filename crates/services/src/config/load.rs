@@ -52,6 +52,77 @@ pub struct Loaded {
     pub config: Config,
     /// Keys present in the file or environment that Trellis does not know (likely typos).
     pub unknown_keys: Vec<String>,
+    /// Old spellings found and read under their new keys: `(old, new)`, dotted paths.
+    pub renamed_keys: Vec<(String, String)>,
+}
+
+/// Keys that were spelled in snake case before the config took Backstage's camelCase
+/// everywhere, by dotted path: still read, with a warning naming the new key.
+const RENAMED: &[&str] = &[
+    "server.site_root",
+    "server.shutdown_grace_secs",
+    "server.body_limit_bytes",
+    "database.max_connections",
+    "database.acquire_timeout_secs",
+    "database.migrate_on_start",
+    "catalog.refresh_interval_secs",
+    "catalog.max_file_bytes",
+    "auth.sign_in_url",
+    "auth.sign_out_url",
+    "auth.allowed_domains",
+    "auth.allow_users_not_in_catalog",
+    "auth.identity_ttl_secs",
+    "auth.guest_user",
+    "auth.proxy.trusted_proxies",
+    "auth.proxy.jwt.jwks_file",
+    "auth.proxy.jwt.leeway_secs",
+    "auth.proxy.headers.preferred_username",
+    "permission.everyone_reads",
+    "permission.policy_file",
+];
+
+/// `snake_case` as `camelCase`.
+fn camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Moves each old spelling of [`RENAMED`] to its camelCase key (the new one wins when both are
+/// given) and says which it moved.
+fn rename_old_spellings(value: &mut Value) -> Vec<(String, String)> {
+    let mut renamed = Vec::new();
+    for path in RENAMED {
+        let parts: Vec<&str> = path.split('.').collect();
+        let Some((last, parents)) = parts.split_last() else {
+            continue;
+        };
+        let Some(Value::Mapping(map)) = parents
+            .iter()
+            .try_fold(&mut *value, |node, part| node.get_mut(*part))
+        else {
+            continue;
+        };
+        if let Some(old) = map.remove(*last) {
+            let new = camel(last);
+            if !map.contains_key(new.as_str()) {
+                map.insert(Value::String(new.clone()), old);
+            }
+            let prefix = parents.join(".");
+            renamed.push((path.to_string(), format!("{prefix}.{new}")));
+        }
+    }
+    renamed
 }
 
 /// Loads the config from `file` (or only defaults) with overrides from `env`, a list of
@@ -94,6 +165,7 @@ pub fn load(
             .unwrap_or_else(|_| Value::Mapping(Mapping::new())),
     };
     substitute(&mut value, "", &env)?;
+    let renamed_keys = rename_old_spellings(&mut value);
     apply_env_overrides(&mut value, &env)?;
 
     let mut unknown_keys = Vec::new();
@@ -114,6 +186,7 @@ pub fn load(
     Ok(Loaded {
         config,
         unknown_keys,
+        renamed_keys,
     })
 }
 
@@ -174,15 +247,19 @@ fn substitute_str(s: &str, key: &str, env: &[(String, String)]) -> Result<String
     Ok(out)
 }
 
-/// `TRELLIS_LISTEN` and `TRELLIS__A__B` overrides. Values are read as YAML scalars, so `true` and
-/// `42` keep their types.
+/// `TRELLIS_LISTEN` and `TRELLIS__A__B` overrides: each segment, in SNAKE_CASE as environment
+/// variables are, names the camelCase key (`TRELLIS__SERVER__SITE_ROOT` sets `server.siteRoot`).
+/// Values are read as YAML scalars, so `true` and `42` keep their types.
 fn apply_env_overrides(value: &mut Value, env: &[(String, String)]) -> Result<(), ConfigError> {
     let mut overrides: Vec<(Vec<String>, &str)> = Vec::new();
     for (name, val) in env {
         if name == "TRELLIS_LISTEN" {
             overrides.push((vec!["server".into(), "listen".into()], val));
         } else if let Some(path) = name.strip_prefix("TRELLIS__") {
-            let parts: Vec<String> = path.split("__").map(|p| p.to_ascii_lowercase()).collect();
+            let parts: Vec<String> = path
+                .split("__")
+                .map(|p| camel(&p.to_ascii_lowercase()))
+                .collect();
             if parts.iter().any(String::is_empty) {
                 return Err(ConfigError::key(
                     name.clone(),

@@ -82,20 +82,20 @@ impl Config {
         out
     }
 
-    /// The policy rules: `permission.rules`, then those of `permission.policy_file`.
+    /// The policy rules: `permission.rules`, then those of `permission.policyFile`.
     pub fn policy_rules(&self) -> Result<Vec<trellis_auth::policy::Rule>, ConfigError> {
         let mut rules = self.permission.rules.clone();
         if let Some(file) = &self.permission.policy_file {
             let text = std::fs::read_to_string(file).map_err(|e| {
                 ConfigError::key(
-                    "permission.policy_file",
+                    "permission.policyFile",
                     format!("`{file}` cannot be read: {e}"),
                 )
             })?;
             let more: Vec<trellis_auth::policy::Rule> =
                 serde_yaml_ng::from_str(&text).map_err(|e| {
                     ConfigError::key(
-                        "permission.policy_file",
+                        "permission.policyFile",
                         format!("`{file}` is not a list of rules: {e}"),
                     )
                 })?;
@@ -107,7 +107,7 @@ impl Config {
 
 /// `server.*`: the HTTP listener and the static site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ServerConfig {
     /// Address to listen on; `TRELLIS_LISTEN` overrides it.
     pub listen: SocketAddr,
@@ -121,7 +121,7 @@ pub struct ServerConfig {
 
 /// `database.*`: where Trellis keeps its data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DatabaseConfig {
     /// `sqlite:<file>` (embedded default) or `postgres://user:pass@host/db` (production).
     pub url: String,

@@ -111,10 +111,10 @@ fn errors_name_the_key() {
     assert!(reason.contains("not supported"), "{reason}");
 
     let (key, _) = key_error("database:\n  max_connections: 0\n", &[]);
-    assert_eq!(key, "database.max_connections");
+    assert_eq!(key, "database.maxConnections");
 
     let (key, reason) = key_error("database:\n  max_connections: lots\n", &[]);
-    assert_eq!(key, "database.max_connections");
+    assert_eq!(key, "database.maxConnections");
     assert!(reason.contains("invalid type"), "{reason}");
 
     let (key, reason) = key_error("database:\n  url: postgres://u:${MISSING}@h/d\n", &[]);
@@ -136,15 +136,15 @@ fn sign_in_and_policy_errors_name_the_key() {
     // A config file must say how people sign in: proxy mode without any trust check is refused.
     let (key, reason) = key_error("log: {level: info}\n", &[]);
     assert_eq!(key, "auth.proxy");
-    assert!(reason.contains("trusted_proxies"), "{reason}");
+    assert!(reason.contains("trustedProxies"), "{reason}");
     let (key, _) = key_error(
         "auth: {proxy: {secret: {header: X-S, value: short}}}\n",
         &[],
     );
     assert_eq!(key, "auth.proxy.secret.value");
-    let (key, reason) = key_error("auth: {proxy: {trusted_proxies: [10.0.0.0/33]}}\n", &[]);
-    assert_eq!(key, "auth.proxy.trusted_proxies[0]", "{reason}");
-    let (key, reason) = key_error("auth: {proxy: {jwt: {jwks_file: /nope.json, issuer: i, audience: [a]}, trusted_proxies: [10.0.0.0/8]}}\n", &[]);
+    let (key, reason) = key_error("auth: {proxy: {trustedProxies: [10.0.0.0/33]}}\n", &[]);
+    assert_eq!(key, "auth.proxy.trustedProxies[0]", "{reason}");
+    let (key, reason) = key_error("auth: {proxy: {jwt: {jwksFile: /nope.json, issuer: i, audience: [a]}, trustedProxies: [10.0.0.0/8]}}\n", &[]);
     assert_eq!(key, "auth.proxy.jwt");
     assert!(reason.contains("/nope.json"), "{reason}");
     let (key, _) = key_error(
@@ -157,11 +157,42 @@ fn sign_in_and_policy_errors_name_the_key() {
     let (key, reason) = key_error("auth: {mode: guest}\npermission: {rules: [{effect: allow, actions: [fly], resources: [admin], who: anyone}]}\n", &[]);
     assert!(key.starts_with("permission.rules"), "{key}: {reason}");
     let (key, reason) = key_error(
-        "auth: {mode: guest}\npermission: {policy_file: /missing.yaml}\n",
+        "auth: {mode: guest}\npermission: {policyFile: /missing.yaml}\n",
         &[],
     );
-    assert_eq!(key, "permission.policy_file");
+    assert_eq!(key, "permission.policyFile");
     assert!(reason.contains("/missing.yaml"), "{reason}");
+}
+
+#[test]
+fn old_snake_case_spellings_still_work_and_are_named() {
+    let f = file("server:\n  site_root: /srv/site\n  shutdownGraceSecs: 3\nauth:\n  mode: guest\n  guest_user: user:default/ann\n  proxy: {trusted_proxies: [10.0.0.0/8]}\npermission: {everyone_reads: false}\n");
+    let loaded = load(Some(f.path()), env(&[])).expect("loads");
+    assert_eq!(
+        loaded.config.server.site_root,
+        std::path::PathBuf::from("/srv/site")
+    );
+    assert_eq!(loaded.config.auth.guest_user, "user:default/ann");
+    assert!(!loaded.config.permission.everyone_reads);
+    assert!(loaded.unknown_keys.is_empty(), "{:?}", loaded.unknown_keys);
+    let renamed: Vec<&str> = loaded
+        .renamed_keys
+        .iter()
+        .map(|(_, new)| new.as_str())
+        .collect();
+    assert_eq!(
+        renamed,
+        [
+            "server.siteRoot",
+            "auth.guestUser",
+            "auth.proxy.trustedProxies",
+            "permission.everyoneReads"
+        ]
+    );
+    // Environment overrides are SNAKE_CASE and name the camelCase keys, without a warning.
+    let loaded = load(None, env(&[("TRELLIS__SERVER__SHUTDOWN_GRACE_SECS", "7")])).expect("loads");
+    assert_eq!(loaded.config.server.shutdown_grace_secs, 7);
+    assert!(loaded.renamed_keys.is_empty());
 }
 
 #[test]

@@ -24,13 +24,13 @@ impl Config {
         }
         if !(1..=1000).contains(&self.database.max_connections) {
             return Err(ConfigError::key(
-                "database.max_connections",
+                "database.maxConnections",
                 "must be between 1 and 1000",
             ));
         }
         if !(1..=300).contains(&self.database.acquire_timeout_secs) {
             return Err(ConfigError::key(
-                "database.acquire_timeout_secs",
+                "database.acquireTimeoutSecs",
                 "must be between 1 and 300",
             ));
         }
@@ -47,7 +47,7 @@ impl Config {
         }
         if self.server.body_limit_bytes < 1024 {
             return Err(ConfigError::key(
-                "server.body_limit_bytes",
+                "server.bodyLimitBytes",
                 "must be at least 1024",
             ));
         }
@@ -69,7 +69,7 @@ impl Config {
         self.file_roots()?;
         if !(10..=86_400).contains(&self.catalog.refresh_interval_secs) {
             return Err(ConfigError::key(
-                "catalog.refresh_interval_secs",
+                "catalog.refreshIntervalSecs",
                 "must be between 10 and 86400",
             ));
         }
@@ -102,7 +102,7 @@ impl Config {
         let from_file = &file_rules[self.permission.rules.len()..];
         problems.extend(trellis_auth::Policy::problems(
             from_file,
-            "permission.policy_file",
+            "permission.policyFile",
         ));
         if let Some(problem) = problems.into_iter().next() {
             let (key, message) = problem.split_once(": ").unwrap_or(("auth", &problem));
