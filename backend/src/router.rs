@@ -138,7 +138,8 @@ pub fn build(state: AppState) -> Router {
         // Prometheus scrapes here (its default metrics path).
         .route("/metrics", get(api::metrics::get_metrics))
         .nest("/api", api_routes())
-        .route("/auth/guest", get(crate::auth::guest::picker))
+        // Guest mode's pick (its page, `/auth/guest`, is one of the Leptos pages).
+        .route("/auth/guest", post(crate::auth::guest::pick))
         .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))
         .leptos_routes_with_context(
             &state,

@@ -11,7 +11,7 @@ use crate::components::layout::Shell;
 use crate::pages::not_found::NotFound;
 use crate::pages::{
     admin::AdminView, catalog::CatalogView, catalog::EntityView, compute::ComputeView,
-    home::HomeView,
+    guest::GuestView, home::HomeView,
 };
 
 /// The whole HTML document the server renders around the app.
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalog/:namespace/:kind/:name") view={Lazy::<EntityView>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/compute") view={Lazy::<ComputeView>::new()}/>
                         <Route path=path!("/admin") view={Lazy::<AdminView>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/auth/guest") view={Lazy::<GuestView>::new()} ssr=SsrMode::Async/>
                     </Routes>
             </Shell>
         </Router>

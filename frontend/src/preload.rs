@@ -14,7 +14,7 @@ use leptos_router::LazyRoute;
 
 use crate::pages::{
     admin::AdminView, catalog::CatalogView, catalog::EntityView, compute::ComputeView,
-    home::HomeView,
+    guest::GuestView, home::HomeView,
 };
 
 /// The split name of lazy route `T`'s view: its type's name in snake case, then `_view_`.
@@ -48,6 +48,7 @@ pub const PAGES: &[Page] = &[
     ("/catalog/:namespace/:kind/:name", view_key::<EntityView>),
     ("/compute", view_key::<ComputeView>),
     ("/admin", view_key::<AdminView>),
+    ("/auth/guest", view_key::<GuestView>),
 ];
 
 /// The path patterns of [`PAGES`] (the server checks them against its route list).

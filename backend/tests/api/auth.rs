@@ -451,10 +451,20 @@ async fn cross_site_mutations_are_refused(backend: TestBackend) {
     );
 }
 
+fn pick(user: &str) -> Request<Body> {
+    Request::post("/auth/guest")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "http://127.0.0.1:3000")
+        .body(Body::from(format!("user={user}")))
+        .expect("request")
+}
+
 async fn guest_mode_picks_a_user(backend: TestBackend) {
     let (proxy, _dir) = proxy_app(backend, |_| {}).await;
-    let picker = call(&proxy, get("/auth/guest?user=root"), "bob@acme.example").await;
-    assert_eq!(picker.status, 404, "no guest picking in proxy mode");
+    let page = call(&proxy, get("/auth/guest"), "bob@acme.example").await;
+    assert_eq!(page.status, 404, "no guest picker in proxy mode");
+    let picked = call(&proxy, pick("root"), "bob@acme.example").await;
+    assert_eq!(picked.status, 404, "no guest picking in proxy mode");
     let (guest, _dir2) = proxy_app(backend, |c| {
         c.auth.mode = trellis_auth::AuthMode::Guest;
         c.auth.guest_user = "user:default/bob".into();
@@ -462,18 +472,37 @@ async fn guest_mode_picks_a_user(backend: TestBackend) {
     .await;
     let page = guest.get("/").await;
     assert!(page.text().contains("data-user=\"user:default/bob\""));
+    // The picker is a page: everyone to act as, each a button posting its ref; a search narrows.
     let list = guest.get("/auth/guest").await;
+    assert_eq!(list.status, 200, "{}", list.text());
     assert!(
         list.text()
-            .contains("/auth/guest?user=user%3Adefault%2Fann"),
+            .contains("name=\"user\" value=\"user:default/ann\""),
         "{}",
         list.text()
     );
-    let picked = guest.get("/auth/guest?user=ann").await;
+    assert!(
+        list.text().contains("You now"),
+        "bob is marked as the current pick"
+    );
+    let narrowed = guest.get("/auth/guest?q=ann").await;
+    assert!(narrowed.text().contains("value=\"user:default/ann\""));
+    assert!(!narrowed.text().contains("value=\"user:default/root\""));
+    let long = guest
+        .get(&format!("/auth/guest?q={}", "a".repeat(101)))
+        .await;
+    assert_eq!(
+        long.status,
+        400,
+        "an overlong search is refused: {}",
+        long.text()
+    );
+    let picked = guest.send(pick("ann")).await;
     assert_eq!(picked.status, 303);
+    assert_eq!(picked.header("location"), Some("/"));
     let cookie = picked.header("set-cookie").expect("cookie").to_string();
     assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
         "{cookie}"
     );
     let value = cookie.split(';').next().expect("pair").to_string();
@@ -483,5 +512,22 @@ async fn guest_mode_picks_a_user(backend: TestBackend) {
         .expect("request");
     let as_ann = guest.send(request).await;
     assert!(as_ann.text().contains("data-user=\"user:default/ann\""));
-    assert_eq!(guest.get("/auth/guest?user=nobody").await.status, 404);
+    assert_eq!(guest.send(pick("nobody")).await.status, 404);
+    let group = guest.send(pick("group:default/team-a")).await;
+    assert_eq!(
+        group.status,
+        400,
+        "only users can be picked: {}",
+        group.text()
+    );
+    // A forged cookie naming something else than a user is ignored: the default guest stays.
+    let forged = Request::get("/")
+        .header("cookie", "trellis_guest=group:default/admins")
+        .body(Body::empty())
+        .expect("request");
+    assert!(guest
+        .send(forged)
+        .await
+        .text()
+        .contains("data-user=\"user:default/bob\""));
 }

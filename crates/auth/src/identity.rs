@@ -1,13 +1,12 @@
 //! Building and caching identities: the resolved User, the groups it belongs to (directly, and
 //! through nested groups up to the top), and whether `permission.admins` covers it.
 //!
-//! Resolutions (and refusals) are cached for `auth.identityTtlSecs`, so repeated requests of
-//! one person cost a hash lookup, not catalog queries.
+//! Resolutions (and refusals) are cached (moka, bounded, expiring after `auth.identityTtlSecs`),
+//! so repeated requests of one person cost a hash lookup, not catalog queries.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use http::HeaderMap;
 use trellis_catalog::store;
@@ -20,8 +19,8 @@ use crate::config::{AuthConfig, AuthMode, PermissionConfig};
 use crate::proxy::{Claims, ProxyTrust, Rejection};
 use crate::resolve::{resolve_user, who, ResolveError};
 
-/// Most cached resolutions; beyond it expired ones are dropped, then all.
-const CACHE_MAX: usize = 10_000;
+/// Most cached resolutions; beyond it the least used are evicted.
+const CACHE_MAX: u64 = 20_000;
 
 /// The outcome of looking at a request.
 #[derive(Debug, Clone)]
@@ -34,8 +33,6 @@ pub enum Outcome {
     Refused(ResolveError),
 }
 
-type Cached = (Instant, Result<Identity, ResolveError>);
-
 /// An identity and whether it came from a User entity of the catalog.
 type Found = Result<(Identity, bool), ResolveError>;
 
@@ -46,8 +43,7 @@ pub struct Identities {
     config: AuthConfig,
     admins: Vec<String>,
     trust: Option<ProxyTrust>,
-    ttl: Duration,
-    cache: Mutex<HashMap<String, Cached>>,
+    cache: moka::future::Cache<String, Result<Identity, ResolveError>>,
 }
 
 impl Identities {
@@ -76,8 +72,10 @@ impl Identities {
             config: config.clone(),
             admins,
             trust,
-            ttl: Duration::from_secs(config.identity_ttl_secs),
-            cache: Mutex::new(HashMap::new()),
+            cache: moka::future::Cache::builder()
+                .max_capacity(CACHE_MAX)
+                .time_to_live(Duration::from_secs(config.identity_ttl_secs))
+                .build(),
         })
     }
 
@@ -131,12 +129,8 @@ impl Identities {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Found>,
     {
-        if let Ok(cache) = self.cache.lock() {
-            if let Some((at, result)) = cache.get(&key) {
-                if at.elapsed() < self.ttl {
-                    return result.clone();
-                }
-            }
+        if let Some(result) = self.cache.get(&key).await {
+            return result;
         }
         let result = compute().await;
         // Only people found in the catalog (and definite refusals) are remembered: someone
@@ -149,16 +143,7 @@ impl Identities {
         };
         let result = result.map(|(identity, _)| identity);
         if remember {
-            if let Ok(mut cache) = self.cache.lock() {
-                if cache.len() >= CACHE_MAX {
-                    let ttl = self.ttl;
-                    cache.retain(|_, (at, _)| at.elapsed() < ttl);
-                    if cache.len() >= CACHE_MAX {
-                        cache.clear();
-                    }
-                }
-                cache.insert(key, (Instant::now(), result.clone()));
-            }
+            self.cache.insert(key, result.clone()).await;
         }
         result
     }

@@ -7,9 +7,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use jiff::{Span, SpanRelativeTo, Unit};
+use serde::{Deserialize, Serialize};
+use serde_with::{serde_as, OneOrMany};
 
 /// One LDAP org provider.
+#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LdapOrgConfig {
@@ -22,10 +25,12 @@ pub struct LdapOrgConfig {
     #[serde(default)]
     pub tls: TlsConfig,
     /// Where users are read from.
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default)]
+    #[serde_as(as = "OneOrMany<_>")]
     pub users: Vec<SearchConfig>,
     /// Where groups are read from.
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default)]
+    #[serde_as(as = "OneOrMany<_>")]
     pub groups: Vec<SearchConfig>,
     /// Directory-specific attribute names.
     #[serde(default)]
@@ -152,6 +157,7 @@ impl Paged {
 }
 
 /// `map`: which attribute fills which entity field.
+#[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MapConfig {
@@ -170,7 +176,8 @@ pub struct MapConfig {
     /// Attribute listing the groups an entry belongs to (`memberOf`).
     pub member_of: Option<String>,
     /// Groups: attributes listing members (`member`, `uniqueMember`, `memberUid`).
-    #[serde(default, deserialize_with = "opt_one_or_many")]
+    #[serde(default)]
+    #[serde_as(as = "Option<OneOrMany<_>>")]
     pub members: Option<Vec<String>>,
     /// Groups: `spec.type` (`groupType`; `team` when absent).
     #[serde(rename = "type")]
@@ -293,81 +300,43 @@ impl LdapOrgConfig {
     }
 }
 
-/// `PT1H30M`, `P1D`, `{hours: 1, minutes: 30}`.
+/// A Backstage `HumanDuration`: an ISO 8601 duration (`PT1H30M`, `P1D`, parsed by jiff) or
+/// an object of units (`{hours: 1, minutes: 30}`). Days are 24 hours; months and years,
+/// whose length varies, are refused.
 fn parse_duration(value: &serde_json::Value) -> Result<Duration, String> {
-    let secs = match value {
-        serde_json::Value::String(text) => iso_seconds(text)
-            .ok_or_else(|| format!("`{text}` is not an ISO 8601 duration such as PT1H"))?,
+    let span = match value {
+        serde_json::Value::String(text) => text
+            .parse::<Span>()
+            .map_err(|_| format!("`{text}` is not an ISO 8601 duration such as PT1H"))?,
         serde_json::Value::Object(map) => {
-            let mut secs = 0u64;
+            let mut span = Span::new();
             for (unit, n) in map {
                 let n = n
-                    .as_u64()
+                    .as_i64()
+                    .filter(|n| *n >= 0)
                     .ok_or_else(|| format!("{unit}: not a whole number"))?;
-                secs += n * match unit.as_str() {
-                    "days" => 86_400,
-                    "hours" => 3_600,
-                    "minutes" => 60,
-                    "seconds" => 1,
+                let set = match unit.as_str() {
+                    "weeks" => span.try_weeks(n),
+                    "days" => span.try_days(n),
+                    "hours" => span.try_hours(n),
+                    "minutes" => span.try_minutes(n),
+                    "seconds" => span.try_seconds(n),
+                    "milliseconds" => span.try_milliseconds(n),
                     other => return Err(format!("unknown unit `{other}`")),
                 };
+                span = set.map_err(|e| format!("{unit}: {e}"))?;
             }
-            secs
+            span
         }
         _ => return Err("expected an ISO 8601 duration or {hours, minutes, ...}".into()),
     };
-    if secs == 0 {
-        return Err("must be longer than zero".into());
+    let secs = span
+        .total((Unit::Second, SpanRelativeTo::days_are_24_hours()))
+        .map_err(|_| "months and years are not fixed lengths: use days or weeks".to_string())?;
+    if !secs.is_finite() || secs < 1.0 {
+        return Err("must be at least one second".into());
     }
-    Ok(Duration::from_secs(secs))
-}
-
-fn iso_seconds(text: &str) -> Option<u64> {
-    let rest = text.strip_prefix('P')?;
-    let (days, time) = rest.split_once('T').unwrap_or((rest, ""));
-    let mut secs = 0;
-    let mut take = |part: &str, units: &[(char, u64)]| -> Option<()> {
-        let mut number = String::new();
-        for c in part.chars() {
-            if c.is_ascii_digit() {
-                number.push(c);
-            } else {
-                let (_, factor) = units.iter().find(|(u, _)| *u == c)?;
-                secs += number.parse::<u64>().ok()? * factor;
-                number.clear();
-            }
-        }
-        number.is_empty().then_some(())
-    };
-    take(days, &[('D', 86_400), ('W', 604_800)])?;
-    take(time, &[('H', 3_600), ('M', 60), ('S', 1)])?;
-    Some(secs)
-}
-
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SearchConfig>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(Box<SearchConfig>),
-        Many(Vec<SearchConfig>),
-    }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(one) => vec![*one],
-        OneOrMany::Many(many) => many,
-    })
-}
-
-fn opt_one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(Some(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(one) => vec![one],
-        OneOrMany::Many(many) => many,
-    }))
+    Ok(Duration::from_secs_f64(secs))
 }
 
 fn default_scope() -> String {
@@ -421,6 +390,19 @@ mod tests {
         ] {
             assert!(problems.contains(needle), "{needle} in {problems}");
         }
-        assert_eq!(iso_seconds("P1DT2H3M4S"), Some(93_784));
+        let of = |v: serde_json::Value| parse_duration(&v).map(|d| d.as_secs());
+        assert_eq!(of(serde_json::json!("P1DT2H3M4S")), Ok(93_784));
+        assert_eq!(of(serde_json::json!("P1W")), Ok(604_800));
+        assert_eq!(
+            of(serde_json::json!({"hours": 1, "minutes": 30})),
+            Ok(5_400)
+        );
+        assert!(
+            of(serde_json::json!("P1M")).is_err(),
+            "a month has no fixed length"
+        );
+        assert!(of(serde_json::json!("PT0S")).is_err());
+        assert!(of(serde_json::json!({"fortnights": 1})).is_err());
+        assert!(of(serde_json::json!({"hours": -1})).is_err());
     }
 }

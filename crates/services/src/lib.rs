@@ -12,6 +12,7 @@
 //! - [`catalog`]: the scoped catalog reader, its pages, locations, refreshes.
 //! - [`ldap`]: LDAP org syncs and the providers' status.
 //! - [`admin`]: the admin page's data (jobs, audit log).
+//! - [`guest`]: guest mode's picker.
 //! - [`jobs`]: background runs, schedules and per-replica services.
 //! - [`plugin`]: the plugin descriptors the server assembles everything from.
 
@@ -20,6 +21,7 @@ pub mod admin;
 pub mod catalog;
 pub mod config;
 mod error;
+pub mod guest;
 pub mod jobs;
 pub mod ldap;
 pub mod metrics;

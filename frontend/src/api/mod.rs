@@ -8,6 +8,7 @@ pub mod admin;
 pub mod catalog;
 pub mod entity;
 pub mod error;
+pub mod guest;
 pub mod viewer;
 
 pub use error::PortalError;

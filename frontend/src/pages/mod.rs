@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod catalog;
 pub mod compute;
+pub mod guest;
 pub mod home;
 pub mod not_found;
 

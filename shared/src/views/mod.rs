@@ -4,3 +4,4 @@
 pub mod admin;
 pub mod catalog;
 pub mod entity;
+pub mod guest;
