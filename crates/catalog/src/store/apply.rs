@@ -24,6 +24,9 @@ use super::load::Load;
 use super::write::{remove, write_batch, write_issues, Batch, Stage, Stored};
 use crate::read::{read_locations_into, CatalogRead, Level, LocationSpec, ReadEntity, ReadOptions};
 
+/// Serializes applies to SQLite databases (see [`apply_stream`]).
+static SQLITE_APPLIES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Origins of entities written by providers start with this (`provider:ldap-org:default`).
 pub const PROVIDER_ORIGIN: &str = "provider:";
 
@@ -160,45 +163,45 @@ pub async fn apply_stream(
     scope: &Scope,
     now: DateTime<Utc>,
 ) -> StoreResult<ApplySummary> {
-    let rows: Vec<(String, String, String, String, String)> = with_pool!(db, pool => {
-        sqlx::query_as("SELECT entity_ref, uid, etag, origin, file FROM catalog.entities").fetch_all(pool).await
-    })?;
-    let stored: HashMap<String, Stored> = rows
-        .into_iter()
-        .map(|(r, uid, etag, origin, file)| {
-            (
-                r,
-                Stored {
-                    uid,
-                    etag,
-                    origin,
-                    file,
-                },
-            )
-        })
-        .collect();
-    let in_scope = stored
-        .values()
-        .filter(|s| scope.owns_row(&s.origin, &s.file))
-        .count();
-    let stored = Arc::new(stored);
+    // Applies run one at a time, and each reads the stored rows it diffs against only once it
+    // holds the writers' lock, so two applies (a refresh-all and an entity's file refresh, say)
+    // never both decide to add the same entity. On PostgreSQL the lock is the transaction's
+    // advisory lock (across replicas); SQLite is one process's, so an in-process lock does it
+    // without waiting on the file lock's busy timeout.
+    let _sqlite_writer = match db {
+        Db::Sqlite(_) => Some(SQLITE_APPLIES.lock().await),
+        Db::Postgres(_) => None,
+    };
     let now_text = now.to_rfc3339_opts(SecondsFormat::Micros, false);
-    let mut prepared = prepare(
-        Stage {
-            stored: stored.clone(),
-            scope: scope.clone(),
-            seen: Default::default(),
-            summary: ApplySummary::default(),
-            conflicts: Vec::new(),
-        },
-        read,
-    );
     let (stage, bulk_mode) = with_pool!(db, pool => {
         let mut conn = pool.acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         if matches!(db, Db::Postgres(_)) {
             tx.exec(super::LOCK_WRITES, &[]).await?;
         }
+        let rows: Vec<(String, String, String, String, String)> =
+            sqlx::query_as("SELECT entity_ref, uid, etag, origin, file FROM catalog.entities")
+                .fetch_all(&mut *tx)
+                .await?;
+        let stored: HashMap<String, Stored> = rows
+            .into_iter()
+            .map(|(r, uid, etag, origin, file)| (r, Stored { uid, etag, origin, file }))
+            .collect();
+        let in_scope = stored
+            .values()
+            .filter(|s| scope.owns_row(&s.origin, &s.file))
+            .count();
+        let stored = Arc::new(stored);
+        let mut prepared = prepare(
+            Stage {
+                stored: stored.clone(),
+                scope: scope.clone(),
+                seen: Default::default(),
+                summary: ApplySummary::default(),
+                conflicts: Vec::new(),
+            },
+            read,
+        );
         let mut bulk_mode = false;
         let mut held = bulk::Held::default();
         let mut expected = None;
