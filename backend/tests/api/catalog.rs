@@ -1,61 +1,83 @@
-//! The Backstage-compatible catalog API over Backstage's own example catalog.
+//! The Backstage-compatible catalog API over Backstage's own create-app example catalog and org
+//! (npm `@backstage/create-app`), read unchanged.
 
 use trellis_catalog::LocationSpec;
+use trellis_test_kit::fixtures::create_app_examples;
 use trellis_test_kit::{on_both, TestBackend};
 
 use crate::common::TestApp;
 
 on_both!(serves_backstage_examples_by_name_and_uid);
 
-pub fn examples() -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures/backstage-examples");
-    assert!(
-        dir.join("all.yaml").is_file(),
-        "Backstage's example catalog is absent at {}",
-        dir.display()
-    );
-    dir.display().to_string()
+/// The demo catalog's folder (its `all.yaml` lists every file), always in the repository.
+pub fn demo_catalog() -> String {
+    trellis_test_kit::fixtures::demo_catalog()
+        .display()
+        .to_string()
 }
 
 async fn serves_backstage_examples_by_name_and_uid(backend: TestBackend) {
-    let dir = examples();
+    let dir = create_app_examples();
     let app = TestApp::with_config(backend, |c| {
-        c.catalog.locations = vec![
-            LocationSpec::file(format!("{dir}/all.yaml")),
-            LocationSpec::file(format!("{dir}/acme-corp.yaml")),
-        ];
+        c.catalog.locations = ["entities.yaml", "org.yaml", "template/template.yaml"]
+            .iter()
+            .map(|f| LocationSpec::file(dir.join(f).display().to_string()))
+            .collect();
     })
     .await;
     let refresh = app.refresh().await;
-    assert_eq!(refresh["added"], 66, "{refresh}");
+    assert_eq!(refresh["added"], 6, "{refresh}");
 
     let res = app
-        .get("/api/catalog/entities/by-name/component/default/artist-lookup")
+        .get("/api/catalog/entities/by-name/component/default/example-website")
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let entity = res.json();
     assert_eq!(entity["kind"], "Component");
     assert_eq!(entity["metadata"]["namespace"], "default");
-    assert_eq!(entity["spec"]["owner"], "team-a");
-    assert_eq!(entity["relations"][0]["type"], "ownedBy");
-    assert_eq!(entity["relations"][0]["targetRef"], "group:default/team-a");
-    assert_eq!(
-        entity["relations"][1]["targetRef"],
-        "system:default/artist-engagement-portal"
-    );
+    assert_eq!(entity["spec"]["owner"], "guests");
+    let relations: Vec<(String, String)> = entity["relations"]
+        .as_array()
+        .expect("relations")
+        .iter()
+        .map(|r| {
+            (
+                r["type"].as_str().unwrap_or("?").to_string(),
+                r["targetRef"].as_str().unwrap_or("?").to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("ownedBy", "group:default/guests"),
+        ("partOf", "system:default/examples"),
+        ("providesApi", "api:default/example-grpc-api"),
+    ] {
+        assert!(
+            relations.contains(&(expected.0.into(), expected.1.into())),
+            "{expected:?} in {relations:?}"
+        );
+    }
     let uid = entity["metadata"]["uid"].as_str().expect("uid").to_string();
 
     let by_uid = app
         .get(&format!("/api/catalog/entities/by-uid/{uid}"))
         .await;
     assert_eq!(by_uid.status, 200);
-    assert_eq!(by_uid.json()["metadata"]["name"], "artist-lookup");
+    assert_eq!(by_uid.json()["metadata"]["name"], "example-website");
 
     let case = app
-        .get("/api/catalog/entities/by-name/Component/DEFAULT/Artist-Lookup")
+        .get("/api/catalog/entities/by-name/Component/DEFAULT/Example-Website")
         .await;
     assert_eq!(case.status, 200, "names are case-insensitive");
+
+    let template = app
+        .get("/api/catalog/entities/by-name/template/default/example-nodejs-template")
+        .await;
+    assert_eq!(template.status, 200, "{}", template.text());
+    assert_eq!(
+        template.json()["apiVersion"],
+        "scaffolder.backstage.io/v1beta3"
+    );
 
     let missing = app
         .get("/api/catalog/entities/by-name/component/default/nope")
@@ -68,6 +90,6 @@ async fn serves_backstage_examples_by_name_and_uid(backend: TestBackend) {
     );
 
     let again = app.refresh().await;
-    assert_eq!(again["unchanged"], 66, "{again}");
+    assert_eq!(again["unchanged"], 6, "{again}");
     assert_eq!(again["added"], 0);
 }

@@ -1,11 +1,11 @@
-//! The catalog API's query, batch, facet, location and validation endpoints over Backstage's
-//! example catalog, on SQLite and PostgreSQL, including the errors bad input gets.
+//! The catalog API's query, batch, facet, location and validation endpoints over the demo
+//! catalog, on SQLite and PostgreSQL, including the errors bad input gets.
 
 use serde_json::{json, Value};
 use trellis_catalog::LocationSpec;
 use trellis_test_kit::{on_both, TestBackend};
 
-use crate::catalog::examples;
+use crate::catalog::demo_catalog as examples;
 use crate::common::TestApp;
 
 on_both!(
@@ -76,16 +76,16 @@ async fn queries_pages_and_facets(backend: TestBackend) {
     unique.dedup();
     assert_eq!(unique.len(), seen.len());
 
-    let text = app.get("/api/catalog/entities/by-query?fullTextFilterTerm=PLAYBACK&fullTextFilterFields=metadata.name").await.json();
+    let text = app.get("/api/catalog/entities/by-query?fullTextFilterTerm=FEATURE&fullTextFilterFields=metadata.name").await.json();
     assert!(
         names(&text)
             .iter()
-            .all(|n| n.to_lowercase().contains("playback"))
+            .all(|n| n.to_lowercase().contains("feature"))
             && !names(&text).is_empty()
     );
 
     let owned = app
-        .get("/api/catalog/entities/by-query?filter=relations.ownedBy=group:default/team-a")
+        .get("/api/catalog/entities/by-query?filter=relations.ownedBy=group:default/team-ads")
         .await
         .json();
     assert!(owned["totalItems"].as_u64().expect("n") > 0);
@@ -140,18 +140,18 @@ async fn batches_deletes_and_validates(backend: TestBackend) {
     let res = app
         .post_json(
             "/api/catalog/entities/by-refs",
-            &json!({ "entityRefs": ["component:default/artist-lookup", "component:default/nope", "API:Default/Spotify"], "fields": ["metadata.name"] }),
+            &json!({ "entityRefs": ["component:default/ads-serving", "component:default/nope", "API:Default/Ads-Serving-Api"], "fields": ["metadata.name"] }),
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let items = res.json()["items"].clone();
-    assert_eq!(items[0], json!({ "metadata": { "name": "artist-lookup" } }));
+    assert_eq!(items[0], json!({ "metadata": { "name": "ads-serving" } }));
     assert_eq!(items[1], Value::Null);
-    assert_eq!(items[2]["metadata"]["name"], "spotify");
+    assert_eq!(items[2]["metadata"]["name"], "ads-serving-api");
     let filtered = app
         .post_json(
             "/api/catalog/entities/by-refs?filter=kind=api",
-            &json!({ "entityRefs": ["component:default/artist-lookup", "api:default/spotify"] }),
+            &json!({ "entityRefs": ["component:default/ads-serving", "api:default/ads-serving-api"] }),
         )
         .await
         .json();
@@ -164,7 +164,7 @@ async fn batches_deletes_and_validates(backend: TestBackend) {
     assert!(bad.text().contains("refs"), "{}", bad.text());
 
     let entity = app
-        .get("/api/catalog/entities/by-name/component/default/artist-lookup")
+        .get("/api/catalog/entities/by-name/component/default/ads-serving")
         .await
         .json();
     let uid = entity["metadata"]["uid"].as_str().expect("uid").to_string();
@@ -190,7 +190,7 @@ async fn batches_deletes_and_validates(backend: TestBackend) {
     assert_eq!(back["added"], 1, "its location still defines it: {back}");
 
     let valid = json!({ "entity": { "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
-        "metadata": { "name": "ok" }, "spec": { "type": "service", "lifecycle": "production", "owner": "team-a" } },
+        "metadata": { "name": "ok" }, "spec": { "type": "service", "lifecycle": "production", "owner": "team-ads" } },
         "location": "url:https://example.com/catalog-info.yaml" });
     let res = app.post_json("/api/catalog/validate-entity", &valid).await;
     assert_eq!(res.status, 200, "{}", res.text());

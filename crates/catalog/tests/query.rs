@@ -1,11 +1,11 @@
-//! Queries over Backstage's example catalog on SQLite and PostgreSQL: filters, order, full
+//! Queries over the demo catalog (`demo/catalog`, 329 entities of every kind) on SQLite and
+//! PostgreSQL: filters, order, full
 //! text, cursors both ways and facets agree with the same questions answered directly over the
 //! entities that were read.
 
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use trellis_catalog::store::{facets, query_entities, query_entities_from, Cursor};
 use trellis_catalog::{CatalogRead, LocationSpec};
@@ -21,13 +21,7 @@ on_both!(
 );
 
 async fn fixture_db(backend: TestBackend) -> (TestDatabase, Db, CatalogRead) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/backstage-examples/all.yaml");
-    assert!(
-        dir.is_file(),
-        "Backstage's example catalog is absent at {}",
-        dir.display()
-    );
+    let dir = trellis_test_kit::fixtures::demo_catalog().join("all.yaml");
     let spec = LocationSpec::file(dir.display().to_string());
     let (test_db, db, read) = common::stored(backend, &spec).await;
     (test_db, db, read)
@@ -113,11 +107,11 @@ async fn filters_match_the_entities(backend: TestBackend) {
             Box::new(|e| e.spec_str("system").is_some()),
         ),
         (
-            vec!["relations.ownedBy=group:default/team-a"],
+            vec!["relations.ownedBy=group:default/team-ads"],
             Box::new(|e| {
                 e.kind != "Group"
                     && e.spec_str("owner")
-                        .is_some_and(|o| o.trim_start_matches("group:") == "team-a")
+                        .is_some_and(|o| o.trim_start_matches("group:") == "team-ads")
             }),
         ),
         (
@@ -139,12 +133,12 @@ async fn filters_match_the_entities(backend: TestBackend) {
 
     let text = EntityQuery {
         full_text: Some(FullText {
-            term: "PLAYBACK".to_lowercase(),
+            term: "FEATURE".to_lowercase(),
             fields: vec![],
         }),
         ..EntityQuery::default()
     };
-    let expected = refs_where(&read, |e| in_default_fields(e, "playback"));
+    let expected = refs_where(&read, |e| in_default_fields(e, "feature"));
     assert!(!expected.is_empty());
     assert_eq!(
         all_refs(&db, &text).await,
@@ -175,7 +169,7 @@ async fn filters_match_the_entities(backend: TestBackend) {
     };
     assert_eq!(all_refs(&db, &none).await, (BTreeSet::new(), 0));
     // Terms shorter than a trigram take the scan over the search rows; same answer.
-    for term in ["pl", "playback", "ARTIST"] {
+    for term in ["fe", "feature", "ADS"] {
         let term = term.to_lowercase();
         let query = EntityQuery {
             full_text: Some(FullText {
@@ -290,13 +284,13 @@ async fn pages_walk_both_ways(backend: TestBackend) {
     // same way, in ref order, with the same total, and the count agrees.
     let text = EntityQuery {
         full_text: Some(FullText {
-            term: "ack".into(),
+            term: "ser".into(),
             fields: vec![],
         }),
         ..EntityQuery::default()
     };
     let (expected, total) = all_refs(&db, &text).await;
-    let matching = refs_where(&read, |e| in_default_fields(e, "ack"));
+    let matching = refs_where(&read, |e| in_default_fields(e, "ser"));
     assert!(matching.len() > 6, "{matching:?}");
     assert_eq!(
         (expected.clone(), total),
@@ -409,10 +403,10 @@ async fn facets_count_entities(backend: TestBackend) {
             e.entity.kind == "Component"
                 && e.entity
                     .spec_str("owner")
-                    .is_some_and(|o| o.ends_with("team-a"))
+                    .is_some_and(|o| o.ends_with("team-ads"))
         })
         .count();
     assert!(owners["relations.ownedBy"]
         .iter()
-        .any(|f| f.value == "group:default/team-a" && f.count as usize == owned_by_a));
+        .any(|f| f.value == "group:default/team-ads" && f.count as usize == owned_by_a));
 }
