@@ -82,11 +82,21 @@ if [ $need_tools -eq 1 ] && [ -z "$tools_tc" ]; then
   setup_debian_web_toolchain; tools_tc=web
 fi
 
+# Build tools are compiled once per cache at opt-level 1, without LTO, in parallel codegen units:
+# they only orchestrate and rewrite a few megabytes, so compiling them fast matters more than
+# their own speed (docs/PERFORMANCE.md has the cold setup time).
+tool_install() {
+  (
+    export CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      CARGO_PROFILE_RELEASE_DEBUG=false CARGO_TARGET_DIR="$TRELLIS_CACHE/tools-build"
+    cargo +"$tools_tc" install -q "$@" --root "$TOOLS_DIR"
+  )
+}
+
 # --- 3. cargo-leptos (never downloads tools itself) -----------------------------------------------
 if [ $need_tools -eq 1 ]; then
   log "installing cargo-leptos $CARGO_LEPTOS_VERSION with toolchain $tools_tc (takes a while, once)"
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_TARGET_DIR="$TRELLIS_CACHE/tools-build" \
-    cargo +"$tools_tc" install -q cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads --root "$TOOLS_DIR"
+  tool_install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 
 # --- 4. wasm-bindgen CLI at exactly the version in Cargo.lock ------------------------------------
@@ -95,9 +105,9 @@ wb_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, "")
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb_version\$"; then
   [ -n "$tools_tc" ] || tools_tc="$RUSTUP_TOOLCHAIN"
   log "installing wasm-bindgen-cli $wb_version"
-  export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-  CARGO_TARGET_DIR="$TRELLIS_CACHE/tools-build" cargo +"$tools_tc" install -q wasm-bindgen-cli --version "=$wb_version" --locked --root "$TOOLS_DIR" ||
-    CARGO_TARGET_DIR="$TRELLIS_CACHE/tools-build" cargo +"$tools_tc" install -q wasm-bindgen-cli --version "=$wb_version" --root "$TOOLS_DIR"
+  # Not --locked: the lock file wasm-bindgen-cli publishes names crate versions that are no
+  # longer in the registry, so a locked install fails; its own version is pinned exactly.
+  tool_install wasm-bindgen-cli --version "=$wb_version"
 fi
 
 # --- 5. wasm-opt that understands current Rust output (Debian's binaryen is too old) ------------
