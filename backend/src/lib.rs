@@ -2,14 +2,16 @@
 //!
 //! `cli` parses the command line (the typed config is `trellis_services::config`), `plugins`
 //! lists every plugin once, `server` starts the services, the router and the listener,
-//! `router` lists every HTTP route, `auth` establishes who is asking, `api` holds the JSON
-//! handlers (thin: each parses, calls one service method, shapes the answer) and `web` the
-//! server-side rendering of the Leptos app and its static files.
+//! `router` lists every HTTP route, `openapi` generates the API's documents from it, `auth`
+//! establishes who is asking, `api` holds the JSON handlers (thin: each parses, calls one
+//! service method, shapes the answer) and `web` the server-side rendering of the Leptos app and
+//! its static files.
 
 pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod error;
+pub mod openapi;
 pub mod plugins;
 pub mod router;
 pub mod server;

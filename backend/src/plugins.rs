@@ -4,14 +4,14 @@
 //! the migrations, the scheduler, `/readyz`, `/metrics`, the admin page's job list and the API
 //! from this list; adding an integration is one more line here.
 
-use axum::Router;
 use trellis_services::Plugin;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::router;
 use crate::state::AppState;
 
-/// A plugin's API routes (a function in `router.rs`).
-pub type Routes = fn() -> Router<AppState>;
+/// A plugin's API routes with their documentation (a function in `router.rs`).
+pub type Routes = fn() -> OpenApiRouter<AppState>;
 
 /// One registered plugin.
 pub struct Registered {

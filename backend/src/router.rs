@@ -1,5 +1,8 @@
 //! Every HTTP route of Trellis, in one place. The API routes are grouped per plugin; the
-//! registry (`plugins.rs`) says where each group is mounted under `/api`.
+//! registry (`plugins.rs`) says where each group is mounted under `/api`. Each API route is
+//! added with `.routes(routes!(handler))`: its path and methods come from the handler's
+//! `#[utoipa::path]`, which documents it, and the OpenAPI documents (`crate::openapi`) are
+//! generated from these same routers.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -16,85 +19,105 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::{self, catalog, health, method_not_allowed, no_such_route};
 use crate::error::error_envelope;
 use crate::state::AppState;
 use crate::web;
 
-/// Backstage's catalog API (the catalog plugin), under `/api/catalog`.
-pub fn catalog_routes() -> Router<AppState> {
-    use catalog::{entities, facets, locations, openapi, query, refresh, validate};
-    Router::new()
-        .route("/openapi.json", get(openapi::get_openapi))
-        .route("/entities", get(query::get_entities))
-        .route(
-            "/entities/by-query",
-            get(query::get_entities_by_query).post(query::post_entities_by_query),
-        )
-        .route("/entities/by-refs", post(entities::post_entities_by_refs))
-        .route(
-            "/entities/by-name/{kind}/{namespace}/{name}",
-            get(entities::get_entity_by_name),
-        )
-        .route(
-            "/entities/by-name/{kind}/{namespace}/{name}/ancestry",
-            get(entities::get_entity_ancestry),
-        )
-        .route(
-            "/entities/by-uid/{uid}",
-            get(entities::get_entity_by_uid).delete(entities::delete_entity_by_uid),
-        )
-        .route(
-            "/entity-facets",
-            get(facets::get_entity_facets).post(facets::post_entity_facets),
-        )
-        .route("/refresh", post(refresh::post_refresh))
-        .route("/validate-entity", post(validate::post_validate))
-        .route("/analyze-location", post(locations::analyze_location))
-        .route(
-            "/locations",
-            get(locations::list_locations).post(locations::create_location),
-        )
-        .route("/locations/by-query", post(locations::query_locations))
-        .route(
-            "/locations/{id}",
-            get(locations::get_location)
-                .put(locations::update_location)
-                .delete(locations::delete_location),
-        )
-        .route(
-            "/locations/by-entity/{kind}/{namespace}/{name}",
-            get(locations::get_location_by_entity),
-        )
+/// Backstage's catalog API (the catalog plugin), mounted at `/api/catalog`.
+pub fn catalog_routes() -> OpenApiRouter<AppState> {
+    use catalog::{analyze, entities, facets, list, locations, openapi, predicate, query};
+    use catalog::{refresh, registration, validate};
+    OpenApiRouter::new()
+        // GET /catalog/openapi.json
+        .routes(routes!(openapi::get_openapi))
+        // GET /catalog/entities
+        .routes(routes!(list::get_entities))
+        // GET, POST /catalog/entities/by-query
+        .routes(routes!(
+            query::get_entities_by_query,
+            predicate::post_entities_by_query
+        ))
+        // POST /catalog/entities/by-refs
+        .routes(routes!(entities::post_entities_by_refs))
+        // GET /catalog/entities/by-name/{kind}/{namespace}/{name}
+        .routes(routes!(entities::get_entity_by_name))
+        // GET /catalog/entities/by-name/{kind}/{namespace}/{name}/ancestry
+        .routes(routes!(entities::get_entity_ancestry))
+        // GET, DELETE /catalog/entities/by-uid/{uid}
+        .routes(routes!(
+            entities::get_entity_by_uid,
+            entities::delete_entity_by_uid
+        ))
+        // GET, POST /catalog/entity-facets
+        .routes(routes!(
+            facets::get_entity_facets,
+            facets::post_entity_facets
+        ))
+        // POST /catalog/refresh
+        .routes(routes!(refresh::post_refresh))
+        // POST /catalog/validate-entity
+        .routes(routes!(validate::post_validate))
+        // POST /catalog/analyze-location
+        .routes(routes!(analyze::analyze_location))
+        // GET, POST /catalog/locations
+        .routes(routes!(
+            locations::list_locations,
+            registration::create_location
+        ))
+        // POST /catalog/locations/by-query
+        .routes(routes!(locations::query_locations))
+        // GET, PUT, DELETE /catalog/locations/{id}
+        .routes(routes!(
+            locations::get_location,
+            registration::update_location,
+            registration::delete_location
+        ))
+        // GET /catalog/locations/by-entity/{kind}/{namespace}/{name}
+        .routes(routes!(locations::get_location_by_entity))
 }
 
-/// Entity providers (the LDAP org plugin), under `/api/catalog/providers`.
-pub fn provider_routes() -> Router<AppState> {
+/// Entity providers (the LDAP org plugin), mounted at `/api/catalog/providers`.
+pub fn provider_routes() -> OpenApiRouter<AppState> {
     use catalog::providers;
-    Router::new()
-        .route("/", get(providers::list_providers))
-        .route("/ldap-org/{id}/sync", post(providers::sync_provider))
+    OpenApiRouter::new()
+        // GET /catalog/providers
+        .routes(routes!(providers::list_providers))
+        // POST /catalog/providers/ldap-org/{id}/sync
+        .routes(routes!(providers::sync_provider))
 }
 
-/// Access control and the audit log (the auth plugin), under `/api`.
-pub fn auth_routes() -> Router<AppState> {
-    Router::new()
-        .route("/audit/events", get(api::audit::list_audit_events))
-        .route("/permission/authorize", post(api::permission::authorize))
+/// Access control and the audit log (the auth plugin), mounted at `/api`.
+pub fn auth_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        // GET /audit/events
+        .routes(routes!(api::audit::list_audit_events))
+        // POST /permission/authorize
+        .routes(routes!(api::permission::authorize))
 }
 
-/// Background runs (the platform), under `/api/jobs`.
-pub fn jobs_routes() -> Router<AppState> {
-    Router::new().route("/runs/{id}", get(api::jobs::get_job_run))
+/// Background runs (the platform), mounted at `/api/jobs`.
+pub fn jobs_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        // GET /jobs/runs/{id}
+        .routes(routes!(api::jobs::get_job_run))
 }
 
-/// The JSON API under `/api`: the probes, then each plugin's routes where the registry mounts
-/// them.
-fn api_routes() -> Router<AppState> {
-    let mut api = Router::new()
-        .route("/healthz", get(health::get_health))
-        .route("/readyz", get(health::get_readiness));
+/// The JSON API under `/api` (the comments say each route's methods and path there): the
+/// probes, the whole API's document, then each plugin's routes where the registry mounts them.
+/// Only `.routes(routes!(...))` adds API routes, so each is documented by its handler.
+fn api_routes() -> OpenApiRouter<AppState> {
+    let mut api = OpenApiRouter::with_openapi(crate::openapi::base())
+        // GET /healthz
+        .routes(routes!(health::get_health))
+        // GET /readyz
+        .routes(routes!(health::get_readiness))
+        // GET /openapi.json
+        .routes(routes!(api::openapi::get_openapi));
     for registered in crate::plugins::registry() {
         if let Some((mount, routes)) = registered.api {
             api = if mount == "/" {
@@ -104,8 +127,17 @@ fn api_routes() -> Router<AppState> {
             };
         }
     }
-    api.fallback(no_such_route)
-        .method_not_allowed_fallback(method_not_allowed)
+    api
+}
+
+/// The JSON API mounted at `/api`, with the 404 and 405 envelopes for what it does not route,
+/// and its OpenAPI document (paths relative to `/api`).
+pub fn api() -> (Router<AppState>, OpenApi) {
+    let (router, doc) = api_routes().split_for_parts();
+    let router = router
+        .fallback(no_such_route)
+        .method_not_allowed_fallback(method_not_allowed);
+    (router, doc)
 }
 
 /// The page routes, generated once per process. While Leptos generates the list it suppresses
@@ -137,7 +169,7 @@ pub fn build(state: AppState) -> Router {
         .route("/readyz", get(health::get_readiness))
         // Prometheus scrapes here (its default metrics path).
         .route("/metrics", get(api::metrics::get_metrics))
-        .nest("/api", api_routes())
+        .nest("/api", api().0)
         // Guest mode's pick (its page, `/auth/guest`, is one of the Leptos pages).
         .route("/auth/guest", post(crate::auth::guest::pick))
         .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))

@@ -77,8 +77,10 @@ impl ErrorKind {
 /// The message every internal failure shows instead of its cause.
 pub const INTERNAL_MESSAGE: &str = "Internal server error; see the server log for this request id";
 
-/// The body of every error response of the `/api` routes.
+/// The body of every error response of the `/api` routes: Backstage's error envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ErrorResponse))]
 pub struct ErrorEnvelope {
     /// What went wrong.
     pub error: ErrorDetail,
@@ -90,8 +92,14 @@ pub struct ErrorEnvelope {
 
 /// The error part of [`ErrorEnvelope`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "The `error` part of `ErrorResponse`.")
+)]
 pub struct ErrorDetail {
     /// Backstage-style error class name, e.g. `NotFoundError`, `InputError`.
+    #[cfg_attr(feature = "openapi", schema(example = "NotFoundError"))]
     pub name: String,
     /// A message meant for the caller; never contains internal details of 5xx failures.
     pub message: String,
@@ -99,6 +107,11 @@ pub struct ErrorDetail {
 
 /// The request part of [`ErrorEnvelope`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "The `request` part of `ErrorResponse`.")
+)]
 pub struct RequestInfo {
     /// HTTP method.
     pub method: String,
@@ -111,6 +124,11 @@ pub struct RequestInfo {
 
 /// The response part of [`ErrorEnvelope`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "The `response` part of `ErrorResponse`.")
+)]
 pub struct ResponseInfo {
     /// HTTP status code.
     #[serde(rename = "statusCode")]
@@ -119,6 +137,7 @@ pub struct ResponseInfo {
 
 /// Answer of `GET /healthz` and `GET /readyz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthReport {
     /// `ok` / `ready`, or `unavailable`.
     pub status: String,
@@ -131,6 +150,7 @@ pub struct HealthReport {
 
 /// Database part of the readiness report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatabaseHealth {
     /// `sqlite` or `postgres`.
     pub backend: String,

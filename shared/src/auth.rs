@@ -37,6 +37,7 @@ impl Identity {
 
 /// One event of the audit log: a permitted mutation with its outcome, or a denial.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEvent {
     /// Ever-growing id.

@@ -8,11 +8,22 @@ use serde::Serialize;
 use trellis_services::jobs::ServiceState;
 use trellis_shared::api::{DatabaseHealth, HealthReport};
 
+use crate::openapi::schemas::ServiceState as ServiceStateSchema;
 use crate::state::AppState;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Liveness: answers as long as the process serves requests.
+/// Liveness probe
+///
+/// Answers 200 as long as the process serves requests (also at `/healthz`, outside `/api`). No
+/// identity needed.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "Health",
+    operation_id = "getHealth",
+    responses((status = 200, description = "The process is up.", body = HealthReport))
+)]
 pub async fn get_health() -> Json<HealthReport> {
     Json(HealthReport {
         status: "ok".into(),
@@ -22,12 +33,13 @@ pub async fn get_health() -> Json<HealthReport> {
 }
 
 /// `/readyz`'s answer: the health report plus each per-replica service.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Readiness {
     /// Status, version, database.
     #[serde(flatten)]
     pub report: HealthReport,
     /// Per-replica services (required ones must be ready).
+    #[schema(value_type = Vec<ServiceStateSchema>)]
     pub services: Vec<ServiceState>,
 }
 
@@ -67,8 +79,21 @@ async fn database(state: &AppState) -> DatabaseHealth {
     }
 }
 
-/// Readiness: 200 when the database answers, no migration is pending and every required
-/// service is ready; else 503.
+/// Readiness probe
+///
+/// 200 when the database answers, no migration is pending and every required per-replica
+/// service is ready; else 503 with the reason (`database.problem`, the services' `detail`).
+/// Also at `/readyz`, outside `/api`. No identity needed.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "Health",
+    operation_id = "getReadiness",
+    responses(
+        (status = 200, description = "Ready.", body = Readiness),
+        (status = 503, description = "Not ready; the report says why.", body = Readiness),
+    )
+)]
 pub async fn get_readiness(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     let database = database(&state).await;
     let services = state.readiness.states();

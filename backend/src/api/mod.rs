@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod health;
 pub mod jobs;
 pub mod metrics;
+pub mod openapi;
 pub mod permission;
 
 use crate::error::AppError;

@@ -23,31 +23,43 @@ use trellis_catalog::store::load_entities;
 use crate::api::JsonBody;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::openapi::responses::{BadRequest, InternalError, ServiceUnavailable};
 use crate::state::AppState;
 
 /// Most items in one request.
 const MAX_ITEMS: usize = 1000;
 
 /// The request: `{items: [{id, permission: {name, ...}, resourceRef?}]}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = AuthorizeRequest)]
 pub struct Batch {
+    /// The queries, at most 1000.
+    #[schema(max_items = 1000)]
     items: Vec<Query>,
 }
 
 /// One query of a batch.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AuthorizeQuery)]
 struct Query {
+    /// Chosen by the caller; the answer for this query carries it.
     id: String,
+    /// What is asked about.
     permission: Permission,
+    /// The resource (for catalog entities, an entity ref); absent: for every resource.
     #[serde(default)]
     resource_ref: Option<String>,
 }
 
 /// The permission asked about (Backstage also sends `attributes` and `resourceType`; the name
-/// says which).
-#[derive(Debug, Deserialize)]
+/// says which, and other fields are ignored).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = AuthorizePermission)]
 struct Permission {
+    /// `<resource-type>.<action>` (`catalog-entity.delete`) or one of Backstage's catalog
+    /// permissions (`catalog.entity.delete`).
+    #[schema(example = "catalog.entity.delete")]
     name: String,
     /// `basic` or `resource` (absent: `resource`).
     #[serde(default, rename = "type")]
@@ -55,9 +67,32 @@ struct Permission {
 }
 
 /// The answer: one item per query, same ids.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = AuthorizeResponse)]
 pub struct Answers {
+    /// One decision per query, in request order.
+    #[schema(value_type = Vec<AuthorizeDecision>)]
     items: Vec<Value>,
+}
+
+/// One decision of a batch.
+// Described only: `authorize` builds the decisions as JSON.
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "described, never built")]
+struct AuthorizeDecision {
+    /// The query's id.
+    id: String,
+    /// `ALLOW`, `DENY` or `CONDITIONAL`.
+    #[schema(example = "ALLOW")]
+    result: String,
+    /// `CONDITIONAL` only: `catalog`.
+    plugin_id: Option<String>,
+    /// `CONDITIONAL` only: the resource type, `catalog-entity`.
+    resource_type: Option<String>,
+    /// `CONDITIONAL` only: `{rule: IS_ENTITY_OWNER, resourceType, params: {claims: [refs]}}`.
+    #[schema(value_type = Option<Object>)]
+    conditions: Option<Value>,
 }
 
 /// Backstage's catalog permissions and what they are in Trellis.
@@ -110,7 +145,27 @@ fn parse_name(name: &str) -> Option<(ResourceType, Action)> {
     (kind != ResourceType::All && action != Action::All).then_some((kind, action))
 }
 
-/// Answers a batch of permission queries for the signed-in viewer.
+/// Check permissions
+///
+/// Batch permission checks for the signed-in viewer, in the shape of Backstage's permission
+/// backend. With a `resourceRef` the answer is `ALLOW` or `DENY` for that resource (a missing
+/// entity is `DENY`); without one, `ALLOW`/`DENY` when the answer holds for every resource,
+/// else, for a catalog-entity resource permission, `CONDITIONAL` with Backstage's catalog rule
+/// `IS_ENTITY_OWNER` and the viewer's ownership refs as claims (basic permissions and other
+/// resource types get `DENY` there). A name Trellis does not know is `DENY` for that item.
+#[utoipa::path(
+    post,
+    path = "/permission/authorize",
+    tag = "Permission",
+    operation_id = "authorize",
+    request_body = Batch,
+    responses(
+        (status = 200, description = "One decision per query.", body = Answers),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn authorize(
     State(state): State<AppState>,
     Viewer(me): Viewer,

@@ -52,6 +52,14 @@ impl TestApp {
 
     /// The app with the default config changed by `adjust`.
     pub async fn with_config(backend: TestBackend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        // The server's warnings and errors, shown with a test's output when it fails.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            )
+            .with_test_writer()
+            .try_init();
         let db = TestDatabase::new(backend).await;
         let site = tempfile::tempdir().expect("site dir");
         std::fs::write(site.path().join("robots.txt"), "User-agent: *\n")

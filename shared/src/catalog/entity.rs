@@ -8,8 +8,10 @@ use serde_json::{Map, Value};
 
 use super::refs::{EntityRef, DEFAULT_NAMESPACE};
 
-/// A catalog entity.
+/// A catalog entity. Top-level fields that are not modelled here (e.g. `status`) are kept as
+/// given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entity {
     /// e.g. `backstage.io/v1alpha1`.
     #[serde(rename = "apiVersion")]
@@ -20,8 +22,10 @@ pub struct Entity {
     pub metadata: EntityMeta,
     /// Kind-specific data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub spec: Option<Map<String, Value>>,
-    /// Relations computed by the catalog; never read from descriptors.
+    /// Relations computed by the catalog (omitted when there are none); never read from
+    /// descriptors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<EntityRelation>,
     /// Other top-level fields (e.g. `status`), kept as given.
@@ -29,8 +33,10 @@ pub struct Entity {
     pub extra: Map<String, Value>,
 }
 
-/// `metadata` of an entity.
+/// `metadata` of an entity: name, namespace and descriptive data; unmodelled fields are kept.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = EntityMetadata))]
 pub struct EntityMeta {
     /// Stable id assigned by the catalog.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,6 +74,7 @@ pub struct EntityMeta {
 
 /// A link in `metadata.links`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntityLink {
     /// Target URL.
     pub url: String,
@@ -84,6 +91,7 @@ pub struct EntityLink {
 
 /// A relation from this entity to another, as the catalog API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntityRelation {
     /// e.g. `ownedBy`.
     #[serde(rename = "type")]
@@ -95,8 +103,9 @@ pub struct EntityRelation {
     pub target: RelationTarget,
 }
 
-/// Parts of a relation target.
+/// Parts of a relation target (lower case).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelationTarget {
     /// Kind, lower case.
     pub kind: String,

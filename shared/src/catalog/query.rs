@@ -131,6 +131,7 @@ impl Filter {
 
 /// Sort direction of an order field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Order {
     /// Ascending.
@@ -209,8 +210,10 @@ impl EntityQuery {
     }
 }
 
-/// `pageInfo` of a by-query response.
+/// `pageInfo` of a by-query response: cursors of the neighbouring pages; each is absent when
+/// there is no such page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PageInfo {
     /// Cursor of the next page, if there is one.
@@ -221,11 +224,15 @@ pub struct PageInfo {
     pub prev_cursor: Option<String>,
 }
 
-/// Response of `GET /entities/by-query`. Items are JSON values because `fields` may cut them.
+/// Response of `GET` and `POST /entities/by-query`. Items are JSON values because `fields` may
+/// cut them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = EntitiesQueryResponse))]
 #[serde(rename_all = "camelCase")]
 pub struct QueryResponse {
-    /// The page.
+    /// The page: whole entities, or, when `fields` is given, only the selected paths of each.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub items: Vec<serde_json::Value>,
     /// Entities matching the query in total.
     pub total_items: u64,
@@ -246,6 +253,7 @@ pub struct EntityPage {
 
 /// One value of a facet and how many entities have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     /// The value as written in the entities.
     pub value: String,
@@ -255,8 +263,10 @@ pub struct FacetCount {
 
 /// Response of `GET /entity-facets`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = EntityFacetsResponse))]
 pub struct FacetsResponse {
-    /// Counts per requested facet.
+    /// Counts per requested facet, keyed by the facet as requested.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
 }
 

@@ -12,15 +12,35 @@ use trellis_shared::catalog::predicate::Predicate;
 use trellis_shared::catalog::query::{project, EntityQuery};
 use trellis_shared::catalog::{Entity, EntityRef};
 
-use super::params::Params;
+use super::params::{EntityNamePath, FieldsParam, FilterParam, Params};
 use super::query::to_value;
 use crate::api::JsonBody;
 use crate::auth::caller::Caller;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::openapi::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable,
+};
+use crate::openapi::schemas::EntityAncestryResponse;
 use crate::state::AppState;
 
-/// One entity by kind, namespace and name (case-insensitive).
+/// Get an entity by kind, namespace and name
+///
+/// Kind, namespace and name compare case-insensitively. An entity the caller may not read
+/// answers like a missing one.
+#[utoipa::path(
+    get,
+    path = "/entities/by-name/{kind}/{namespace}/{name}",
+    tag = "Entity",
+    operation_id = "getEntityByName",
+    params(EntityNamePath),
+    responses(
+        (status = 200, description = "The entity.", body = Entity),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn get_entity_by_name(
     State(state): State<AppState>,
     Viewer(me): Viewer,
@@ -39,7 +59,24 @@ pub async fn get_entity_by_name(
         })
 }
 
-/// The entity and the `Location` entities it was read through (Backstage's ancestry).
+/// Get an entity's ancestry by kind, namespace and name
+///
+/// The entity and the `Location` entities it was read through (Backstage's ancestry): the
+/// entity first, then each parent. 404 when there is no such entity (or the caller may not read
+/// it).
+#[utoipa::path(
+    get,
+    path = "/entities/by-name/{kind}/{namespace}/{name}/ancestry",
+    tag = "Entity",
+    operation_id = "getEntityAncestryByName",
+    params(EntityNamePath),
+    responses(
+        (status = 200, description = "The ancestry.", body = EntityAncestryResponse),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn get_entity_ancestry(
     State(state): State<AppState>,
     Viewer(me): Viewer,
@@ -49,7 +86,22 @@ pub async fn get_entity_ancestry(
     Ok(Json(state.catalog(&me).ancestry(&entity_ref).await?))
 }
 
-/// One entity by `metadata.uid`.
+/// Get an entity by uid
+///
+/// An entity the caller may not read answers like a missing one.
+#[utoipa::path(
+    get,
+    path = "/entities/by-uid/{uid}",
+    tag = "Entity",
+    operation_id = "getEntityByUid",
+    params(("uid" = String, Path, description = "The entity's `metadata.uid`.")),
+    responses(
+        (status = 200, description = "The entity.", body = Entity),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn get_entity_by_uid(
     State(state): State<AppState>,
     Viewer(me): Viewer,
@@ -63,7 +115,24 @@ pub async fn get_entity_by_uid(
         .ok_or_else(|| AppError::not_found(format!("No entity with uid {uid}")))
 }
 
-/// Removes an entity (204, also when no entity has the uid, as in Backstage).
+/// Delete an entity by uid
+///
+/// Removes the entity, with the relations it emitted. Answers 204 also when no entity has the
+/// uid (as Backstage does). If the entity's location still defines it, the next refresh brings
+/// it back. Its owners may delete it (and admins), as the permission policy says.
+#[utoipa::path(
+    delete,
+    path = "/entities/by-uid/{uid}",
+    tag = "Entity",
+    operation_id = "deleteEntityByUid",
+    params(("uid" = String, Path, description = "The entity's `metadata.uid`.")),
+    responses(
+        (status = 204, description = "Deleted, or there was no such entity."),
+        (status = 403, response = Forbidden),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn delete_entity_by_uid(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -74,28 +143,52 @@ pub async fn delete_entity_by_uid(
 }
 
 /// Body of `POST /entities/by-refs`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schema(as = EntitiesByRefsRequest)]
 pub struct ByRefsRequest {
-    /// Refs to look up, `kind:namespace/name`.
+    /// Full entity refs, `kind:namespace/name`; at most 10000.
+    #[schema(max_items = 10000, example = json!(["component:default/petstore"]))]
     pub entity_refs: Vec<String>,
-    /// Optional projection.
+    /// Dotted paths to return, as the `fields` query parameter.
     #[serde(default)]
     pub fields: Vec<String>,
-    /// Optional predicate the entities must also match.
+    /// A filter predicate the entities must also match (as in `POST /entities/by-query`).
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub query: Option<Value>,
 }
 
 /// Response of `POST /entities/by-refs`: one item per requested ref, `null` for misses.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = EntitiesBatchResponse)]
 pub struct ByRefsResponse {
-    /// Entities in request order.
+    /// One item per requested ref, in request order: the entity (whole, or the `fields` of it),
+    /// or `null` for misses.
+    #[schema(value_type = Vec<Option<Object>>)]
     pub items: Vec<Option<Value>>,
 }
 
-/// Entities for a list of refs, in the request's order, `null` where there is none (or where
-/// the `filter` parameter or the body's `query` excludes it, or the caller may not read it).
+/// Get entities by entity refs
+///
+/// One item per requested ref, in request order: the entity, or `null` where no entity has the
+/// ref, where the `filter` query parameter or the body's `query` excludes it, or where the
+/// caller may not read it. Refs are full refs (`kind:namespace/name`), compared
+/// case-insensitively. `fields` from the query and from the body are combined.
+#[utoipa::path(
+    post,
+    path = "/entities/by-refs",
+    tag = "Entity",
+    operation_id = "getEntitiesByRefs",
+    params(FilterParam, FieldsParam),
+    request_body = ByRefsRequest,
+    responses(
+        (status = 200, description = "The entities, `null` for misses.", body = ByRefsResponse),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn post_entities_by_refs(
     State(state): State<AppState>,
     Viewer(me): Viewer,

@@ -1,33 +1,52 @@
-//! Registered locations, shaped as in Backstage: `GET /locations`, `GET /locations/{id}`,
-//! `GET /locations/by-entity/{kind}/{namespace}/{name}`, `POST /locations/by-query`,
-//! `POST /locations` (`?dryRun=true` reads without registering), `PUT /locations/{id}`,
-//! `DELETE /locations/{id}`, and `POST /analyze-location`. Registering, updating and
-//! unregistering apply in a background run; their answers come at once.
+//! Reading registered locations, shaped as in Backstage: `GET /locations`,
+//! `GET /locations/{id}`, `GET /locations/by-entity/{kind}/{namespace}/{name}` and
+//! `POST /locations/by-query`. Changing them is in `registration.rs`, analyzing one in
+//! `analyze.rs`.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use trellis_catalog::store::StoredLocation;
-use trellis_catalog::LocationSpec;
-use trellis_services::catalog::{AnalyzeResult, LocationPage};
+use trellis_services::catalog::LocationPage;
 use trellis_shared::catalog::EntityRef;
 
-use super::params::Params;
+use super::params::EntityNamePath;
 use crate::api::JsonBody;
 use crate::auth::caller::Caller;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::openapi::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable,
+};
+use crate::openapi::schemas::{Location, LocationsQueryResponse};
 use crate::state::AppState;
 
 /// `{"data": location}`, as Backstage lists locations.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LocationItem {
     /// The location.
+    #[schema(value_type = Location)]
     pub data: StoredLocation,
 }
 
-/// Every registered location.
+/// The `id` of a location in a path.
+pub(super) const ID: &str = "The location's id.";
+
+/// List registered locations
+///
+/// Locations from the configuration first, then API-registered ones in order of registration.
+#[utoipa::path(
+    get,
+    path = "/locations",
+    tag = "Locations",
+    operation_id = "getLocations",
+    responses(
+        (status = 200, description = "Every registered location.", body = Vec<LocationItem>),
+        (status = 403, response = Forbidden),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn list_locations(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -38,7 +57,21 @@ pub async fn list_locations(
     ))
 }
 
-/// One location.
+/// Get a location by id
+#[utoipa::path(
+    get,
+    path = "/locations/{id}",
+    tag = "Locations",
+    operation_id = "getLocation",
+    params(("id" = String, Path, description = ID)),
+    responses(
+        (status = 200, description = "The location.", body = Location),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn get_location(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -47,7 +80,24 @@ pub async fn get_location(
     Ok(Json(state.location(&actor, &id).await?))
 }
 
-/// The location an entity came in through.
+/// Get the location an entity came from
+///
+/// The registered location named by the entity's origin location annotation. 404 when there is
+/// no such entity or no registered location for it.
+#[utoipa::path(
+    get,
+    path = "/locations/by-entity/{kind}/{namespace}/{name}",
+    tag = "Locations",
+    operation_id = "getLocationByEntity",
+    params(EntityNamePath),
+    responses(
+        (status = 200, description = "The location.", body = Location),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn get_location_by_entity(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -61,15 +111,37 @@ pub async fn get_location_by_entity(
 }
 
 /// Body of `POST /locations/by-query`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LocationsQueryRequest)]
 pub struct LocationQuery {
+    /// Locations per page.
     limit: Option<usize>,
+    /// A filter predicate on `type`, `target` and `id` (as in `POST /entities/by-query`).
+    #[schema(value_type = Option<Object>)]
     query: Option<Value>,
+    /// `pageInfo.nextCursor` of the previous page; it carries the query.
     cursor: Option<String>,
 }
 
-/// Locations matching a predicate on `type`, `target` and `id`, paged.
+/// Query locations, paged
+///
+/// The locations matching a filter predicate on `type`, `target` and `id`; follow
+/// `pageInfo.nextCursor` with `cursor` for the next page.
+#[utoipa::path(
+    post,
+    path = "/locations/by-query",
+    tag = "Locations",
+    operation_id = "getLocationsByQuery",
+    request_body = LocationQuery,
+    responses(
+        (status = 200, description = "A page of locations.", body = LocationsQueryResponse),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn query_locations(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -78,105 +150,6 @@ pub async fn query_locations(
     Ok(Json(
         state
             .query_locations(&actor, body.query, body.limit, body.cursor.as_deref())
-            .await?,
-    ))
-}
-
-/// Body of `POST /locations` and `PUT /locations/{id}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewLocation {
-    /// `file`.
-    #[serde(rename = "type", default = "file_type")]
-    pub location_type: String,
-    /// Path, directory or glob on the server, inside `catalog.fileRoots`.
-    pub target: String,
-    /// Accepted for compatibility; a target that cannot be read is refused either way.
-    #[serde(default)]
-    pub presence: Option<String>,
-}
-
-fn file_type() -> String {
-    "file".into()
-}
-
-/// Registers a location (201 with what it defines), or with `dryRun=true` only reads it.
-pub async fn create_location(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    params: Params,
-    JsonBody(body): JsonBody<NewLocation>,
-) -> AppResult<(StatusCode, Json<Value>)> {
-    params.only(&["dryRun", "onConflict"])?;
-    let dry_run = match params
-        .one("dryRun")?
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None | Some("false") | Some("no") | Some("0") => false,
-        Some("true") | Some("yes") | Some("1") | Some("") => true,
-        Some(other) => {
-            return Err(AppError::input(format!(
-                "query parameter 'dryRun' must be true or false, got '{other}'"
-            )))
-        }
-    };
-    let registered = state
-        .services
-        .register_location(&actor, &body.location_type, &body.target, dry_run)
-        .await?;
-    let mut answer = serde_json::to_value(&registered).map_err(|e| AppError::Internal(e.into()))?;
-    if dry_run {
-        let location = &registered.location;
-        answer["location"] =
-            json!({ "id": location.id, "type": location.location_type, "target": location.target });
-    }
-    Ok((StatusCode::CREATED, Json(answer)))
-}
-
-/// Points an API location at another target; 200 with the location.
-pub async fn update_location(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    Path(id): Path<String>,
-    JsonBody(body): JsonBody<NewLocation>,
-) -> AppResult<Json<StoredLocation>> {
-    let (location, _run) = state
-        .services
-        .update_location(&actor, &id, &body.location_type, &body.target)
-        .await?;
-    Ok(Json(location))
-}
-
-/// Unregisters a location; a background refresh removes the entities it brought in.
-pub async fn delete_location(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    Path(id): Path<String>,
-) -> AppResult<StatusCode> {
-    state.services.unregister_location(&actor, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Body of `POST /analyze-location`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct AnalyzeRequest {
-    location: LocationSpec,
-    #[serde(default)]
-    catalog_filename: Option<String>,
-}
-
-/// What a file location holds; URL locations are refused (Trellis has no URL readers).
-pub async fn analyze_location(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    JsonBody(body): JsonBody<AnalyzeRequest>,
-) -> AppResult<Json<AnalyzeResult>> {
-    let _ = body.catalog_filename;
-    Ok(Json(
-        state
-            .analyze_location(&actor, &body.location.location_type, &body.location.target)
             .await?,
     ))
 }

@@ -1,6 +1,7 @@
 //! Query-string parsing for the catalog API: repeated parameters (`filter=a&filter=b`) kept in
 //! order, unknown parameters refused by name (as Backstage's OpenAPI validation does), and typed
-//! readers whose errors name the parameter.
+//! readers whose errors name the parameter; and how the parameters shared by several operations
+//! are documented.
 
 use axum::extract::{FromRequestParts, RawQuery};
 use axum::http::request::Parts;
@@ -135,4 +136,43 @@ impl Params {
             })
             .transpose()
     }
+}
+
+/// The `filter` parameter, as the operations that read it document it ([`Params`] parses it).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FilterParam {
+    /// Which entities. One `filter` value is a comma-separated list of conditions that must all
+    /// hold: `key=value` (the field has that value; for a field holding a list, one of its
+    /// items), or `key` alone (the field exists). The same key twice in one value matches
+    /// either value. Repeated `filter` parameters are alternatives (OR).
+    /// `relations.<type>=<ref>` matches entities with a relation of that type to the entity ref
+    /// (for example `relations.ownedBy=group:default/team-a`). Keys and values compare
+    /// case-insensitively; an empty key or an empty value is a 400. No filter matches every
+    /// entity.
+    #[param(style = Form, explode, example = json!(["kind=component,spec.type=service"]))]
+    pub filter: Option<Vec<String>>,
+}
+
+/// The `fields` parameter ([`Params::fields`] parses it).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FieldsParam {
+    /// Dotted paths of the parts of each entity to return (comma-separated and/or repeated),
+    /// e.g. `kind,metadata.name`; paths an entity lacks are left out. Array paths (containing
+    /// `[`) are a 400. Without `fields` whole entities are returned.
+    #[param(style = Form, explode, example = json!(["kind,metadata.name"]))]
+    pub fields: Option<Vec<String>>,
+}
+
+/// An entity's kind, namespace and name in a path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct EntityNamePath {
+    /// Entity kind, e.g. `component` (case-insensitive).
+    pub kind: String,
+    /// Entity namespace, e.g. `default` (case-insensitive).
+    pub namespace: String,
+    /// Entity name (case-insensitive).
+    pub name: String,
 }

@@ -1,22 +1,18 @@
-//! `GET /entities/by-query` and `POST /entities/by-query` (filter predicates), paged with
-//! cursors, and `GET /entities` (Backstage's older list: a plain array, `offset`/`limit`,
-//! `order`, `after`). Only what the caller may read is counted and listed.
+//! `GET /entities/by-query`: a page of entities matching `filter`, paged with cursors; and
+//! the response shaping the other entity queries (`predicate.rs`, `list.rs`) share. Only what
+//! the caller may read is counted and listed.
 
 use axum::extract::State;
 use axum::Json;
-use serde::Deserialize;
 use serde_json::Value;
 use trellis_catalog::store::{Cursor, QueryPage, DEFAULT_LIMIT};
-use trellis_shared::catalog::predicate::Predicate;
-use trellis_shared::catalog::query::{
-    project, EntityQuery, FullText, Order, OrderField, PageInfo, QueryResponse,
-};
+use trellis_shared::catalog::query::{project, PageInfo, QueryResponse};
 use trellis_shared::catalog::Entity;
 
-use super::params::Params;
-use crate::api::JsonBody;
+use super::params::{FieldsParam, FilterParam, Params};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::openapi::responses::{BadRequest, InternalError, ServiceUnavailable};
 use crate::state::AppState;
 
 /// An entity as JSON (serializing our own types cannot fail; `Null` if it ever did).
@@ -24,7 +20,8 @@ pub fn to_value(entity: Entity) -> Value {
     serde_json::to_value(entity).unwrap_or(Value::Null)
 }
 
-fn response(page: QueryPage, fields: &[String]) -> QueryResponse {
+/// The by-query answer for a page, each entity cut to `fields`.
+pub(super) fn response(page: QueryPage, fields: &[String]) -> QueryResponse {
     QueryResponse {
         items: page
             .entities
@@ -40,7 +37,7 @@ fn response(page: QueryPage, fields: &[String]) -> QueryResponse {
 }
 
 /// `totalItems`: `include` (the default) counts, `exclude` skips the count (total 0).
-fn counts(value: Option<&str>) -> AppResult<bool> {
+pub(super) fn counts(value: Option<&str>) -> AppResult<bool> {
     match value {
         None | Some("include") => Ok(true),
         Some("exclude") => Ok(false),
@@ -50,8 +47,61 @@ fn counts(value: Option<&str>) -> AppResult<bool> {
     }
 }
 
-/// A page of entities matching `filter`, ordered by `orderField`, narrowed by
-/// `fullTextFilterTerm`; `cursor` continues a previous page (its query wins over the others).
+/// The parameters of `GET /entities/by-query` besides `filter` and `fields`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct ByQueryParams {
+    /// Sort key, `field` or `field,asc` / `field,desc` (direction defaults to `asc`; field
+    /// paths are case-insensitive). Repeat for secondary keys. Ties, and the order without any
+    /// `orderField`, are by entity ref ascending. An empty field or a direction other than
+    /// `asc`/`desc` is a 400.
+    #[param(style = Form, explode, example = json!(["metadata.name,desc"]))]
+    pub order_field: Option<Vec<String>>,
+    /// Case-insensitive substring that one of `fullTextFilterFields` must contain. Blank means
+    /// no full-text narrowing. At most once.
+    pub full_text_filter_term: Option<String>,
+    /// Comma-separated (or repeated) field paths searched by `fullTextFilterTerm`; defaults to
+    /// `metadata.name`, `metadata.title` and `spec.profile.displayName`.
+    #[param(style = Form, explode)]
+    pub full_text_filter_fields: Option<Vec<String>>,
+    /// Items per page. `0` returns no items, only `totalItems`. Values above 10000 are served
+    /// as 10000. At most once; not a non-negative integer is a 400.
+    #[param(minimum = 0, default = 200)]
+    pub limit: Option<u64>,
+    /// Items to skip before the first page; ignored when `cursor` is given. At most once; not a
+    /// non-negative integer is a 400.
+    #[param(minimum = 0, default = 0)]
+    pub offset: Option<u64>,
+    /// Opaque cursor from a previous response's `pageInfo`. At most once; a cursor this server
+    /// did not issue, or one that does not match its query, is a 400.
+    pub cursor: Option<String>,
+    /// `include` (the default) counts `totalItems`; `exclude` skips the count (`totalItems` is
+    /// then 0). Anything else is a 400.
+    #[param(example = "include")]
+    pub total_items: Option<String>,
+}
+
+/// Query entities, paged with cursors
+///
+/// A page of the entities matching `filter`, sorted by `orderField` and narrowed by
+/// `fullTextFilterTerm`. Follow `pageInfo.nextCursor` / `pageInfo.prevCursor` with the
+/// `cursor` parameter for further pages; a cursor carries its query, so with `cursor` the
+/// `filter`, `orderField` and full-text parameters are still checked but the cursor's own query
+/// is used, and `offset` is ignored. `totalItems` is counted on the first page and carried by
+/// the cursor. Only what the caller may read is counted and listed.
+#[utoipa::path(
+    get,
+    path = "/entities/by-query",
+    tag = "Entity",
+    operation_id = "getEntitiesByQuery",
+    params(FilterParam, FieldsParam, ByQueryParams),
+    responses(
+        (status = 200, description = "A page of entities.", body = QueryResponse),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn get_entities_by_query(
     State(state): State<AppState>,
     Viewer(me): Viewer,
@@ -83,156 +133,4 @@ pub async fn get_entities_by_query(
         )
         .await?;
     Ok(Json(response(page, &fields)))
-}
-
-/// One `orderBy` item of `POST /entities/by-query`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OrderBy {
-    field: String,
-    order: Order,
-}
-
-/// `fullTextFilter` of `POST /entities/by-query`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FullTextFilter {
-    term: String,
-    #[serde(default)]
-    fields: Vec<String>,
-}
-
-/// Body of `POST /entities/by-query`, as Backstage's catalog client sends it.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct ByQueryRequest {
-    query: Option<Value>,
-    limit: Option<usize>,
-    offset: Option<usize>,
-    #[serde(default)]
-    order_by: Vec<OrderBy>,
-    full_text_filter: Option<FullTextFilter>,
-    #[serde(default)]
-    fields: Vec<String>,
-    total_items: Option<String>,
-    cursor: Option<String>,
-}
-
-/// A page of entities matching a filter predicate (`$all`, `$any`, `$not`, `$exists`, `$in`,
-/// `$hasPrefix`, `$contains`); a `cursor` continues a previous page.
-pub async fn post_entities_by_query(
-    State(state): State<AppState>,
-    Viewer(me): Viewer,
-    JsonBody(body): JsonBody<ByQueryRequest>,
-) -> AppResult<Json<QueryResponse>> {
-    let cursor = body
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c).map_err(|e| AppError::input(format!("cursor: {e}"))))
-        .transpose()?;
-    let predicate = body
-        .query
-        .as_ref()
-        .map(Predicate::parse)
-        .transpose()
-        .map_err(AppError::input)?;
-    let term = body
-        .full_text_filter
-        .as_ref()
-        .map(|f| f.term.trim().to_lowercase())
-        .unwrap_or_default();
-    let query = EntityQuery {
-        predicate,
-        order: body
-            .order_by
-            .iter()
-            .map(|o| OrderField {
-                field: o.field.to_lowercase(),
-                order: o.order,
-            })
-            .collect(),
-        full_text: (!term.is_empty()).then(|| FullText {
-            term,
-            fields: body
-                .full_text_filter
-                .iter()
-                .flat_map(|f| f.fields.iter().map(|x| x.to_lowercase()))
-                .collect(),
-        }),
-        ..EntityQuery::default()
-    };
-    let fields: Vec<String> = body
-        .fields
-        .iter()
-        .map(|f| f.trim().to_string())
-        .filter(|f| !f.is_empty())
-        .collect();
-    let count = counts(body.total_items.as_deref())?;
-    let page = state
-        .catalog(&me)
-        .query(
-            query,
-            body.limit.unwrap_or(DEFAULT_LIMIT),
-            body.offset.unwrap_or(0),
-            cursor,
-            count,
-        )
-        .await?;
-    Ok(Json(response(page, &fields)))
-}
-
-/// All entities matching `filter` as a plain array: `offset`/`limit` paged, `order`
-/// (`asc:metadata.name`, repeated) sorted, `after` continuing from a `by-query` cursor.
-pub async fn get_entities(
-    State(state): State<AppState>,
-    Viewer(me): Viewer,
-    params: Params,
-) -> AppResult<Json<Vec<Value>>> {
-    params.only(&["filter", "fields", "offset", "limit", "order", "after"])?;
-    let fields = params.fields()?;
-    let order = params
-        .all("order")
-        .into_iter()
-        .map(|o| {
-            let (dir, field) = o.split_once(':').unwrap_or(("asc", o));
-            OrderField::parse(&format!("{field},{dir}"))
-                .map_err(|e| AppError::input(format!("query parameter 'order': {e}")))
-        })
-        .collect::<AppResult<Vec<_>>>()?;
-    let query = EntityQuery {
-        filter: params.filter()?,
-        order,
-        ..EntityQuery::default()
-    };
-    let offset = params.number("offset")?.unwrap_or(0);
-    let limit = params.number("limit")?;
-    if limit == Some(0) {
-        return Err(AppError::input(
-            "query parameter 'limit' must be greater than zero",
-        ));
-    }
-    let catalog = state.catalog(&me);
-    let entities = match params.one("after")? {
-        Some(after) => {
-            let cursor = Cursor::decode(after)
-                .map_err(|e| AppError::input(format!("query parameter 'after': {e}")))?;
-            catalog
-                .query(
-                    query,
-                    limit.unwrap_or(DEFAULT_LIMIT),
-                    0,
-                    Some(cursor),
-                    false,
-                )
-                .await?
-                .entities
-        }
-        None => catalog.all(query, offset, limit).await?,
-    };
-    Ok(Json(
-        entities
-            .into_iter()
-            .map(|e| project(to_value(e), &fields))
-            .collect(),
-    ))
 }

@@ -8,23 +8,54 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::json;
 
+use crate::api::jobs::RunStarted;
 use crate::auth::caller::Caller;
 use crate::error::{AppError, AppResult};
+use crate::openapi::responses::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable,
+};
+use crate::openapi::schemas::RefreshSummary;
 use crate::state::AppState;
 
-/// Optional body.
-#[derive(Debug, Default, Deserialize)]
+/// Body of `POST /refresh`; optional.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RefreshRequest {
+    /// Entity to refresh; it must exist (and the caller may refresh it). An unparseable ref is a
+    /// 400. Without it, the whole catalog is refreshed.
+    #[schema(example = "component:default/petstore")]
     entity_ref: Option<String>,
-    /// Sent by older Backstage clients; unused.
+    /// Sent by older Backstage clients; accepted, not used.
     #[serde(default)]
     authorization_token: Option<String>,
 }
 
-/// Refreshes one entity, or starts a refresh of the whole catalog.
+/// Refresh an entity, or the whole catalog
+///
+/// With `entityRef` (what Backstage's client sends): re-reads the file that entity came from,
+/// now, and answers 200 with what changed. The entity must exist (404 otherwise), the caller
+/// must be allowed to refresh it (its owners and admins; 403 otherwise), and it must have been
+/// read from a file location (409 otherwise: refresh its provider instead). Without `entityRef`
+/// (or with an empty body): starts a refresh of every registered location in the background
+/// (admins) and answers 202 with the run's id; `GET /api/jobs/runs/{id}` follows it.
+#[utoipa::path(
+    post,
+    path = "/refresh",
+    tag = "Entity",
+    operation_id = "refreshEntity",
+    request_body = Option<RefreshRequest>,
+    responses(
+        (status = 200, description = "The entity's file was read again: what changed.", body = RefreshSummary),
+        (status = 202, description = "A refresh of the whole catalog started.", body = RunStarted),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 pub async fn post_refresh(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -44,8 +75,7 @@ pub async fn post_refresh(
         }
         None => {
             let run_id = state.services.refresh_catalog(&actor).await?;
-            let body = json!({ "runId": run_id, "status": format!("/api/jobs/runs/{run_id}") });
-            Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+            Ok((StatusCode::ACCEPTED, Json(RunStarted::new(run_id))).into_response())
         }
     }
 }
