@@ -9,7 +9,6 @@ use trellis_auth::audit::{Event, EventQuery};
 use crate::auth::caller::Caller;
 use crate::error::{AppError, AppResult};
 use crate::openapi::responses::{BadRequest, Forbidden, InternalError, ServiceUnavailable};
-use crate::openapi::schemas::AuditEventParams;
 use crate::state::AppState;
 
 /// `{"items": [...]}`.
@@ -32,7 +31,7 @@ pub struct Events {
     path = "/audit/events",
     tag = "Audit",
     operation_id = "getAuditEvents",
-    params(AuditEventParams),
+    params(trellis_auth::audit::EventQuery),
     responses(
         (status = 200, description = "The events, newest first.", body = Events),
         (status = 400, response = BadRequest),

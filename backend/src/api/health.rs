@@ -8,7 +8,6 @@ use serde::Serialize;
 use trellis_services::jobs::ServiceState;
 use trellis_shared::api::{DatabaseHealth, HealthReport};
 
-use crate::openapi::schemas::ServiceState as ServiceStateSchema;
 use crate::state::AppState;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -39,7 +38,6 @@ pub struct Readiness {
     #[serde(flatten)]
     pub report: HealthReport,
     /// Per-replica services (required ones must be ready).
-    #[schema(value_type = Vec<ServiceStateSchema>)]
     pub services: Vec<ServiceState>,
 }
 

@@ -7,7 +7,6 @@
 //! layout (server `/api/catalog`, the paths under `/catalog` with that prefix taken off).
 
 pub mod responses;
-pub mod schemas;
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;

@@ -9,6 +9,7 @@ use trellis_store::{with_pool, Db, StoreResult};
 /// How an audited action ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AuditOutcome))]
 pub enum Outcome {
     /// Permitted and done.
     Allowed,
@@ -51,14 +52,21 @@ pub use trellis_shared::auth::AuditEvent as Event;
 /// Which events to list, newest first.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query, rename_all = "camelCase")
+)]
 pub struct EventQuery {
-    /// Only this actor.
+    /// Only this actor (a user ref).
     pub actor: Option<String>,
     /// Only this outcome.
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub outcome: Option<Outcome>,
-    /// Only events older than this id (paging).
+    /// Only events older than this id (paging: the last id of the previous page).
     pub before: Option<i64>,
-    /// At most this many (1 to 500, default 100).
+    /// At most this many, 1 to 500; 100 by default.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
     pub limit: Option<u32>,
 }
 

@@ -84,6 +84,7 @@ impl Ready {
 /// One service as `/readyz` reports it.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceState {
     /// Name.
     pub name: String,

@@ -241,6 +241,7 @@ async fn scheduled_sync(services: &Services, id: &str, ctx: RunCtx) -> RunResult
 /// One provider's status.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProviderStatus {
     /// `catalog.providers.ldapOrg.<id>`.
     pub id: String,
@@ -250,12 +251,13 @@ pub struct ProviderStatus {
     pub frequency_seconds: u64,
     /// Whether a sync is running now (on any replica).
     pub running: bool,
-    /// The newest runs, newest first.
+    /// The ten newest runs, newest first.
     pub runs: Vec<JobRun>,
 }
 
-/// `{"ldapOrg": [...]}`.
+/// `{"ldapOrg": [...]}`: every entity provider.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ProvidersResponse))]
 pub struct Providers {
     /// LDAP org providers.
     #[serde(rename = "ldapOrg")]

@@ -32,6 +32,8 @@ impl Outcome {
 
 /// One run of a job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobRun {
     /// Row id.
     pub id: i64,

@@ -11,7 +11,6 @@ use crate::api::JsonBody;
 use crate::auth::caller::Caller;
 use crate::error::AppResult;
 use crate::openapi::responses::{BadRequest, Forbidden, InternalError, ServiceUnavailable};
-use crate::openapi::schemas::{AnalyzeLocationResponse, LocationTarget};
 use crate::state::AppState;
 
 /// Body of `POST /analyze-location`.
@@ -20,7 +19,6 @@ use crate::state::AppState;
 #[schema(as = AnalyzeLocationRequest)]
 pub struct AnalyzeRequest {
     /// The location to analyze.
-    #[schema(value_type = LocationTarget)]
     location: LocationSpec,
     /// Accepted for compatibility with Backstage clients; not used.
     #[serde(default)]
@@ -39,7 +37,7 @@ pub struct AnalyzeRequest {
     operation_id = "analyzeLocation",
     request_body = AnalyzeRequest,
     responses(
-        (status = 200, description = "What the location holds.", body = AnalyzeLocationResponse),
+        (status = 200, description = "What the location holds.", body = trellis_services::catalog::AnalyzeResult),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
         (status = 500, response = InternalError),

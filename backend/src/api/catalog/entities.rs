@@ -21,7 +21,6 @@ use crate::error::{AppError, AppResult};
 use crate::openapi::responses::{
     BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable,
 };
-use crate::openapi::schemas::EntityAncestryResponse;
 use crate::state::AppState;
 
 /// Get an entity by kind, namespace and name
@@ -71,7 +70,7 @@ pub async fn get_entity_by_name(
     operation_id = "getEntityAncestryByName",
     params(EntityNamePath),
     responses(
-        (status = 200, description = "The ancestry.", body = EntityAncestryResponse),
+        (status = 200, description = "The ancestry.", body = trellis_services::catalog::Ancestry),
         (status = 404, response = NotFound),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),

@@ -18,14 +18,12 @@ use crate::error::AppResult;
 use crate::openapi::responses::{
     BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable,
 };
-use crate::openapi::schemas::{Location, LocationsQueryResponse};
 use crate::state::AppState;
 
 /// `{"data": location}`, as Backstage lists locations.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LocationItem {
     /// The location.
-    #[schema(value_type = Location)]
     pub data: StoredLocation,
 }
 
@@ -65,7 +63,7 @@ pub async fn list_locations(
     operation_id = "getLocation",
     params(("id" = String, Path, description = ID)),
     responses(
-        (status = 200, description = "The location.", body = Location),
+        (status = 200, description = "The location.", body = StoredLocation),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 500, response = InternalError),
@@ -91,7 +89,7 @@ pub async fn get_location(
     operation_id = "getLocationByEntity",
     params(EntityNamePath),
     responses(
-        (status = 200, description = "The location.", body = Location),
+        (status = 200, description = "The location.", body = StoredLocation),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 500, response = InternalError),
@@ -135,7 +133,7 @@ pub struct LocationQuery {
     operation_id = "getLocationsByQuery",
     request_body = LocationQuery,
     responses(
-        (status = 200, description = "A page of locations.", body = LocationsQueryResponse),
+        (status = 200, description = "A page of locations.", body = trellis_services::catalog::LocationPage),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
         (status = 500, response = InternalError),

@@ -12,7 +12,6 @@ use crate::api::jobs::RunStarted;
 use crate::auth::caller::Caller;
 use crate::error::AppResult;
 use crate::openapi::responses::{Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable};
-use crate::openapi::schemas::ProvidersResponse;
 use crate::state::AppState;
 
 /// Entity providers and their recent runs
@@ -26,7 +25,7 @@ use crate::state::AppState;
     tag = "Providers",
     operation_id = "getProviders",
     responses(
-        (status = 200, description = "The providers.", body = ProvidersResponse),
+        (status = 200, description = "The providers.", body = trellis_services::ldap::Providers),
         (status = 403, response = Forbidden),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),

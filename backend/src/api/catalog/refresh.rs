@@ -15,7 +15,6 @@ use crate::error::{AppError, AppResult};
 use crate::openapi::responses::{
     BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable,
 };
-use crate::openapi::schemas::RefreshSummary;
 use crate::state::AppState;
 
 /// Body of `POST /refresh`; optional.
@@ -46,7 +45,7 @@ struct RefreshRequest {
     operation_id = "refreshEntity",
     request_body = Option<RefreshRequest>,
     responses(
-        (status = 200, description = "The entity's file was read again: what changed.", body = RefreshSummary),
+        (status = 200, description = "The entity's file was read again: what changed.", body = trellis_catalog::store::ApplySummary),
         (status = 202, description = "A refresh of the whole catalog started.", body = RunStarted),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),

@@ -17,7 +17,6 @@ use crate::error::{AppError, AppResult};
 use crate::openapi::responses::{
     BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable,
 };
-use crate::openapi::schemas::{CreateLocationResponse, Location};
 use crate::state::AppState;
 
 /// Body of `POST /locations` and `PUT /locations/{id}`.
@@ -58,7 +57,7 @@ fn file_type() -> String {
     ),
     request_body = NewLocation,
     responses(
-        (status = 201, description = "The location was registered (or, with `dryRun`, read).", body = CreateLocationResponse),
+        (status = 201, description = "The location was registered (or, with `dryRun`, read).", body = trellis_services::catalog::Registered),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
@@ -111,7 +110,7 @@ pub async fn create_location(
     params(("id" = String, Path, description = ID)),
     request_body = NewLocation,
     responses(
-        (status = 200, description = "The updated location.", body = Location),
+        (status = 200, description = "The updated location.", body = StoredLocation),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),

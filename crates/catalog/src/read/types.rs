@@ -8,6 +8,7 @@ use trellis_shared::catalog::Entity;
 
 /// A registered location.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LocationTarget))]
 pub struct LocationSpec {
     /// Location type; `file` is read here.
     #[serde(rename = "type")]
@@ -66,6 +67,7 @@ impl Default for ReadOptions {
 /// How serious an issue is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = IssueLevel))]
 pub enum Level {
     /// The entity or file was not taken.
     Error,
@@ -76,6 +78,7 @@ pub enum Level {
 /// A problem found while reading, located as precisely as possible.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LocationIssue))]
 pub struct Issue {
     /// Error or warning.
     pub level: Level,

@@ -32,6 +32,7 @@ pub const PROVIDER_ORIGIN: &str = "provider:";
 
 /// What an apply changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RefreshSummary))]
 pub struct ApplySummary {
     /// Entities stored for the first time.
     pub added: usize,

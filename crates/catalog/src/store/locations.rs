@@ -10,6 +10,7 @@ use crate::read::LocationSpec;
 
 /// A registered location.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Location))]
 pub struct StoredLocation {
     /// Stable id.
     pub id: String,
@@ -21,6 +22,7 @@ pub struct StoredLocation {
     pub target: String,
     /// `config` or `api`.
     #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub source: String,
 }
 

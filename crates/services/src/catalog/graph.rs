@@ -26,6 +26,7 @@ const MAX_ANCESTRY: usize = 16;
 /// One step of an ancestry, in Backstage's shape.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EntityAncestor))]
 pub struct Ancestor {
     /// The entity.
     pub entity: Entity,
@@ -36,6 +37,7 @@ pub struct Ancestor {
 /// `GET .../ancestry`: the entity and the `Location` entities above it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EntityAncestryResponse))]
 pub struct Ancestry {
     /// The entity asked for.
     pub root_entity_ref: String,

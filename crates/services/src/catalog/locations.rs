@@ -20,6 +20,7 @@ use crate::Services;
 
 /// What registering a location answers (Backstage's `AddLocationResponse`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CreateLocationResponse))]
 pub struct Registered {
     /// The location (for a dry run, as it would be registered).
     pub location: StoredLocation,
@@ -38,6 +39,7 @@ pub struct Registered {
 /// A page of `POST /locations/by-query`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LocationsQueryResponse))]
 pub struct LocationPage {
     /// Locations.
     pub items: Vec<StoredLocation>,
@@ -50,6 +52,7 @@ pub struct LocationPage {
 /// `pageInfo` of a location page.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LocationsPageInfo))]
 pub struct LocationPageInfo {
     /// The next page's cursor.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,6 +62,7 @@ pub struct LocationPageInfo {
 /// A descriptor file an analysis found (Backstage's `AnalyzeLocationExistingEntity`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AnalyzeLocationExistingEntity))]
 pub struct ExistingFile {
     /// The file, as a location.
     pub location: LocationSpec,
@@ -71,11 +75,13 @@ pub struct ExistingFile {
 /// `POST /analyze-location`'s answer (Backstage's `AnalyzeLocationResponse`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AnalyzeLocationResponse))]
 pub struct AnalyzeResult {
     /// The descriptor files found and what each defines.
     pub existing_entity_files: Vec<ExistingFile>,
     /// Entities Trellis would suggest generating: none (it does not guess entities from a
     /// repository's contents).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub generate_entities: Vec<serde_json::Value>,
 }
 
