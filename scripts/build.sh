@@ -19,7 +19,7 @@ inputs_hash() {
     git ls-files -z --cached --others --exclude-standard -- Cargo.toml Cargo.lock backend crates frontend shared \
       | xargs -0 -r sha256sum 2>/dev/null
     rustc --version; cargo leptos --version 2>/dev/null; wasm-bindgen --version 2>/dev/null
-    env | grep -E '^(LEPTOS_|CARGO_PROFILE_|RUSTFLAGS=)' | sort
+    env | grep -E '^(LEPTOS_|CARGO_PROFILE_|RUSTFLAGS=)' | sort || true
   } | sha256sum | cut -d' ' -f1
 }
 
