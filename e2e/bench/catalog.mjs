@@ -105,6 +105,20 @@ async function timed(url, init) {
   return { ms, body };
 }
 
+// A refresh of every location runs in the background (202 {runId}): wait for its run to end.
+async function refreshAll(base) {
+  const t = performance.now();
+  const started = await timed(`${base}/api/catalog/refresh`, { method: "POST" });
+  for (;;) {
+    const run = (await timed(`${base}/api/jobs/runs/${started.body.runId}`)).body;
+    if (run.state !== "running") {
+      if (run.state !== "success") throw new Error(`refresh run ${run.id}: ${run.state} ${JSON.stringify(run.result)}`);
+      return { ms: performance.now() - t, body: run.result };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function measure(label, dbUrl, catalogDir, port) {
   const dir = mkdtempSync(join(tmpdir(), "trellis-bench-"));
   const config = join(dir, "config.yaml");
@@ -124,9 +138,9 @@ async function measure(label, dbUrl, catalogDir, port) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const ingest = (performance.now() - start) / 1000;
-    // Refreshes run one at a time: this returns once the first one (whose rows are now visible)
+    // Refreshes run one at a time: this ends once the first one (whose rows are now visible)
     // has finished everything after its commit, so queries below measure a settled server.
-    await timed(`${base}/api/catalog/refresh`, { method: "POST" });
+    await refreshAll(base);
     if (dbUrl.startsWith("postgres")) {
       // A bulk load's VACUUM (ANALYZE) runs in the background after its commit: wait for it too.
       const sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'VACUUM%'";
@@ -163,7 +177,7 @@ async function measure(label, dbUrl, catalogDir, port) {
     await series("facets: kind over all entities", `${base}/api/catalog/entity-facets?facet=kind`, true);
     await series("facets: spec.type, kind=component", `${base}/api/catalog/entity-facets?facet=spec.type&filter=kind=component`);
     await series("facets: the list page's 6 facets", `${base}/api/catalog/entity-facets?facet=kind&facet=spec.type&facet=relations.ownedBy&facet=spec.lifecycle&facet=metadata.tags&facet=metadata.namespace`);
-    const noop = await timed(`${base}/api/catalog/refresh`, { method: "POST" });
+    const noop = await refreshAll(base);
     console.log(`[${label}] no-op refresh of ${total} entities: ${(noop.ms / 1000).toFixed(1)} s (${JSON.stringify(noop.body)})`);
     console.log(`[${label}] RSS after queries ${rss().toFixed(0)} MB`);
   } finally {

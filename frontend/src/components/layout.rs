@@ -41,13 +41,19 @@ pub fn Shell(children: Children) -> impl IntoView {
 #[component]
 fn SignedIn() -> impl IntoView {
     // A string-coded resource (an absent viewer is the empty string): no JSON in the main module.
+    // The server calls the server function itself: going through the `#[lazy]` loader there
+    // would add a preload of the loader's chunk (and the server-function client it pulls in) to
+    // every page, though hydration reads the value from the page and never runs the fetcher.
     let viewer = Resource::new_str(
         || (),
         |_| async {
-            crate::api::viewer::load_viewer()
+            #[cfg(feature = "ssr")]
+            let text = crate::api::viewer::viewer().await.ok();
+            #[cfg(not(feature = "ssr"))]
+            let text = crate::api::viewer::load_viewer()
                 .await
-                .map(|v| v.to_string())
-                .unwrap_or_default()
+                .map(|v| v.to_string());
+            text.unwrap_or_default()
         },
     );
     view! {
