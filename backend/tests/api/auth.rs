@@ -488,6 +488,17 @@ async fn guest_mode_picks_a_user(backend: TestBackend) {
     let narrowed = guest.get("/auth/guest?q=ann").await;
     assert!(narrowed.text().contains("value=\"user:default/ann\""));
     assert!(!narrowed.text().contains("value=\"user:default/root\""));
+    // By team and by e-mail too.
+    let team = guest.get("/auth/guest?q=Search-Ranking").await.text();
+    assert!(
+        team.contains("value=\"user:default/ann\"") && !team.contains("value=\"user:default/pat\""),
+        "{team}"
+    );
+    let mail = guest.get("/auth/guest?q=pat%40acme").await.text();
+    assert!(
+        mail.contains("value=\"user:default/pat\"") && !mail.contains("value=\"user:default/ann\""),
+        "{mail}"
+    );
     let long = guest
         .get(&format!("/auth/guest?q={}", "a".repeat(101)))
         .await;

@@ -17,6 +17,15 @@ use crate::Services;
 /// Longest search accepted.
 const SEARCH_MAX: usize = 100;
 
+/// What a search matches (lower-case field paths of the search index).
+const SEARCHED: &[&str] = &[
+    "metadata.name",
+    "metadata.title",
+    "spec.profile.displayname",
+    "spec.profile.email",
+    "spec.memberof",
+];
+
 impl Services {
     fn guest_mode(&self) -> ServiceResult<()> {
         if self.config.auth.mode == AuthMode::Guest {
@@ -28,7 +37,8 @@ impl Services {
         }
     }
 
-    /// The users a guest may act as, matching `search` (any text of the entity), by name.
+    /// The users a guest may act as whose name, display name, e-mail or team contains
+    /// `search`, by ref.
     pub async fn guest_picker(&self, current: &str, search: &str) -> ServiceResult<GuestPicker> {
         self.guest_mode()?;
         let search = search.trim();
@@ -43,7 +53,7 @@ impl Services {
             filter: Filter(vec![Conjunction(kind)]),
             full_text: (!search.is_empty()).then(|| FullText {
                 term: search.to_lowercase(),
-                fields: Vec::new(),
+                fields: SEARCHED.iter().map(|f| f.to_string()).collect(),
             }),
             ..EntityQuery::default()
         };

@@ -38,8 +38,8 @@ impl LazyRoute for GuestView {
         view! {
             <PageHeader title="Act as" summary="Guest mode: nobody signs in here. Pick whose view of the portal to see; this browser remembers it."/>
             <form class="filters" method="get" action="/auth/guest" role="search">
-                <label>"Find someone "<input name="q" type="search" placeholder="name, e-mail or team" value=search.get_untracked()/></label>
-                <button type="submit">"Search"</button>
+                <label class="field grow">"Find someone"<input name="q" type="search" placeholder="name, e-mail or team" value=search.get_untracked()/></label>
+                <button class="button" type="submit">"Search"</button>
             </form>
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading people…"</p> }>
                 {move || Suspend::new(async move {
@@ -62,8 +62,8 @@ fn People(picker: GuestPicker) -> impl IntoView {
     let current = picker.current;
     let more = picker.more;
     view! {
-        <form method="post" action="/auth/guest">
-            <table class="entities people">
+        <form class="picker" method="post" action="/auth/guest">
+            <table class="entities">
                 <thead><tr><th>"Person"</th><th>"E-mail"</th><th>"Teams"</th><th><span class="visually-hidden">"Pick"</span></th></tr></thead>
                 <tbody>
                     {picker.users.into_iter().map(|u| view! { <Person user=u current=current.clone()/> }).collect_view()}
@@ -100,7 +100,7 @@ fn Person(user: GuestUser, current: String) -> impl IntoView {
             <td>{if me {
                 view! { <span class="outcome allowed">"You now"</span> }.into_any()
             } else {
-                view! { <button type="submit" name="user" value=entity_ref aria-label=label>"Act as"</button> }.into_any()
+                view! { <button class="button secondary small" type="submit" name="user" value=entity_ref aria-label=label>"Act as"</button> }.into_any()
             }}</td>
         </tr>
     }
