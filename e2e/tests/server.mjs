@@ -26,7 +26,9 @@ function freePort() {
 
 // `config`: YAML for `--config` (the demo catalog is added to it); `headers`: sent with the
 // readiness polls (a proxy-mode server answers 401 without identity).
-export async function startServer({ pollMs = 100, config = null, headers = {} } = {}) {
+// `env`: extra environment (`TRELLIS__DEMO__UPSTREAM__LATENCY_MS` makes the demo's fake
+// upstreams slow).
+export async function startServer({ pollMs = 100, config = null, headers = {}, env = {} } = {}) {
   if (!BIN || !SITE_ROOT) throw new Error("set TRELLIS_BIN and TRELLIS_SITE_ROOT (scripts/test.sh does)");
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "trellis-e2e-"));
@@ -46,6 +48,7 @@ export async function startServer({ pollMs = 100, config = null, headers = {} } 
       // The embedded default runs in demo mode; point it at this checkout's demo catalog.
       TRELLIS__DEMO__CATALOG: join(ROOT, "demo", "catalog", "all.yaml"),
       RUST_LOG: "warn",
+      ...env,
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -64,6 +67,14 @@ export async function startServer({ pollMs = 100, config = null, headers = {} } 
     const res = await fetch(`${base}/api/catalog/entities/by-query?limit=0`, { headers });
     if (res.status === 200 && (await res.json()).totalItems > 0) break;
     if (Date.now() > deadline) throw new Error("the demo catalog was not loaded within 30 s");
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  // ... and for that first refresh run to have finished: a page loaded while it runs (the
+  // admin page) polls for its progress, so what it fetches would depend on timing.
+  for (;;) {
+    const res = await fetch(`${base}/metrics`);
+    if (res.status === 200 && (await res.text()).includes('trellis_job_last_run_success{job="catalog-refresh"}')) break;
+    if (Date.now() > deadline) throw new Error("the first catalog refresh did not finish within 30 s");
     await new Promise((r) => setTimeout(r, pollMs));
   }
   return {
