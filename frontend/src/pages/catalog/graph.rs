@@ -87,7 +87,7 @@ pub fn DependencyGraph(graph: Neighborhood, depth: u32) -> impl IntoView {
                 {(1..=3).map(|d| if d == depth { view! { <strong>{d}</strong> " " }.into_any() } else { view! { <a href=format!("?depth={d}")>{d}</a> " " }.into_any() }).collect_view()}
             </p>
             <div class="graph-scroll">
-                <svg role="img" aria-label="Dependency graph" viewBox=view_box width=width + 2 * PAD height=height + 2 * PAD>
+                <svg role="group" aria-label="Dependency graph" viewBox=view_box width=width + 2 * PAD height=height + 2 * PAD>
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M 0 0 L 10 5 L 0 10 z"/>
