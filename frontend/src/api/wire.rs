@@ -12,10 +12,14 @@
 
 use std::fmt;
 use std::future::Future;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos::server::codee::string::FromToStringCodec;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use trellis_shared::api::ErrorKind;
@@ -36,6 +40,17 @@ impl Wire {
                 format!("the server's answer is unreadable: {e}"),
             )
         })
+    }
+
+    /// Text that is not JSON (a card's server-rendered HTML), carried as it is.
+    #[cfg(feature = "ssr")]
+    pub fn text(text: String) -> Self {
+        Wire(text)
+    }
+
+    /// The text (for [`Wire::text`] answers).
+    pub fn into_text(self) -> String {
+        self.0
     }
 
     /// Encodes `value` (on the server).
@@ -90,10 +105,23 @@ impl FromStr for Fetched {
     }
 }
 
-/// A page's data being loaded: a blocking resource (the server sends the page, and its
-/// status, once it is in) of one shared type, read as `T` by the view.
+/// What a page's resource loads (boxed: see [`resource`]).
+type FetchFn = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Fetched> + Send>> + Send + Sync>;
+
+/// A fingerprint of what a page's resource loads (changes when its source does).
+type KeyFn = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+/// The one place a page resource is made. Not generic: the resource machinery (creation,
+/// hydration from the serialized value, refetching) is compiled into the main module once for
+/// every page, instead of once per page's source and fetcher types.
+fn resource(key: KeyFn, fetch: FetchFn, blocking: bool) -> Resource<Fetched, FromToStringCodec> {
+    Resource::new_with_options(move || key(), move |_| fetch(), blocking)
+}
+
+/// A page's data being loaded: a resource (blocking or streamed) of one shared type, read as
+/// `T` by the view.
 pub struct Loaded<T> {
-    resource: Resource<Fetched, leptos::server::codee::string::FromToStringCodec>,
+    resource: Resource<Fetched, FromToStringCodec>,
     of: PhantomData<fn() -> T>,
 }
 
@@ -106,23 +134,62 @@ impl<T> Clone for Loaded<T> {
 impl<T> Copy for Loaded<T> {}
 
 impl<T: DeserializeOwned> Loaded<T> {
-    /// Starts loading with `fetch(source())`, again whenever `source` changes.
+    fn build<S, Fut>(
+        source: impl Fn() -> S + Send + Sync + 'static,
+        fetch: impl Fn(S) -> Fut + Send + Sync + 'static,
+        blocking: bool,
+    ) -> Self
+    where
+        S: Hash + Send + Sync + 'static,
+        Fut: Future<Output = Result<Wire, PortalError>> + Send + 'static,
+    {
+        let source = Arc::new(source);
+        let read = source.clone();
+        let key: KeyFn = Arc::new(move || {
+            let mut h = DefaultHasher::new();
+            read().hash(&mut h);
+            h.finish()
+        });
+        let fetch: FetchFn = Arc::new(move || {
+            let loading = fetch(untrack(|| source()));
+            Box::pin(async move { Fetched(loading.await) })
+        });
+        Loaded {
+            resource: resource(key, fetch, blocking),
+            of: PhantomData,
+        }
+    }
+
+    /// Starts loading with `fetch(source())`, again whenever `source` changes. Blocking: the
+    /// server sends the page, and its status, once the data is in.
     pub fn new<S, Fut>(
         source: impl Fn() -> S + Send + Sync + 'static,
         fetch: impl Fn(S) -> Fut + Send + Sync + 'static,
     ) -> Self
     where
-        S: PartialEq + Clone + Send + Sync + 'static,
+        S: Hash + Send + Sync + 'static,
         Fut: Future<Output = Result<Wire, PortalError>> + Send + 'static,
     {
-        let fetch = std::sync::Arc::new(fetch);
-        Loaded {
-            resource: Resource::new_str_blocking(source, move |s| {
-                let fetch = fetch.clone();
-                async move { Fetched(fetch(s).await) }
-            }),
-            of: PhantomData,
-        }
+        Self::build(source, fetch, true)
+    }
+
+    /// Starts loading like [`Loaded::new`], without holding the page back: the server sends
+    /// the page at once with the `Suspense` fallback in place, and streams the data (and the
+    /// HTML it renders) when it is in. For widgets, whose upstreams may be slow.
+    pub fn streamed<S, Fut>(
+        source: impl Fn() -> S + Send + Sync + 'static,
+        fetch: impl Fn(S) -> Fut + Send + Sync + 'static,
+    ) -> Self
+    where
+        S: Hash + Send + Sync + 'static,
+        Fut: Future<Output = Result<Wire, PortalError>> + Send + 'static,
+    {
+        Self::build(source, fetch, false)
+    }
+
+    /// The data as the text it crossed as (for [`Wire::text`] answers: no decoding).
+    pub async fn text(self) -> Result<String, PortalError> {
+        self.resource.await.0.map(Wire::into_text)
     }
 
     /// The data, once loaded.

@@ -41,7 +41,7 @@ pub use crate::auth::AuditEvent;
 pub const AUDIT_PAGE: u32 = 50;
 
 /// Which events to show (from the page's URL).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AuditFilter {
     /// Only this actor (a user ref).
     pub actor: Option<String>,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const PAGE_SIZE: usize = 25;
 
 /// The list's filters, as they appear in the URL (`/catalog?kind=component&owner=...`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListParams {
     /// Entity kind.
     pub kind: Option<String>,
