@@ -1,0 +1,154 @@
+//! GitHub: config in Backstage's `integrations.github` shape, the client trait the services
+//! call, and its implementation over GitHub's GraphQL API (one request per person per refresh).
+//!
+//! API contract: <https://docs.github.com/en/graphql> (endpoint `POST /graphql`, bearer token,
+//! `errors[]` on 200, `rateLimit` object), <https://docs.github.com/en/search-github/searching-on-github/searching-issues-and-pull-requests>
+//! (the search qualifiers). GitHub Enterprise Server serves GraphQL at `/api/graphql` beside
+//! its REST `apiBaseUrl` (`https://HOST/api/v3`).
+
+mod pulls;
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use trellis_shared::views::home::PullRequests;
+
+use crate::{Upstream, UpstreamError};
+
+/// One entry of `integrations.github` (Backstage's shape: `host`, `token`, `apiBaseUrl`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitHubIntegration {
+    /// The host people use (`github.com`, `ghe.example.net`).
+    pub host: String,
+    /// A token Trellis calls GitHub with (`${GITHUB_TOKEN}`); never sent to browsers.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// The REST API's base URL; defaults to `https://api.github.com` for github.com and
+    /// `https://HOST/api/v3` otherwise.
+    #[serde(default)]
+    pub api_base_url: Option<String>,
+}
+
+impl GitHubIntegration {
+    /// The REST base URL, without a trailing slash.
+    pub fn rest_url(&self) -> String {
+        match &self.api_base_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None if self.host == "github.com" => "https://api.github.com".into(),
+            None => format!("https://{}/api/v3", self.host),
+        }
+    }
+
+    /// The GraphQL endpoint: `/graphql` on api.github.com, `/api/graphql` on Enterprise.
+    pub fn graphql_url(&self) -> String {
+        let rest = self.rest_url();
+        match rest.strip_suffix("/api/v3") {
+            Some(host) => format!("{host}/api/graphql"),
+            None => format!("{rest}/graphql"),
+        }
+    }
+
+    /// What is wrong with it, if anything (named by its key).
+    pub fn problems(&self, at: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.host.trim().is_empty() || self.host.contains('/') {
+            out.push(format!(
+                "{at}.host: must be a host name like github.com, not '{}'",
+                self.host
+            ));
+        }
+        if let Some(u) = &self.api_base_url {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                out.push(format!(
+                    "{at}.apiBaseUrl: must be an http(s) URL, not '{u}'"
+                ));
+            }
+        }
+        if self.token.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            out.push(format!(
+                "{at}.token: is required (GitHub App credentials are not supported yet)"
+            ));
+        }
+        out
+    }
+}
+
+/// What the home page asks GitHub.
+pub trait GitHubApi: Send + Sync + 'static {
+    /// `login`'s open pull requests and those requesting their review (directly or through a
+    /// team), at most `first` of each.
+    fn pull_requests(
+        &self,
+        login: String,
+        first: u32,
+    ) -> BoxFuture<'_, Result<PullRequests, UpstreamError>>;
+
+    /// The upstream behind it (for metrics and rate-limit awareness).
+    fn upstream(&self) -> &Upstream;
+}
+
+/// The GraphQL client.
+#[derive(Debug)]
+pub struct GitHubClient {
+    upstream: Arc<Upstream>,
+    graphql_url: String,
+    token: String,
+}
+
+impl GitHubClient {
+    /// A client for `config` making its calls through `upstream`.
+    pub fn new(config: &GitHubIntegration, upstream: Arc<Upstream>) -> Self {
+        Self {
+            upstream,
+            graphql_url: config.graphql_url(),
+            token: config.token.clone().unwrap_or_default(),
+        }
+    }
+}
+
+impl GitHubApi for GitHubClient {
+    fn pull_requests(
+        &self,
+        login: String,
+        first: u32,
+    ) -> BoxFuture<'_, Result<PullRequests, UpstreamError>> {
+        Box::pin(pulls::fetch(self, login, first))
+    }
+
+    fn upstream(&self) -> &Upstream {
+        &self.upstream
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_follow_github_com_and_enterprise() {
+        let com = GitHubIntegration {
+            host: "github.com".into(),
+            token: Some("t".into()),
+            api_base_url: None,
+        };
+        assert_eq!(com.graphql_url(), "https://api.github.com/graphql");
+        let ghe = GitHubIntegration {
+            host: "ghe.example.net".into(),
+            token: Some("t".into()),
+            api_base_url: Some("https://ghe.example.net/api/v3/".into()),
+        };
+        assert_eq!(ghe.rest_url(), "https://ghe.example.net/api/v3");
+        assert_eq!(ghe.graphql_url(), "https://ghe.example.net/api/graphql");
+        assert!(com.problems("integrations.github[0]").is_empty());
+        let bad = GitHubIntegration {
+            host: "https://github.com".into(),
+            token: None,
+            api_base_url: Some("ftp://x".into()),
+        };
+        let p = bad.problems("integrations.github[0]");
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert!(p[0].contains("integrations.github[0].host"));
+    }
+}

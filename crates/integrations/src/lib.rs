@@ -1,0 +1,142 @@
+//! Trellis' integrations with third-party tools, and the machinery each gets for free.
+//!
+//! - [`upstream`]: one upstream's call path — deadline per attempt, retries with backoff and
+//!   jitter for idempotent calls, a [`breaker`] per upstream, rate-limit awareness
+//!   ([`limits`]), answers capped in size, outcome and latency in [`metrics`].
+//! - [`cache`]: the widget cache — stale-while-revalidate, one upstream call per key however
+//!   many requests want it, a bounded wait so no page waits on an upstream.
+//! - [`github`]: GitHub (config in Backstage's `integrations.github` shape, a client trait, the
+//!   GraphQL client).
+//!
+//! [`Integrations`] holds one replica's clients and caches; the service layer asks it for a
+//! person's widget data, always as a `Widget` (data, age, stale, problem), never an error.
+
+pub mod breaker;
+pub mod cache;
+mod error;
+pub mod github;
+pub mod limits;
+mod metrics;
+pub mod upstream;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use trellis_shared::views::home::{PullRequests, Widget};
+
+pub use cache::{CachePolicy, SwrCache};
+pub use error::UpstreamError;
+pub use metrics::Metrics;
+pub use upstream::{Answer, Upstream, UpstreamOptions};
+
+use github::{GitHubApi, GitHubClient, GitHubIntegration};
+
+/// `integrations.*`: how Trellis reaches each tool (Backstage's section and key names).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntegrationsConfig {
+    /// GitHub hosts; the first one serves the home page.
+    pub github: Vec<GitHubIntegration>,
+}
+
+impl IntegrationsConfig {
+    /// Every problem, named by its key.
+    pub fn problems(&self) -> Vec<String> {
+        self.github
+            .iter()
+            .enumerate()
+            .flat_map(|(i, g)| g.problems(&format!("integrations.github[{i}]")))
+            .collect()
+    }
+}
+
+/// How many pull requests of each list the card asks for.
+pub const PULL_REQUESTS_PER_LIST: u32 = 20;
+
+/// One replica's integration clients and widget caches.
+pub struct Integrations {
+    metrics: Metrics,
+    github: Option<Arc<dyn GitHubApi>>,
+    pulls: SwrCache<PullRequests>,
+}
+
+impl std::fmt::Debug for Integrations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Integrations")
+            .field("github", &self.github.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Integrations {
+    /// The clients `config` configures, with caches following `policy`.
+    pub fn new(config: &IntegrationsConfig, policy: CachePolicy) -> Result<Self, UpstreamError> {
+        let metrics = Metrics::default();
+        let github = match config.github.first() {
+            Some(g) => {
+                let options = UpstreamOptions {
+                    timeout: Duration::from_secs(10),
+                    ..UpstreamOptions::default()
+                };
+                let upstream = Arc::new(Upstream::new("GitHub", options, metrics.clone())?);
+                Some(Arc::new(GitHubClient::new(g, upstream)) as Arc<dyn GitHubApi>)
+            }
+            None => None,
+        };
+        Ok(Self::with_clients(github, policy, metrics))
+    }
+
+    /// Given clients (tests use this with clients of their own).
+    pub fn with_clients(
+        github: Option<Arc<dyn GitHubApi>>,
+        policy: CachePolicy,
+        metrics: Metrics,
+    ) -> Self {
+        Self {
+            pulls: SwrCache::new("GitHub", policy, metrics.clone()),
+            github,
+            metrics,
+        }
+    }
+
+    /// The pull requests card for the person whose GitHub login is `login`.
+    pub async fn pull_requests(&self, login: Option<String>) -> Widget<PullRequests> {
+        let Some(github) = self.github.clone() else {
+            return failed(UpstreamError::NotConfigured { upstream: "GitHub" });
+        };
+        let Some(login) = login else {
+            return failed(UpstreamError::UnknownPerson(
+                "your User entity names no GitHub login (annotation github.com/user-login)".into(),
+            ));
+        };
+        // It goes into a search string: anything but a login's characters could add qualifiers.
+        let valid = (1..=64).contains(&login.len())
+            && login
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if !valid {
+            return failed(UpstreamError::UnknownPerson(format!(
+                "'{}' is not a GitHub login (letters, digits, '-', '_' and '.', at most 64)",
+                login.chars().take(80).collect::<String>()
+            )));
+        }
+        let slowdown = github.upstream().limits().slowdown();
+        let key = login.to_ascii_lowercase();
+        self.pulls
+            .get(&key, slowdown, move || async move {
+                github.pull_requests(login, PULL_REQUESTS_PER_LIST).await
+            })
+            .await
+    }
+
+    /// Adds the integration metrics to a scrape's registry.
+    pub fn register_metrics(&self, registry: &mut prometheus_client::registry::Registry) {
+        let upstreams: Vec<&Upstream> = self.github.iter().map(|g| g.upstream()).collect();
+        self.metrics.register(registry, &upstreams);
+    }
+}
+
+fn failed<T>(e: UpstreamError) -> Widget<T> {
+    Widget::failed(e.problem(), e.to_string())
+}
