@@ -40,6 +40,10 @@ pub fn registry() -> Vec<Registered> {
             plugin: trellis_services::plugin::auth(),
             api: Some(("/", router::auth_routes)),
         },
+        Registered {
+            plugin: trellis_services::home::plugin(),
+            api: Some(("/home", router::home_routes)),
+        },
     ]
 }
 

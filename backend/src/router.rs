@@ -100,6 +100,13 @@ pub fn auth_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::permission::authorize))
 }
 
+/// The home page's widgets, mounted at `/api/home`.
+pub fn home_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        // GET /home/pull-requests
+        .routes(routes!(api::home::get_pull_requests))
+}
+
 /// Background runs (the platform), mounted at `/api/jobs`.
 pub fn jobs_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -163,7 +170,11 @@ pub fn build(state: AppState) -> Router {
     // What the pages' server functions reach the service layer through: the same `Arc` the
     // handlers have, for SSR and `/_sf` calls alike.
     let services = state.services.clone();
-    Router::new()
+    let mut router = Router::<AppState>::new();
+    for (path, file) in web::root_files(&state.config.server.site_root) {
+        router = router.route(&path, file);
+    }
+    router
         // Probes at the root, where Kubernetes and load balancers look for them.
         .route("/healthz", get(health::get_health))
         .route("/readyz", get(health::get_readiness))

@@ -18,11 +18,42 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     Ok(AppState { services, leptos })
 }
 
+/// Demo mode without configured integrations: starts the fake upstreams (with data for the
+/// demo org) and points the integrations at them.
+async fn demo_upstreams(
+    config: &mut Config,
+) -> anyhow::Result<Option<trellis_fakes::demo::DemoUpstreams>> {
+    if !config.demo.enabled || !config.integrations.github.is_empty() {
+        return Ok(None);
+    }
+    let catalog = std::path::Path::new(&config.demo.catalog);
+    let dir = catalog.parent().unwrap_or(std::path::Path::new("."));
+    let upstream = &config.demo.upstream;
+    let fakes = trellis_fakes::demo::start(
+        dir,
+        Duration::from_millis(upstream.latency_ms),
+        upstream.error_rate,
+    )
+    .await
+    .with_context(|| format!("starting the demo's fake upstreams for {}", dir.display()))?;
+    tracing::warn!(github = %fakes.github_api_base, "DEMO MODE: integrations answer from fake upstreams with made-up data");
+    config
+        .integrations
+        .github
+        .push(trellis_integrations::github::GitHubIntegration {
+            host: "github.com".into(),
+            token: Some(trellis_fakes::demo::GITHUB_TOKEN.into()),
+            api_base_url: Some(fakes.github_api_base.clone()),
+        });
+    Ok(Some(fakes))
+}
+
 /// How long a stopping server waits for background work, then for its database connections.
 const STOP_LIMIT: Duration = Duration::from_secs(3);
 
 /// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
+pub async fn serve(mut config: Config) -> anyhow::Result<()> {
+    let _demo_upstreams = demo_upstreams(&mut config).await?;
     let listen = config.server.listen;
     let grace = Duration::from_secs(config.server.shutdown_grace_secs);
     let pkg = config.server.site_root.join("pkg");

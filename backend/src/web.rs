@@ -66,6 +66,39 @@ pub fn pkg_service(site_root: &Path) -> axum::routing::MethodRouter {
     axum::routing::get_service(service)
 }
 
+/// The site root's own files (`theme.js`, `favicon.svg`, `robots.txt`, ...: what
+/// `frontend/public` holds), one route each, found when the server starts. Served directly
+/// rather than through Leptos's file-or-404 fallback, which renders the app's shell around
+/// every miss and is several times slower for the render-blocking `theme.js`.
+pub fn root_files<S: Clone + Send + Sync + 'static>(
+    site_root: &Path,
+) -> Vec<(String, axum::routing::MethodRouter<S>)> {
+    let Ok(entries) = std::fs::read_dir(site_root) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        // Only plain names: a route path cannot hold `{`, `*` or `:`.
+        let plain = name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if path.is_file() && plain && !name.starts_with('.') {
+            let file = tower_http::services::ServeFile::new(&path);
+            out.push((format!("/{name}"), axum::routing::get_service(file)));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 /// The future a fallback request resolves to.
 type FallbackFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Response<Body>> + Send>>;
 

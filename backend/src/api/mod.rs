@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod health;
+pub mod home;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;

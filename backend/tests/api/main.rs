@@ -11,6 +11,7 @@ mod common;
 mod confine;
 mod errors;
 mod health;
+mod home;
 mod openapi;
 mod pages;
 mod platform;

@@ -77,12 +77,12 @@ fn metrics(registry: &mut Registry, runs: &[(JobSpec, Vec<JobRun>)]) {
     }
     registry.register(
         "trellis_ldap_sync_last_success_timestamp_seconds",
-        "When the provider's last applied sync started.",
+        "When the provider's last applied sync started",
         last,
     );
     registry.register(
         "trellis_ldap_sync_entities",
-        "What the provider's last applied sync did, by change.",
+        "What the provider's last applied sync did, by change",
         entities,
     );
 }

@@ -13,6 +13,7 @@
 //! - [`ldap`]: LDAP org syncs and the providers' status.
 //! - [`admin`]: the admin page's data (jobs, audit log).
 //! - [`guest`]: guest mode's picker.
+//! - [`home`]: the home page's widget data, per person, through the integrations' caches.
 //! - [`jobs`]: background runs, schedules and per-replica services.
 //! - [`plugin`]: the plugin descriptors the server assembles everything from.
 
@@ -22,6 +23,7 @@ pub mod catalog;
 pub mod config;
 mod error;
 pub mod guest;
+pub mod home;
 pub mod jobs;
 pub mod ldap;
 pub mod metrics;
@@ -66,6 +68,8 @@ pub struct Services {
     pub readiness: Arc<jobs::Readiness>,
     /// Catalog caches and in-flight work (facets, coalesced refreshes).
     pub(crate) catalog: catalog::State,
+    /// The third-party tools' clients and widget caches.
+    pub integrations: trellis_integrations::Integrations,
 }
 
 impl std::fmt::Debug for Services {
@@ -128,6 +132,11 @@ impl Services {
         for reason in skipped {
             tracing::warn!(%reason, "a configured location's folder is not a file root for registrations (catalog.fileRoots)");
         }
+        let integrations = trellis_integrations::Integrations::new(
+            &config.integrations,
+            config.home.cache_policy(),
+        )
+        .map_err(|e| anyhow::anyhow!("integrations: {e}"))?;
         let jobs = plugins.iter().flat_map(|p| (p.jobs)(&config)).collect();
         let replica_services = plugins.iter().flat_map(|p| (p.services)(&config)).collect();
         Ok(Arc::new(Services {
@@ -142,6 +151,7 @@ impl Services {
             replica_services,
             readiness: Arc::default(),
             catalog: catalog::State::default(),
+            integrations,
         }))
     }
 

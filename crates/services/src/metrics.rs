@@ -1,6 +1,7 @@
 //! `/metrics` in the OpenMetrics text format (Prometheus scrapes it): for every scheduled job of
 //! the registry, when its last finished run started, how long it took and whether it applied,
-//! read from `core.job_runs` so every replica reports the same; then each plugin's own metrics.
+//! read from `core.job_runs` so every replica reports the same; then each plugin's own metrics,
+//! then this replica's integration calls, cache lookups, breakers and rate-limit budgets.
 
 use std::sync::atomic::AtomicU64;
 
@@ -47,22 +48,23 @@ impl Services {
         }
         registry.register(
             "trellis_job_last_run_timestamp_seconds",
-            "When the job's last finished run started.",
+            "When the job's last finished run started",
             started,
         );
         registry.register(
             "trellis_job_last_run_duration_seconds",
-            "How long the job's last finished run took.",
+            "How long the job's last finished run took",
             duration,
         );
         registry.register(
             "trellis_job_last_run_success",
-            "1 if the job's last finished run applied, 0 if it failed or was aborted.",
+            "1 if the job's last finished run applied, 0 if it failed or was aborted",
             success,
         );
         for plugin in &self.plugins {
             (plugin.metrics)(&mut registry, &runs);
         }
+        self.integrations.register_metrics(&mut registry);
         let mut out = String::new();
         encode(&mut out, &registry).map_err(|e| anyhow::anyhow!("encoding metrics: {e}"))?;
         Ok(out)

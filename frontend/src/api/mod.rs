@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod entity;
 pub mod error;
 pub mod guest;
+pub mod home;
 pub mod viewer;
 
 pub use error::PortalError;

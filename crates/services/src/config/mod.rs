@@ -6,6 +6,7 @@
 //! Unknown keys are reported as warnings; wrong values stop start-up with the key named.
 
 mod catalog;
+mod home;
 mod load;
 mod validate;
 
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use catalog::CatalogConfig;
+pub use home::{DemoUpstreamConfig, HomeConfig, LoginRule};
 pub use load::{load, ConfigError, Loaded};
 
 /// The whole configuration.
@@ -37,6 +39,10 @@ pub struct Config {
     pub auth: trellis_auth::AuthConfig,
     /// Access control: admins and policy rules.
     pub permission: trellis_auth::PermissionConfig,
+    /// How Trellis reaches third-party tools (Backstage's `integrations` section).
+    pub integrations: trellis_integrations::IntegrationsConfig,
+    /// The home page's widgets.
+    pub home: HomeConfig,
 }
 
 /// `app.*`: how the portal presents itself.
@@ -58,6 +64,8 @@ pub struct DemoConfig {
     pub enabled: bool,
     /// The demo catalog's entry file (a `Location`), registered like a config location.
     pub catalog: String,
+    /// How the demo's fake upstreams misbehave.
+    pub upstream: DemoUpstreamConfig,
 }
 
 impl Default for DemoConfig {
@@ -65,6 +73,7 @@ impl Default for DemoConfig {
         Self {
             enabled: false,
             catalog: "demo/catalog/all.yaml".into(),
+            upstream: DemoUpstreamConfig::default(),
         }
     }
 }

@@ -227,3 +227,36 @@ fn unreadable_and_malformed_files_are_named() {
         Err(ConfigError::Syntax { .. })
     ));
 }
+
+#[test]
+fn integration_and_home_errors_name_the_key_and_tokens_stay_hidden() {
+    let guest = "auth: {mode: guest}\n";
+    let (key, reason) = key_error(
+        &format!("{guest}integrations: {{github: [{{host: github.com}}]}}\n"),
+        &[],
+    );
+    assert_eq!(key, "integrations.github[0].token", "{reason}");
+    let (key, _) = key_error(
+        &format!("{guest}integrations: {{github: [{{host: github.com, token: t}}, {{host: 'https://ghe', token: t}}]}}\n"),
+        &[],
+    );
+    assert_eq!(key, "integrations.github[1].host");
+    let (key, _) = key_error(&format!("{guest}home: {{waitForMs: 0}}\n"), &[]);
+    assert_eq!(key, "home.waitForMs");
+    let (key, _) = key_error(
+        &format!("{guest}demo: {{upstream: {{errorRate: 2}}}}\n"),
+        &[],
+    );
+    assert_eq!(key, "demo.upstream.errorRate");
+    let f = file(&format!(
+        "{guest}integrations: {{github: [{{host: github.com, token: '${{GH_TOKEN}}'}}]}}\nhome: {{githubLogin: emailLocalPart}}\n"
+    ));
+    let loaded = load(Some(f.path()), env(&[("GH_TOKEN", "ghp_secret")])).expect("valid");
+    assert_eq!(
+        loaded.config.integrations.github[0].token.as_deref(),
+        Some("ghp_secret")
+    );
+    assert_eq!(loaded.config.home.github_login, LoginRule::EmailLocalPart);
+    let shown = loaded.config.to_redacted_yaml();
+    assert!(!shown.contains("ghp_secret"), "{shown}");
+}

@@ -104,6 +104,19 @@ impl Config {
             from_file,
             "permission.policyFile",
         ));
+        problems.extend(self.integrations.problems());
+        if !(1..=86_400).contains(&self.home.fresh_for_secs) {
+            problems.push("home.freshForSecs: must be between 1 and 86400".into());
+        }
+        if !(10..=30_000).contains(&self.home.wait_for_ms) {
+            problems.push("home.waitForMs: must be between 10 and 30000".into());
+        }
+        if !(0.0..=1.0).contains(&self.demo.upstream.error_rate) {
+            problems.push("demo.upstream.errorRate: must be between 0 and 1".into());
+        }
+        if self.demo.upstream.latency_ms > 60_000 {
+            problems.push("demo.upstream.latencyMs: must be at most 60000".into());
+        }
         if let Some(problem) = problems.into_iter().next() {
             let (key, message) = problem.split_once(": ").unwrap_or(("auth", &problem));
             return Err(ConfigError::key(key.to_string(), message.to_string()));
@@ -121,6 +134,11 @@ impl Config {
         for provider in shown.catalog.providers.ldap_org.values_mut() {
             if let Some(bind) = provider.bind.as_mut() {
                 bind.secret = "********".into();
+            }
+        }
+        for github in &mut shown.integrations.github {
+            if let Some(token) = github.token.as_mut() {
+                *token = "********".into();
             }
         }
         serde_yaml_ng::to_string(&shown).unwrap_or_else(|e| format!("# cannot show config: {e}\n"))

@@ -1,0 +1,67 @@
+// The home page in Chromium against the demo, whose fake GitHub answers only after 4 s: the
+// page paints and hydrates before GitHub answers, with the card saying it is loading, then the
+// card fills in by itself; and each person sees their own pull requests.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, newContext, hydrated } from "./server.mjs";
+
+const LATENCY_MS = 4000;
+
+test("the home page paints and hydrates before a slow GitHub answers, then fills in", async () => {
+  const server = await startServer({ env: { TRELLIS__DEMO__UPSTREAM__LATENCY_MS: String(LATENCY_MS) } });
+  const browser = await launchBrowser();
+  try {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(`${server.base}/`, { waitUntil: "commit" });
+    await page.waitForSelector("h1:has-text('Home')");
+    const painted = Date.now() - started;
+    assert.ok(await page.isVisible("#pulls-title"), "the card is there");
+    await hydrated(page, 20_000);
+    const live = Date.now() - started;
+    assert.ok(live < LATENCY_MS, `hydrated after ${live} ms, before GitHub answered (${LATENCY_MS} ms)`);
+    assert.ok(painted < live || painted < 1500, `painted after ${painted} ms`);
+    // Not there yet: the card says so, then fills in without a reload.
+    const early = await page.textContent(".widget.pulls");
+    assert.match(early, /Loading pull requests|has not answered yet/, early);
+    await page.waitForSelector(".widget.pulls .pr", { timeout: 20_000 });
+    const filled = Date.now() - started;
+    assert.ok(filled >= LATENCY_MS, `filled in after ${filled} ms`);
+    assert.match(await page.textContent(".widget.pulls"), /Waiting on your review/);
+    assert.deepEqual(context.problems, [], "no errors in the page");
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test("each person's home shows their own pull requests", async () => {
+  const server = await startServer();
+  try {
+    const get = async (cookie) => (await fetch(`${server.base}/api/home/pull-requests`, { headers: cookie ? { cookie } : {} })).json();
+    // Demo users: pick two through the guest cookie the picker sets.
+    const pick = async (user) => {
+      const res = await fetch(`${server.base}/auth/guest`, {
+        method: "POST", redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: server.base },
+        body: `user=${encodeURIComponent(user)}`,
+      });
+      assert.equal(res.status, 303, await res.text());
+      return res.headers.get("set-cookie").split(";")[0];
+    };
+    let a, b;
+    for (let i = 0; i < 20; i++) {
+      a = await get(await pick("user:default/aaliyah.johnson"));
+      b = await get(await pick("user:default/alejandro.vega"));
+      if (a.data && b.data) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(a.data.login, "aaliyah.johnson");
+    assert.equal(b.data.login, "alejandro.vega");
+    for (const pr of a.data.mine) assert.equal(pr.author, "aaliyah.johnson");
+    for (const pr of b.data.mine) assert.equal(pr.author, "alejandro.vega");
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,82 @@
+//! "Needs attention": one ranked list across the widgets of what waits on me — reviews
+//! requested from me, then my pull requests with failing checks, changes requested or
+//! conflicts — each linking to where it is handled.
+
+use leptos::prelude::*;
+
+use trellis_shared::views::home::{CheckState, Mergeable, PullRequests, ReviewDecision, Widget};
+
+/// Most items listed; the cards below hold the rest.
+const SHOWN: usize = 6;
+
+/// One thing to act on.
+struct Item {
+    rank: u8,
+    label: &'static str,
+    title: String,
+    context: String,
+    url: String,
+}
+
+/// What the pull requests ask of me, most urgent first.
+fn from_pulls(d: &PullRequests) -> Vec<Item> {
+    let mut out = Vec::new();
+    for pr in &d.review {
+        out.push(Item {
+            rank: 1,
+            label: "Review requested",
+            title: pr.title.clone(),
+            context: format!("{}#{}", pr.repository, pr.number),
+            url: pr.url.clone(),
+        });
+    }
+    for pr in &d.mine {
+        let reason = if pr.checks.state == Some(CheckState::Failure) {
+            Some((2, "Checks failing"))
+        } else if pr.review_decision == Some(ReviewDecision::ChangesRequested) {
+            Some((3, "Changes requested"))
+        } else if pr.mergeable == Mergeable::Conflicting {
+            Some((4, "Merge conflicts"))
+        } else {
+            None
+        };
+        if let Some((rank, label)) = reason.filter(|_| !pr.draft) {
+            out.push(Item {
+                rank,
+                label,
+                title: pr.title.clone(),
+                context: format!("{}#{}", pr.repository, pr.number),
+                url: pr.url.clone(),
+            });
+        }
+    }
+    out.sort_by_key(|i| i.rank);
+    out
+}
+
+/// The list's body: what the widgets ask of me, or that nothing does.
+pub fn body(pulls: Widget<PullRequests>) -> AnyView {
+    let items = pulls.data.as_ref().map(from_pulls).unwrap_or_default();
+    if items.is_empty() {
+        let text = if pulls.data.is_some() {
+            "Nothing waits on you right now."
+        } else {
+            "Nothing to show until your tools answer."
+        };
+        return view! { <p class="muted">{text}</p> }.into_any();
+    }
+    let more = items.len().saturating_sub(SHOWN);
+    view! {
+        <ol class="attention-list">
+            {items.into_iter().take(SHOWN).map(|i| view! {
+                <li class=format!("rank-{}", i.rank)>
+                    <span class="attention-label">{i.label}</span>
+                    <a href=i.url>{i.title}</a>
+                    <span class="pr-meta">{i.context}</span>
+                </li>
+            }).collect_view()}
+        </ol>
+        {(more > 0).then(|| view! { <p class="muted small">{format!("and {more} more below")}</p> })}
+    }
+    .into_any()
+}
