@@ -190,7 +190,7 @@ pub fn build(state: AppState) -> Router {
             move || leptos::context::provide_context(services.clone()),
             move || trellis_frontend::shell((*leptos).clone()),
         )
-        .fallback(web::fallback())
+        .fallback(web::fallback(state.services.clone()))
         // Leptos's handlers must not see another request's reactive owner (see the function).
         .layer(middleware::from_fn(web::isolate_reactive_owner))
         // Innermost first: headers, compression, limits; then the error envelope; outermost the

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use trellis_services::{Config, Services};
 
 use crate::state::AppState;
@@ -71,6 +72,13 @@ pub async fn serve(mut config: Config) -> anyhow::Result<()> {
         "listening on http://{}",
         listener.local_addr().unwrap_or(listen)
     );
+    // Without TCP_NODELAY a response written in parts (a streamed page, a file's headers then
+    // its body) waits ~40 ms for the client's delayed ACK before its last part leaves (Nagle).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY on a connection");
+        }
+    });
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(

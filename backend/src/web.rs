@@ -102,8 +102,11 @@ pub fn root_files<S: Clone + Send + Sync + 'static>(
 /// The future a fallback request resolves to.
 type FallbackFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Response<Body>> + Send>>;
 
-/// Static files from the site root, else the app's 404 page rendered on the server.
-pub fn fallback() -> impl Fn(
+/// Static files from the site root, else the app's 404 page rendered on the server, with the
+/// service layer in its context like every other page (the header shows who is signed in).
+pub fn fallback(
+    services: std::sync::Arc<trellis_services::Services>,
+) -> impl Fn(
     axum::http::Uri,
     axum::extract::State<crate::state::AppState>,
     Request<Body>,
@@ -111,7 +114,10 @@ pub fn fallback() -> impl Fn(
        + Clone
        + Send
        + 'static {
-    leptos_axum::file_and_error_handler::<crate::state::AppState, _>(trellis_frontend::shell)
+    leptos_axum::file_and_error_handler_with_context::<crate::state::AppState, _>(
+        move || leptos::context::provide_context(services.clone()),
+        trellis_frontend::shell,
+    )
 }
 
 /// The tracing span of one request, carrying its request id.

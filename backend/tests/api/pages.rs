@@ -119,6 +119,12 @@ async fn unknown_pages_get_the_404_page_with_status_404() {
     let res = app.get("/no/such/page").await;
     assert_eq!(res.status, 404);
     assert!(res.text().contains("Page not found"), "{}", res.text());
+    // It is rendered with the service layer like every page: the header knows who is there.
+    assert!(
+        res.text().contains(r#"data-user="user:default/tester""#),
+        "{}",
+        res.text()
+    );
 }
 
 #[tokio::test]
