@@ -9,8 +9,11 @@
 #   - LDAP org sync (crates/ldap/examples/ldap_bench.rs): 9,000 users + 2,200 groups from a real slapd
 #     into PostgreSQL and SQLite, full and no-op
 #   - permission checks (crates/auth/examples/auth_bench.rs): one in-process policy decision
+#   - the home page (e2e/bench/home.mjs): widget data with a 2 s upstream, upstream calls per
+#     person, SSR of / for 50 people against the bare handler, /theme.js and a 404 page
 # `scripts/bench.sh catalog [N]` runs only the catalog part (N entities, default 100000);
-# `scripts/bench.sh ldap` only the LDAP part; `scripts/bench.sh auth` only the permission check.
+# `scripts/bench.sh ldap` only the LDAP part; `scripts/bench.sh auth` only the permission check;
+# `scripts/bench.sh home` only the home page.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 "$TRELLIS_ROOT/scripts/setup.sh" --bench
@@ -27,8 +30,10 @@ case "${1:-all}" in
   catalog) node e2e/bench/catalog.mjs "${2:-100000}" ;;
   ldap) cargo run --release --locked -p trellis-ldap --example ldap_bench ;;
   auth) cargo run --release --locked -p trellis-auth --example auth_bench ;;
+  home) node e2e/bench/home.mjs ;;
   *)
     node e2e/bench/bench.mjs
+    node e2e/bench/home.mjs
     node e2e/bench/catalog.mjs 100000
     cargo run --release --locked -p trellis-ldap --example ldap_bench
     cargo run --release --locked -p trellis-auth --example auth_bench

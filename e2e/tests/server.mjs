@@ -28,7 +28,7 @@ function freePort() {
 // readiness polls (a proxy-mode server answers 401 without identity).
 // `env`: extra environment (`TRELLIS__DEMO__UPSTREAM__LATENCY_MS` makes the demo's fake
 // upstreams slow).
-export async function startServer({ pollMs = 100, config = null, headers = {}, env = {} } = {}) {
+export async function startServer({ pollMs = 100, config = null, headers = {}, env = {}, readyOnly = false } = {}) {
   if (!BIN || !SITE_ROOT) throw new Error("set TRELLIS_BIN and TRELLIS_SITE_ROOT (scripts/test.sh does)");
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "trellis-e2e-"));
@@ -62,6 +62,13 @@ export async function startServer({ pollMs = 100, config = null, headers = {}, e
     if (Date.now() > deadline) throw new Error("trellis did not become ready within 30 s");
     await new Promise((r) => setTimeout(r, pollMs));
   }
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // `readyOnly`: only until /readyz answers (the cold-start figure).
+  if (readyOnly) return { base, stop };
   // The first catalog refresh runs right after start; wait for the demo catalog to be in.
   for (;;) {
     const res = await fetch(`${base}/api/catalog/entities/by-query?limit=0`, { headers });
@@ -77,14 +84,7 @@ export async function startServer({ pollMs = 100, config = null, headers = {}, e
     if (Date.now() > deadline) throw new Error("the first catalog refresh did not finish within 30 s");
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  return {
-    base,
-    async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { base, stop };
 }
 
 export async function launchBrowser() {

@@ -1,0 +1,71 @@
+// The home page's figures (scripts/bench.sh home): with the demo's fake GitHub answering every
+// request in 2 s, for 50 distinct demo users (guest cookies):
+//   - widget data (GET /api/home/pull-requests) p50/p99 after warm-up, and how many upstream
+//     calls a 10 s run made (the cache must make it 0 while the data is fresh);
+//   - SSR of / for the 50 people against a bare axum handler in the same run (wrk -t2 -c32);
+//   - /healthz, /theme.js and a Leptos-rendered 404 page, for comparison.
+// Needs TRELLIS_BIN, TRELLIS_SITE_ROOT, HELLO_BIN, wrk.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startServer } from "../tests/server.mjs";
+
+const PEOPLE = 50;
+const LATENCY_MS = 2000;
+
+function wrk(url, script) {
+  const args = ["-t2", "-c32", "-d10s", "--latency", ...(script ? ["-s", script] : []), url];
+  const out = execFileSync("wrk", args, { encoding: "utf8" });
+  const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
+  const p50 = out.match(/50%\s+([\d.]+\w+)/)?.[1];
+  const p99 = out.match(/99%\s+([\d.]+\w+)/)?.[1];
+  const non2xx = out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? "0";
+  return { rps, p50, p99, non2xx };
+}
+
+async function upstreamCalls(base) {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return [...text.matchAll(/^trellis_integration_requests_total\{[^}]*\} (\d+)/gm)].reduce((s, m) => s + Number(m[1]), 0);
+}
+
+const server = await startServer({ env: { TRELLIS__DEMO__UPSTREAM__LATENCY_MS: String(LATENCY_MS) } });
+const hello = spawn(process.env.HELLO_BIN, ["127.0.0.1:3999"], { stdio: "ignore" });
+try {
+  const users = await (await fetch(`${server.base}/api/catalog/entities/by-query?filter=kind=user&limit=${PEOPLE}&fields=metadata.name`)).json();
+  const cookies = [];
+  for (const u of users.items) {
+    const res = await fetch(`${server.base}/auth/guest`, {
+      method: "POST", redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: server.base },
+      body: `user=${encodeURIComponent(`user:default/${u.metadata.name}`)}`,
+    });
+    cookies.push(res.headers.get("set-cookie").split(";")[0]);
+  }
+  // Warm-up: each person's first load waits for the slow upstream; ask until all have data.
+  const t0 = performance.now();
+  for (let pending = cookies; pending.length > 0;) {
+    const answers = await Promise.all(pending.map(async (c) => [c, await (await fetch(`${server.base}/api/home/pull-requests`, { headers: { cookie: c } })).json()]));
+    pending = answers.filter(([, w]) => !w.data && w.problem === "slow").map(([c]) => c);
+    if (pending.length) await new Promise((r) => setTimeout(r, 500));
+  }
+  console.log(`warm-up of ${cookies.length} people with a ${LATENCY_MS} ms upstream: ${(performance.now() - t0).toFixed(0)} ms`);
+  const dir = mkdtempSync(join(tmpdir(), "trellis-bench-"));
+  const script = join(dir, "people.lua");
+  writeFileSync(script, `cookies = {${cookies.map((c) => JSON.stringify(c)).join(",")}}\nn = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, nil, { ["Cookie"] = cookies[(n % #cookies) + 1] })\nend\n`);
+  const before = await upstreamCalls(server.base);
+  const widget = wrk(`${server.base}/api/home/pull-requests`, script);
+  const calls = (await upstreamCalls(server.base)) - before;
+  console.log(`widget data, ${PEOPLE} people, warm: ${widget.rps.toFixed(0)} req/s, p50 ${widget.p50}, p99 ${widget.p99}; upstream calls during the run: ${calls}`);
+  const base = wrk("http://127.0.0.1:3999/");
+  const ssr = wrk(`${server.base}/`, script);
+  console.log(`bare axum hello: ${base.rps.toFixed(0)} req/s (p99 ${base.p99})`);
+  console.log(`SSR of / (${PEOPLE} people, warm caches): ${ssr.rps.toFixed(0)} req/s (p50 ${ssr.p50}, p99 ${ssr.p99}, non-2xx ${ssr.non2xx}); ratio ${(ssr.rps / base.rps).toFixed(3)}`);
+  for (const path of ["/healthz", "/theme.js", "/no/such/page"]) {
+    const r = wrk(`${server.base}${path}`, path === "/no/such/page" ? script : null);
+    console.log(`${path}: ${r.rps.toFixed(0)} req/s (p99 ${r.p99})`);
+  }
+} finally {
+  hello.kill();
+  await server.stop();
+}
