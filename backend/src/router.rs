@@ -105,6 +105,8 @@ pub fn home_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         // GET /home/pull-requests
         .routes(routes!(api::home::get_pull_requests))
+        // GET /home/jira-issues
+        .routes(routes!(api::home::get_jira_issues))
 }
 
 /// Background runs (the platform), mounted at `/api/jobs`.

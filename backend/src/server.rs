@@ -19,12 +19,13 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     Ok(AppState { services, leptos })
 }
 
-/// Demo mode without configured integrations: starts the fake upstreams (with data for the
-/// demo org) and points the integrations at them.
+/// Demo mode without configured integrations: starts the fake upstreams (GitHub, Jira, with
+/// data for the demo org) and points the integrations at them.
 async fn demo_upstreams(
     config: &mut Config,
 ) -> anyhow::Result<Option<trellis_fakes::demo::DemoUpstreams>> {
-    if !config.demo.enabled || !config.integrations.github.is_empty() {
+    let integrations = &config.integrations;
+    if !config.demo.enabled || !integrations.github.is_empty() || !integrations.jira.is_empty() {
         return Ok(None);
     }
     let catalog = std::path::Path::new(&config.demo.catalog);
@@ -45,6 +46,14 @@ async fn demo_upstreams(
             host: "github.com".into(),
             token: Some(trellis_fakes::demo::GITHUB_TOKEN.into()),
             api_base_url: Some(fakes.github_api_base.clone()),
+        });
+    config
+        .integrations
+        .jira
+        .push(trellis_integrations::jira::JiraIntegration {
+            base_url: fakes.jira_base.clone(),
+            email: trellis_fakes::demo::JIRA_EMAIL.into(),
+            token: trellis_fakes::demo::GITHUB_TOKEN.into(),
         });
     Ok(Some(fakes))
 }

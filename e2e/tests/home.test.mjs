@@ -1,6 +1,6 @@
 // The home page in Chromium against the demo, whose fake GitHub answers only after 4 s: the
 // page paints and hydrates before GitHub answers, with the card saying it is loading, then the
-// card fills in by itself; and each person sees their own pull requests.
+// card fills in by itself; and each person sees their own pull requests and Jira issues.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchBrowser, newContext, hydrated } from "./server.mjs";
@@ -61,6 +61,19 @@ test("each person's home shows their own pull requests", async () => {
     assert.equal(b.data.login, "alejandro.vega");
     for (const pr of a.data.mine) assert.equal(pr.author, "aaliyah.johnson");
     for (const pr of b.data.mine) assert.equal(pr.author, "alejandro.vega");
+    // Jira finds each by the e-mail of their User entity: two accounts, each with its own issues.
+    const jira = async (user) => (await fetch(`${server.base}/api/home/jira-issues`, { headers: { cookie: await pick(user) } })).json();
+    let ja, jb;
+    for (let i = 0; i < 20; i++) {
+      ja = await jira("user:default/aaliyah.johnson");
+      jb = await jira("user:default/alejandro.vega");
+      if (ja.data && jb.data) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(ja.data && jb.data, JSON.stringify([ja, jb]));
+    assert.notEqual(ja.data.accountId, jb.data.accountId);
+    const keys = new Set(ja.data.issues.map((i) => i.key));
+    assert.ok(jb.data.issues.every((i) => !keys.has(i.key)), "nobody sees another's issues");
   } finally {
     await server.stop();
   }

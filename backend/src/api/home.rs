@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use trellis_shared::views::home::{PullRequests, Widget};
+use trellis_shared::views::home::{JiraIssues, PullRequests, Widget};
 
 use crate::auth::Viewer;
 use crate::openapi::responses::{InternalError, Unauthorized};
@@ -32,4 +32,27 @@ pub async fn get_pull_requests(
     Viewer(me): Viewer,
 ) -> Json<Widget<PullRequests>> {
     Json(state.home_pull_requests(&me).await)
+}
+
+/// My Jira issues
+///
+/// The open issues assigned to the caller across projects (found in Jira by the e-mail of
+/// their User entity), soonest due first, with status, priority and days to the due date
+/// (negative: overdue), from Trellis' cache of Jira. A failing Jira is never an error status.
+#[utoipa::path(
+    get,
+    path = "/jira-issues",
+    tag = "Home",
+    operation_id = "getMyJiraIssues",
+    responses(
+        (status = 200, description = "The widget's data.", body = Widget<JiraIssues>),
+        (status = 401, response = Unauthorized),
+        (status = 500, response = InternalError),
+    )
+)]
+pub async fn get_jira_issues(
+    State(state): State<AppState>,
+    Viewer(me): Viewer,
+) -> Json<Widget<JiraIssues>> {
+    Json(state.home_jira(&me).await)
 }

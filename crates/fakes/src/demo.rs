@@ -1,6 +1,6 @@
-//! Demo mode's upstreams: the fakes, started on loopback ports, with data made up for the demo
-//! org (read from the demo catalog's YAML: its users and teams, and its components' GitHub
-//! repositories and owners), the same on every start. `latency` and `error_rate` make them slow
+//! Demo mode's upstreams: the fakes, started on a loopback port, with data made up for the demo
+//! org (read from the demo catalog's YAML: its users, e-mails and teams, its components' GitHub
+//! repositories and owners, its Jira project keys), the same on every start. `latency` and `error_rate` make them slow
 //! or failing, to see what users see then.
 
 use std::collections::BTreeMap;
@@ -20,8 +20,12 @@ pub const GITHUB_TOKEN: &str = "demo-token";
 pub struct DemoUpstreams {
     /// The fake GitHub's REST base URL (its GraphQL endpoint is `/api/graphql` beside it).
     pub github_api_base: String,
+    /// The fake Jira's site URL.
+    pub jira_base: String,
     /// The fake GitHub.
     pub github: Arc<FakeGitHub>,
+    /// The fake Jira (it accepts [`JIRA_EMAIL`] with [`GITHUB_TOKEN`]).
+    pub jira: Arc<crate::jira::FakeJira>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -38,6 +42,10 @@ pub struct DemoOrg {
     pub teams: BTreeMap<String, Vec<String>>,
     /// `owner/repo` -> owning team name.
     pub repos: BTreeMap<String, String>,
+    /// User name -> e-mail.
+    pub emails: BTreeMap<String, String>,
+    /// Jira project keys (`jira/project-key` annotations).
+    pub projects: std::collections::BTreeSet<String>,
 }
 
 /// Reads the users, groups and components of every `.yaml` file under `dir`.
@@ -72,8 +80,14 @@ fn add(org: &mut DemoOrg, v: &Value) {
         .as_str()
         .unwrap_or_default()
         .to_string();
+    if let Some(key) = v["metadata"]["annotations"]["jira/project-key"].as_str() {
+        org.projects.insert(key.to_string());
+    }
     match v["kind"].as_str() {
         Some("User") => {
+            if let Some(email) = v["spec"]["profile"]["email"].as_str() {
+                org.emails.insert(name.clone(), email.to_string());
+            }
             for team in v["spec"]["memberOf"].as_array().into_iter().flatten() {
                 if let Some(t) = team.as_str() {
                     org.teams.entry(short(t)).or_default().push(name.clone());
@@ -163,6 +177,68 @@ pub fn pull_requests(org: &DemoOrg, github_org: &str) -> Vec<FakePr> {
     out
 }
 
+const ISSUES: &[&str] = &[
+    "Alert on consumer lag above five minutes",
+    "Write the postmortem for last week's outage",
+    "Rotate the service's database credentials",
+    "Upgrade the base image to the new LTS",
+    "Add a runbook link to every paging alert",
+    "Review the quarterly capacity plan",
+    "Remove the deprecated feature flag",
+    "Investigate slow cold starts in staging",
+];
+const STATUSES: &[(&str, &str)] = &[
+    ("To Do", "new"),
+    ("In Progress", "indeterminate"),
+    ("In Review", "indeterminate"),
+];
+const PRIORITIES: &[&str] = &["Highest", "High", "Medium", "Low"];
+
+/// Jira issues for the demo org: up to four open ones per person with an e-mail, in the
+/// catalog's projects, some overdue or due soon. Returns (e-mail, account id) pairs too.
+pub fn jira_issues(org: &DemoOrg) -> (Vec<(String, String)>, Vec<crate::jira::FakeIssue>) {
+    let projects: Vec<&String> = org.projects.iter().collect();
+    let today = chrono::Utc::now().date_naive();
+    let mut users = Vec::new();
+    let mut issues = Vec::new();
+    if projects.is_empty() {
+        return (users, issues);
+    }
+    let mut number = 100;
+    for (name, email) in &org.emails {
+        let account = format!("5b10ac8d82e05b22cc7d{:04x}", users.len());
+        users.push((email.clone(), account.clone()));
+        let mut rng = fastrand::Rng::with_seed(name.bytes().map(u64::from).sum::<u64>() * 104_729);
+        for _ in 0..rng.u32(0..=4) {
+            number += 1;
+            let project = projects[rng.usize(..projects.len())];
+            let (status, category) = STATUSES[rng.usize(..STATUSES.len())];
+            let due = (rng.u8(0..3) > 0).then(|| {
+                (today + chrono::TimeDelta::days(rng.i64(-4..21)))
+                    .format("%Y-%m-%d")
+                    .to_string()
+            });
+            issues.push(crate::jira::FakeIssue {
+                key: format!("{project}-{number}"),
+                assignee: account.clone(),
+                summary: ISSUES[rng.usize(..ISSUES.len())].into(),
+                status: (status.into(), category),
+                priority: Some(PRIORITIES[rng.usize(..PRIORITIES.len())].into()),
+                due,
+                issue_type: if rng.u8(0..4) == 0 {
+                    "Bug".into()
+                } else {
+                    "Task".into()
+                },
+            });
+        }
+    }
+    (users, issues)
+}
+
+/// The account the demo's fake Jira accepts.
+pub const JIRA_EMAIL: &str = "trellis@acme.example";
+
 /// Starts the demo's fakes with data for the catalog under `catalog_dir`.
 pub async fn start(
     catalog_dir: &Path,
@@ -184,10 +260,45 @@ pub async fn start(
     github.add_prs(pull_requests(&org, &github_org));
     github.faults.set_latency(latency);
     github.faults.set_error_rate(error_rate);
-    let (addr, task) = crate::serve(github.router()).await?;
+    let jira = crate::jira::FakeJira::new(JIRA_EMAIL, GITHUB_TOKEN);
+    let (users, issues) = jira_issues(&org);
+    for (email, account) in &users {
+        jira.add_user(email, account);
+    }
+    jira.add_issues(issues);
+    jira.faults.set_latency(latency);
+    jira.faults.set_error_rate(error_rate);
+    // One loopback server for both fakes: their paths do not overlap.
+    let (addr, task) = crate::serve(github.router().merge(jira.router())).await?;
     Ok(DemoUpstreams {
         github_api_base: format!("http://{addr}/api/v3"),
+        jira_base: format!("http://{addr}"),
         github,
+        jira,
         task,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_org_gives_every_fake_its_data() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/catalog");
+        let org = read_org(&dir).expect("the demo catalog reads");
+        assert!(org
+            .teams
+            .get("team-home-feed")
+            .is_some_and(|m| m.iter().any(|u| u == "demo.user")));
+        assert_eq!(
+            org.emails.get("demo.user").map(String::as_str),
+            Some("demo.user@acme.example")
+        );
+        assert!(org.projects.contains("ADS"), "{:?}", org.projects);
+        assert!(!pull_requests(&org, "acme-pins").is_empty());
+        let (users, issues) = jira_issues(&org);
+        assert_eq!(users.len(), org.emails.len());
+        assert!(issues.iter().any(|i| i.due.is_some()) && !issues.is_empty());
+    }
 }

@@ -5,9 +5,11 @@
 //! demo org.
 //!
 //! - [`github`]: GitHub's GraphQL API (the home page's pull request search).
+//! - [`jira`]: Jira Cloud's REST API v3 (user search, enhanced JQL search).
 
 pub mod demo;
 pub mod github;
+pub mod jira;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};

@@ -7,6 +7,7 @@
 //!   many requests want it, a bounded wait so no page waits on an upstream.
 //! - [`github`]: GitHub (config in Backstage's `integrations.github` shape, a client trait, the
 //!   GraphQL client).
+//! - [`jira`]: Jira Cloud (my open issues, REST v3 enhanced search).
 //!
 //! [`Integrations`] holds one replica's clients and caches; the service layer asks it for a
 //! person's widget data, always as a `Widget` (data, age, stale, problem), never an error.
@@ -15,6 +16,7 @@ pub mod breaker;
 pub mod cache;
 mod error;
 pub mod github;
+pub mod jira;
 pub mod limits;
 mod metrics;
 pub mod upstream;
@@ -23,7 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use trellis_shared::views::home::{PullRequests, Widget};
+use trellis_shared::views::home::{JiraIssues, PullRequests, Widget};
 
 pub use cache::{CachePolicy, SwrCache};
 pub use error::UpstreamError;
@@ -31,6 +33,7 @@ pub use metrics::Metrics;
 pub use upstream::{Answer, Upstream, UpstreamOptions};
 
 use github::{GitHubApi, GitHubClient, GitHubIntegration};
+use jira::{JiraApi, JiraClient, JiraIntegration};
 
 /// `integrations.*`: how Trellis reaches each tool (Backstage's section and key names).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +41,8 @@ use github::{GitHubApi, GitHubClient, GitHubIntegration};
 pub struct IntegrationsConfig {
     /// GitHub hosts; the first one serves the home page.
     pub github: Vec<GitHubIntegration>,
+    /// Jira sites; the first one serves the home page.
+    pub jira: Vec<JiraIntegration>,
 }
 
 impl IntegrationsConfig {
@@ -47,6 +52,12 @@ impl IntegrationsConfig {
             .iter()
             .enumerate()
             .flat_map(|(i, g)| g.problems(&format!("integrations.github[{i}]")))
+            .chain(
+                self.jira
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, j)| j.problems(&format!("integrations.jira[{i}]"))),
+            )
             .collect()
     }
 }
@@ -59,6 +70,8 @@ pub struct Integrations {
     metrics: Metrics,
     github: Option<Arc<dyn GitHubApi>>,
     pulls: SwrCache<PullRequests>,
+    jira: Option<Arc<dyn JiraApi>>,
+    issues: SwrCache<JiraIssues>,
 }
 
 impl std::fmt::Debug for Integrations {
@@ -84,7 +97,24 @@ impl Integrations {
             }
             None => None,
         };
-        Ok(Self::with_clients(github, policy, metrics))
+        let jira = match config.jira.first() {
+            Some(j) => {
+                let upstream = Arc::new(Upstream::new(
+                    "Jira",
+                    UpstreamOptions::default(),
+                    metrics.clone(),
+                )?);
+                Some(Arc::new(JiraClient::new(j, upstream)) as Arc<dyn JiraApi>)
+            }
+            None => None,
+        };
+        Ok(Self::with_clients(github, policy, metrics).with_jira(jira))
+    }
+
+    /// With this Jira client (tests use this with clients of their own).
+    pub fn with_jira(mut self, jira: Option<Arc<dyn JiraApi>>) -> Self {
+        self.jira = jira;
+        self
     }
 
     /// Given clients (tests use this with clients of their own).
@@ -96,6 +126,8 @@ impl Integrations {
         Self {
             pulls: SwrCache::new("GitHub", policy, metrics.clone()),
             github,
+            issues: SwrCache::new("Jira", policy, metrics.clone()),
+            jira: None,
             metrics,
         }
     }
@@ -130,9 +162,33 @@ impl Integrations {
             .await
     }
 
+    /// The Jira card for the person whose e-mail is `email`.
+    pub async fn jira_issues(&self, email: Option<String>) -> Widget<JiraIssues> {
+        let Some(jira) = self.jira.clone() else {
+            return failed(UpstreamError::NotConfigured { upstream: "Jira" });
+        };
+        let Some(email) = email.filter(|e| e.contains('@') && e.len() <= 254) else {
+            return failed(UpstreamError::UnknownPerson(
+                "your User entity has no e-mail (spec.profile.email) to find you in Jira by".into(),
+            ));
+        };
+        let slowdown = jira.upstream().limits().slowdown();
+        let key = email.to_ascii_lowercase();
+        self.issues
+            .get(&key, slowdown, move || async move {
+                jira.my_issues(email).await
+            })
+            .await
+    }
+
     /// Adds the integration metrics to a scrape's registry.
     pub fn register_metrics(&self, registry: &mut prometheus_client::registry::Registry) {
-        let upstreams: Vec<&Upstream> = self.github.iter().map(|g| g.upstream()).collect();
+        let upstreams: Vec<&Upstream> = self
+            .github
+            .iter()
+            .map(|g| g.upstream())
+            .chain(self.jira.iter().map(|j| j.upstream()))
+            .collect();
         self.metrics.register(registry, &upstreams);
     }
 }

@@ -4,7 +4,7 @@
 
 use trellis_catalog::store;
 use trellis_shared::catalog::Entity;
-use trellis_shared::views::home::{PullRequests, Widget, WidgetProblem};
+use trellis_shared::views::home::{JiraIssues, PullRequests, Widget, WidgetProblem};
 
 use crate::config::LoginRule;
 use crate::{Identity, Services};
@@ -43,6 +43,39 @@ impl Services {
             .as_ref()
             .and_then(|u| login(u, GITHUB_USER_LOGIN, self.config.home.github_login));
         self.integrations.pull_requests(login).await
+    }
+}
+
+impl Services {
+    /// What the "needs attention" list draws on, fetched at once.
+    pub async fn home_attention(
+        &self,
+        me: &Identity,
+    ) -> (Widget<PullRequests>, Widget<JiraIssues>) {
+        tokio::join!(self.home_pull_requests(me), self.home_jira(me))
+    }
+
+    /// The Jira card of `me` (found in Jira by the e-mail of their User entity).
+    pub async fn home_jira(&self, me: &Identity) -> Widget<JiraIssues> {
+        let user = match store::get_entity(&self.db, &me.user_ref).await {
+            Ok(user) => user,
+            Err(e) => {
+                tracing::error!(error = %e, "reading the viewer's User entity");
+                return Widget::failed(
+                    WidgetProblem::Unavailable,
+                    "cannot read your User entity from the catalog",
+                );
+            }
+        };
+        let email = user.as_ref().and_then(|u| {
+            u.spec
+                .as_ref()?
+                .get("profile")?
+                .get("email")?
+                .as_str()
+                .map(str::to_string)
+        });
+        self.integrations.jira_issues(email).await
     }
 }
 

@@ -22,10 +22,19 @@ pub async fn pull_requests_card() -> Result<Wire, PortalError> {
 pub async fn attention_card() -> Result<Wire, PortalError> {
     let services = super::server::services()?;
     let me = super::server::identity()?;
-    let pulls = services.home_pull_requests(&me).await;
+    let (pulls, jira) = services.home_attention(&me).await;
     Ok(Wire::text(
-        crate::pages::home::cards::attention(pulls).encode(),
+        crate::pages::home::cards::attention(pulls, jira).encode(),
     ))
+}
+
+/// The Jira card's body for whoever asks.
+#[server(prefix = "/_sf", endpoint = "home/jira")]
+pub async fn jira_card() -> Result<Wire, PortalError> {
+    let services = super::server::services()?;
+    let me = super::server::identity()?;
+    let widget = services.home_jira(&me).await;
+    Ok(Wire::text(crate::pages::home::cards::jira(widget).encode()))
 }
 
 /// Which card a view loads.
@@ -35,6 +44,8 @@ pub enum CardKind {
     PullRequests,
     /// [`attention_card`].
     Attention,
+    /// [`jira_card`].
+    Jira,
 }
 
 /// Loads a card: the service directly while the server renders, the server function from a
@@ -44,6 +55,7 @@ pub async fn card(kind: CardKind) -> Result<Wire, PortalError> {
     return match kind {
         CardKind::PullRequests => pull_requests_card().await,
         CardKind::Attention => attention_card().await,
+        CardKind::Jira => jira_card().await,
     };
     #[cfg(not(feature = "ssr"))]
     return load_card(kind).await;
@@ -55,5 +67,6 @@ pub async fn load_card(kind: CardKind) -> Result<Wire, PortalError> {
     match kind {
         CardKind::PullRequests => pull_requests_card().await,
         CardKind::Attention => attention_card().await,
+        CardKind::Jira => jira_card().await,
     }
 }

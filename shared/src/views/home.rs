@@ -167,3 +167,43 @@ pub enum CheckState {
     /// Still running or expected.
     Pending,
 }
+
+/// The Jira card: my open issues across projects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct JiraIssues {
+    /// The Jira account they are for.
+    pub account_id: String,
+    /// Open issues assigned to me (not in a done status), soonest due first.
+    pub issues: Vec<JiraIssue>,
+    /// Whether more match than were read.
+    pub more: bool,
+}
+
+/// One Jira issue as the card shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct JiraIssue {
+    /// `ADS-12`.
+    pub key: String,
+    /// Link to it.
+    pub url: String,
+    /// Summary.
+    pub summary: String,
+    /// Status name.
+    pub status: String,
+    /// Status category key: `new`, `indeterminate` or `done`.
+    pub status_category: String,
+    /// Priority name, if set.
+    pub priority: Option<String>,
+    /// Due date (`YYYY-MM-DD`), if set.
+    pub due: Option<String>,
+    /// Days from the fetch to the due date (negative: overdue).
+    pub due_in_days: Option<i64>,
+    /// Issue type name.
+    pub issue_type: String,
+    /// Project key.
+    pub project: String,
+}

@@ -241,6 +241,11 @@ fn integration_and_home_errors_name_the_key_and_tokens_stay_hidden() {
         &[],
     );
     assert_eq!(key, "integrations.github[1].host");
+    let (key, _) = key_error(
+        &format!("{guest}integrations: {{jira: [{{baseUrl: acme.atlassian.net, email: a@b, token: t}}]}}\n"),
+        &[],
+    );
+    assert_eq!(key, "integrations.jira[0].baseUrl");
     let (key, _) = key_error(&format!("{guest}home: {{waitForMs: 0}}\n"), &[]);
     assert_eq!(key, "home.waitForMs");
     let (key, _) = key_error(

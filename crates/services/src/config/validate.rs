@@ -141,6 +141,9 @@ impl Config {
                 *token = "********".into();
             }
         }
+        for jira in &mut shown.integrations.jira {
+            jira.token = "********".into();
+        }
         serde_yaml_ng::to_string(&shown).unwrap_or_else(|e| format!("# cannot show config: {e}\n"))
     }
 }

@@ -1,5 +1,5 @@
 //! Home: the signed-in engineer's landing page. One ranked "needs attention" list across the
-//! widgets, then each widget's card (pull requests first); the navigation bar leads to the
+//! widgets, then each widget's card (pull requests, Jira issues); the navigation bar leads to the
 //! other sections.
 //! Every card is its own streamed resource read under its own `Suspense`: the page's first
 //! paint never waits for an upstream, and a slow or failing one shows in its own card. The
@@ -40,6 +40,7 @@ impl Streamed {
 pub struct HomeView {
     attention: Streamed,
     pulls: Streamed,
+    jira: Streamed,
 }
 
 #[lazy_route]
@@ -48,6 +49,7 @@ impl LazyRoute for HomeView {
         HomeView {
             attention: Streamed::new(CardKind::Attention),
             pulls: Streamed::new(CardKind::PullRequests),
+            jira: Streamed::new(CardKind::Jira),
         }
     }
 
@@ -58,6 +60,7 @@ impl LazyRoute for HomeView {
             <WidgetCard class="card widget attention" heading="attention-title" title="Needs attention" what="what waits on you" card=this.attention/>
             <div class="widgets">
                 <WidgetCard class="card widget pulls" heading="pulls-title" title="Pull requests" what="pull requests" card=this.pulls/>
+                <WidgetCard class="card widget jira" heading="jira-title" title="Jira issues" what="issues" card=this.jira/>
             </div>
         }
         .into_any()

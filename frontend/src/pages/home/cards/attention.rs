@@ -1,10 +1,12 @@
 //! "Needs attention": one ranked list across the widgets of what waits on me — reviews
-//! requested from me, then my pull requests with failing checks, changes requested or
-//! conflicts — each linking to where it is handled.
+//! requested from me, my pull requests with failing checks, changes requested or conflicts, my
+//! overdue or due-soon Jira issues — each linking to where it is handled.
 
 use leptos::prelude::*;
 
-use trellis_shared::views::home::{CheckState, Mergeable, PullRequests, ReviewDecision, Widget};
+use trellis_shared::views::home::{
+    CheckState, JiraIssues, Mergeable, PullRequests, ReviewDecision, Widget,
+};
 
 /// Most items listed; the cards below hold the rest.
 const SHOWN: usize = 6;
@@ -50,15 +52,38 @@ fn from_pulls(d: &PullRequests) -> Vec<Item> {
             });
         }
     }
-    out.sort_by_key(|i| i.rank);
     out
 }
 
+/// My Jira issues that are overdue (rank 2) or due within two days (rank 3).
+fn from_jira(d: &JiraIssues) -> Vec<Item> {
+    d.issues
+        .iter()
+        .filter_map(|i| {
+            let days = i.due_in_days?;
+            let (rank, label) = match days {
+                ..=-1 => (2, "Overdue"),
+                0..=2 => (3, "Due soon"),
+                _ => return None,
+            };
+            Some(Item {
+                rank,
+                label,
+                title: i.summary.clone(),
+                context: i.key.clone(),
+                url: i.url.clone(),
+            })
+        })
+        .collect()
+}
+
 /// The list's body: what the widgets ask of me, or that nothing does.
-pub fn body(pulls: Widget<PullRequests>) -> AnyView {
-    let items = pulls.data.as_ref().map(from_pulls).unwrap_or_default();
+pub fn body(pulls: Widget<PullRequests>, issues: Widget<JiraIssues>) -> AnyView {
+    let mut items = pulls.data.as_ref().map(from_pulls).unwrap_or_default();
+    items.extend(issues.data.as_ref().map(from_jira).unwrap_or_default());
+    items.sort_by_key(|i| i.rank);
     if items.is_empty() {
-        let text = if pulls.data.is_some() {
+        let text = if pulls.data.is_some() || issues.data.is_some() {
             "Nothing waits on you right now."
         } else {
             "Nothing to show until your tools answer."

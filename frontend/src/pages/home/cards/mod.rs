@@ -7,11 +7,12 @@
 //! Text reaches the HTML only through `view!` (escaped), never through `format!` into markup.
 
 mod attention;
+mod jira;
 mod pulls;
 mod widget;
 
 use leptos::prelude::*;
-use trellis_shared::views::home::{PullRequests, Widget, WidgetProblem};
+use trellis_shared::views::home::{JiraIssues, PullRequests, Widget, WidgetProblem};
 
 /// A card body: its HTML, and whether the browser should load it again soon (the upstream had
 /// not answered, or the data was stale while a refresh ran).
@@ -47,11 +48,20 @@ pub fn pull_requests(w: Widget<PullRequests>) -> Card {
     }
 }
 
-/// The "needs attention" card's body, from the widgets it draws on.
-pub fn attention(pulls: Widget<PullRequests>) -> Card {
-    let unsettled = unsettled(&pulls);
+/// The Jira card's body.
+pub fn jira(w: Widget<JiraIssues>) -> Card {
+    let unsettled = unsettled(&w);
     Card {
-        html: attention::body(pulls).to_html(),
+        html: jira::body(w).to_html(),
+        unsettled,
+    }
+}
+
+/// The "needs attention" card's body, from the widgets it draws on.
+pub fn attention(pulls: Widget<PullRequests>, issues: Widget<JiraIssues>) -> Card {
+    let unsettled = unsettled(&pulls) || unsettled(&issues);
+    Card {
+        html: attention::body(pulls, issues).to_html(),
         unsettled,
     }
 }
