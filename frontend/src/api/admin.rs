@@ -25,14 +25,34 @@ pub async fn admin_audit(filter: AuditFilter) -> Result<Wire, PortalError> {
     )
 }
 
-/// Calls [`admin_jobs`] from a chunk of its own (see `wire.rs`).
-#[lazy]
+/// Loads [`admin_jobs`]: the server function directly while the server renders, from a chunk of its
+/// own in the browser. (A `#[lazy]` call during rendering would add a preload of that
+/// chunk to the page: Leptos registers it on the server, at times it does not, so pages
+/// fetched more or fewer chunks from one load to the next.)
 pub async fn load_admin_jobs() -> Result<Wire, PortalError> {
+    #[cfg(feature = "ssr")]
+    return admin_jobs().await;
+    #[cfg(not(feature = "ssr"))]
+    return fetch_admin_jobs_lazily().await;
+}
+
+#[lazy]
+async fn fetch_admin_jobs_lazily() -> Result<Wire, PortalError> {
     admin_jobs().await
 }
 
-/// Calls [`admin_audit`] from a chunk of its own (see `wire.rs`).
-#[lazy]
+/// Loads [`admin_audit`]: the server function directly while the server renders, from a chunk of its
+/// own in the browser. (A `#[lazy]` call during rendering would add a preload of that
+/// chunk to the page: Leptos registers it on the server, at times it does not, so pages
+/// fetched more or fewer chunks from one load to the next.)
 pub async fn load_admin_audit(filter: AuditFilter) -> Result<Wire, PortalError> {
+    #[cfg(feature = "ssr")]
+    return admin_audit(filter).await;
+    #[cfg(not(feature = "ssr"))]
+    return fetch_admin_audit_lazily(filter).await;
+}
+
+#[lazy]
+async fn fetch_admin_audit_lazily(filter: AuditFilter) -> Result<Wire, PortalError> {
     admin_audit(filter).await
 }

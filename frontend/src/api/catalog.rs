@@ -13,8 +13,18 @@ pub async fn catalog_list(params: ListParams) -> Result<Wire, PortalError> {
     Wire::encode(&services.catalog(&me).list_page(params).await?)
 }
 
-/// Calls [`catalog_list`] from a chunk of its own (see `wire.rs`).
-#[lazy]
+/// Loads [`catalog_list`]: the server function directly while the server renders, from a chunk of its
+/// own in the browser. (A `#[lazy]` call during rendering would add a preload of that
+/// chunk to the page: Leptos registers it on the server, at times it does not, so pages
+/// fetched more or fewer chunks from one load to the next.)
 pub async fn load_catalog_list(params: ListParams) -> Result<Wire, PortalError> {
+    #[cfg(feature = "ssr")]
+    return catalog_list(params).await;
+    #[cfg(not(feature = "ssr"))]
+    return fetch_catalog_list_lazily(params).await;
+}
+
+#[lazy]
+async fn fetch_catalog_list_lazily(params: ListParams) -> Result<Wire, PortalError> {
     catalog_list(params).await
 }

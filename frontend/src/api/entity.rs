@@ -22,8 +22,18 @@ pub async fn entity_detail(entity_ref: String, depth: u32) -> Result<Wire, Porta
     Wire::encode(&page)
 }
 
-/// Calls [`entity_detail`] from a chunk of its own (see `wire.rs`).
-#[lazy]
+/// Loads [`entity_detail`]: the server function directly while the server renders, from a chunk of its
+/// own in the browser. (A `#[lazy]` call during rendering would add a preload of that
+/// chunk to the page: Leptos registers it on the server, at times it does not, so pages
+/// fetched more or fewer chunks from one load to the next.)
 pub async fn load_entity_detail(entity_ref: String, depth: u32) -> Result<Wire, PortalError> {
+    #[cfg(feature = "ssr")]
+    return entity_detail(entity_ref, depth).await;
+    #[cfg(not(feature = "ssr"))]
+    return fetch_entity_detail_lazily(entity_ref, depth).await;
+}
+
+#[lazy]
+async fn fetch_entity_detail_lazily(entity_ref: String, depth: u32) -> Result<Wire, PortalError> {
     entity_detail(entity_ref, depth).await
 }

@@ -13,8 +13,18 @@ pub async fn guest_people(q: String) -> Result<Wire, PortalError> {
     Wire::encode(&services.guest_picker(&me.user_ref, &q).await?)
 }
 
-/// Calls [`guest_people`] from a chunk of its own (see `wire.rs`).
-#[lazy]
+/// Loads [`guest_people`]: the server function directly while the server renders, from a chunk of its
+/// own in the browser. (A `#[lazy]` call during rendering would add a preload of that
+/// chunk to the page: Leptos registers it on the server, at times it does not, so pages
+/// fetched more or fewer chunks from one load to the next.)
 pub async fn load_guest_picker(q: String) -> Result<Wire, PortalError> {
+    #[cfg(feature = "ssr")]
+    return guest_people(q).await;
+    #[cfg(not(feature = "ssr"))]
+    return fetch_guest_picker_lazily(q).await;
+}
+
+#[lazy]
+async fn fetch_guest_picker_lazily(q: String) -> Result<Wire, PortalError> {
     guest_people(q).await
 }
