@@ -37,6 +37,7 @@ pub async fn load_admin_jobs() -> Result<Wire, PortalError> {
 }
 
 #[lazy]
+#[cfg_attr(feature = "ssr", allow(dead_code))]
 async fn fetch_admin_jobs_lazily() -> Result<Wire, PortalError> {
     admin_jobs().await
 }
@@ -53,6 +54,7 @@ pub async fn load_admin_audit(filter: AuditFilter) -> Result<Wire, PortalError> 
 }
 
 #[lazy]
+#[cfg_attr(feature = "ssr", allow(dead_code))]
 async fn fetch_admin_audit_lazily(filter: AuditFilter) -> Result<Wire, PortalError> {
     admin_audit(filter).await
 }

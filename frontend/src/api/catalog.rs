@@ -25,6 +25,7 @@ pub async fn load_catalog_list(params: ListParams) -> Result<Wire, PortalError> 
 }
 
 #[lazy]
+#[cfg_attr(feature = "ssr", allow(dead_code))]
 async fn fetch_catalog_list_lazily(params: ListParams) -> Result<Wire, PortalError> {
     catalog_list(params).await
 }

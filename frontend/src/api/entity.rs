@@ -34,6 +34,7 @@ pub async fn load_entity_detail(entity_ref: String, depth: u32) -> Result<Wire, 
 }
 
 #[lazy]
+#[cfg_attr(feature = "ssr", allow(dead_code))]
 async fn fetch_entity_detail_lazily(entity_ref: String, depth: u32) -> Result<Wire, PortalError> {
     entity_detail(entity_ref, depth).await
 }

@@ -25,6 +25,7 @@ pub async fn load_guest_picker(q: String) -> Result<Wire, PortalError> {
 }
 
 #[lazy]
+#[cfg_attr(feature = "ssr", allow(dead_code))]
 async fn fetch_guest_picker_lazily(q: String) -> Result<Wire, PortalError> {
     guest_people(q).await
 }
