@@ -166,3 +166,19 @@ async fn the_widget_needs_an_email_and_is_cached_per_person() {
         Some(WidgetProblem::NotConfigured)
     );
 }
+
+#[tokio::test]
+async fn an_account_id_that_would_rewrite_the_jql_is_refused() {
+    let (fake, client, _server) = setup("jira-token").await;
+    // A Jira (or something posing as one) answering a user search with an id made to widen
+    // the JQL: it must never reach the search.
+    fake.add_user("eve@acme.example", "x\" OR assignee IS NOT EMPTY OR assignee = \"y");
+    let before = fake.calls();
+    let e = client
+        .my_issues("eve@acme.example".into())
+        .await
+        .expect_err("refused");
+    assert!(matches!(e, UpstreamError::Decode { .. }), "{e}");
+    assert!(e.to_string().contains("is not an account id"), "{e}");
+    assert_eq!(fake.calls() - before, 1, "only the user search was sent, no search");
+}
