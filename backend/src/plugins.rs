@@ -2,7 +2,7 @@
 //! (its config section, migrations, scheduled jobs, per-replica services and pages, from
 //! `trellis-services`) with the API routes it mounts (listed in `router.rs`). The server builds
 //! the migrations, the scheduler, `/readyz`, `/metrics`, the admin page's job list and the API
-//! from this list; adding an integration is one more line here.
+//! from this list; adding an integration or a widget is one more line here.
 
 use trellis_services::Plugin;
 use utoipa_axum::router::OpenApiRouter;
@@ -41,10 +41,17 @@ pub fn registry() -> Vec<Registered> {
             api: Some(("/", router::auth_routes)),
         },
         Registered {
-            plugin: trellis_services::home::plugin(),
+            plugin: trellis_home::plugin(),
             api: Some(("/home", router::home_routes)),
         },
+        // Plugins without API routes of their own (their widgets answer at /api/home/widgets).
+        plugin(trellis_plugin_vendor_status::plugin()),
     ]
+}
+
+/// A plugin without API routes of its own: one line in [`registry`].
+fn plugin(plugin: Plugin) -> Registered {
+    Registered { plugin, api: None }
 }
 
 /// The server halves of every plugin.

@@ -107,6 +107,10 @@ pub fn home_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::home::get_pull_requests))
         // GET /home/jira-issues
         .routes(routes!(api::home::get_jira_issues))
+        // GET /home/widgets
+        .routes(routes!(api::home::get_widgets))
+        // GET /home/widgets/{id}
+        .routes(routes!(api::home::get_widget_data))
 }
 
 /// Background runs (the platform), mounted at `/api/jobs`.

@@ -44,7 +44,7 @@ async fn demo_upstreams(
         .github
         .push(trellis_integrations::github::GitHubIntegration {
             host: "github.com".into(),
-            token: Some(trellis_fakes::demo::GITHUB_TOKEN.into()),
+            token: Some(trellis_fakes::demo::DEMO_TOKEN.into()),
             api_base_url: Some(fakes.github_api_base.clone()),
         });
     config
@@ -53,8 +53,16 @@ async fn demo_upstreams(
         .push(trellis_integrations::jira::JiraIntegration {
             base_url: fakes.jira_base.clone(),
             email: trellis_fakes::demo::JIRA_EMAIL.into(),
-            token: trellis_fakes::demo::GITHUB_TOKEN.into(),
+            token: trellis_fakes::demo::DEMO_TOKEN.into(),
         });
+    if !config.pager_duty.enabled() {
+        config.pager_duty.api_base_url = Some(fakes.pagerduty_base.clone());
+        config.pager_duty.api_token = Some(trellis_fakes::demo::DEMO_TOKEN.into());
+    }
+    config
+        .plugins
+        .entry("vendorStatus".into())
+        .or_insert_with(|| serde_json::json!({ "pages": fakes.status_pages }));
     Ok(Some(fakes))
 }
 

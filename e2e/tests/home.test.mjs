@@ -17,18 +17,18 @@ test("the home page paints and hydrates before a slow GitHub answers, then fills
     await page.goto(`${server.base}/`, { waitUntil: "commit" });
     await page.waitForSelector("h1:has-text('Home')");
     const painted = Date.now() - started;
-    assert.ok(await page.isVisible("#pulls-title"), "the card is there");
+    assert.ok(await page.isVisible("h2:has-text('Pull requests')"), "the card is there");
     await hydrated(page, 20_000);
     const live = Date.now() - started;
     assert.ok(live < LATENCY_MS, `hydrated after ${live} ms, before GitHub answered (${LATENCY_MS} ms)`);
     assert.ok(painted < live || painted < 1500, `painted after ${painted} ms`);
     // Not there yet: the card says so, then fills in without a reload.
-    const early = await page.textContent(".widget.pulls");
-    assert.match(early, /Loading pull requests|has not answered yet/, early);
-    await page.waitForSelector(".widget.pulls .pr", { timeout: 20_000 });
+    const early = await page.textContent("[aria-label='Pull requests']");
+    assert.match(early, /Loading…|has not answered yet/, early);
+    await page.waitForSelector("[aria-label='Pull requests'] .pr", { timeout: 20_000 });
     const filled = Date.now() - started;
     assert.ok(filled >= LATENCY_MS, `filled in after ${filled} ms`);
-    assert.match(await page.textContent(".widget.pulls"), /Waiting on your review/);
+    assert.match(await page.textContent("[aria-label='Pull requests']"), /Waiting on your review/);
     assert.deepEqual(context.problems, [], "no errors in the page");
   } finally {
     await browser.close();

@@ -18,6 +18,10 @@ use crate::pages::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     page_security_policy();
+    #[cfg(feature = "ssr")]
+    let widgets = crate::api::home::layout_text();
+    #[cfg(not(feature = "ssr"))]
+    let widgets = String::new();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,7 +35,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
-            <body>
+            // The home page's cards (see `api/home.rs`).
+            <body data-widgets=widgets>
                 <App/>
             </body>
         </html>

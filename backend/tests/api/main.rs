@@ -17,3 +17,4 @@ mod pages;
 mod platform;
 mod process;
 mod providers;
+mod widgets;

@@ -6,10 +6,14 @@
 //!
 //! - [`github`]: GitHub's GraphQL API (the home page's pull request search).
 //! - [`jira`]: Jira Cloud's REST API v3 (user search, enhanced JQL search).
+//! - [`pagerduty`]: PagerDuty's REST API v2 (users, on-calls, incidents).
+//! - [`statuspage`]: Atlassian Statuspage's public Status API (vendor status pages).
 
 pub mod demo;
 pub mod github;
 pub mod jira;
+pub mod pagerduty;
+pub mod statuspage;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};

@@ -1,8 +1,21 @@
-//! What every card body shares: ages in words and the footer saying how old the data is and
-//! what is wrong upstream.
+//! The card kit: what every card body shares, for the built-in widgets and plugin authors
+//! alike. [`card`] turns a body into the [`Card`] a widget answers; [`status`] is the footer
+//! saying how old the data is and what is wrong upstream; [`ago`] says ages in words.
+//!
+//! Text reaches the HTML only through `view!` (escaped), never through `format!` into markup.
 
 use leptos::prelude::*;
+use trellis_services::widget::Card;
 use trellis_shared::views::home::{Widget, WidgetProblem};
+
+/// The card showing `w`, whose body is `body` (which includes `status(&w)` where it wants the
+/// footer): its HTML, loaded again by the browser while `w` is unsettled.
+pub fn card<T>(w: &Widget<T>, body: impl IntoView) -> Card {
+    Card {
+        html: body.to_html(),
+        unsettled: Card::unsettled(w),
+    }
+}
 
 /// `secs` in words: "just now", "4 min ago", "3 h ago", "2 d ago".
 pub fn ago(secs: u64) -> String {

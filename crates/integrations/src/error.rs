@@ -59,6 +59,10 @@ pub enum UpstreamError {
         /// How long until the next probe.
         retry_in: Duration,
     },
+    /// What to ask the upstream could not be worked out inside Trellis (the catalog failed);
+    /// the cause is logged.
+    #[error("{0}")]
+    Local(String),
     /// The answer could not be read.
     #[error("{upstream}'s answer is unreadable: {detail}")]
     Decode {
@@ -103,14 +107,14 @@ impl UpstreamError {
             Self::CircuitOpen { .. } | Self::Transport { .. } | Self::Status { .. } => {
                 WidgetProblem::Unavailable
             }
-            Self::Decode { .. } => WidgetProblem::Unavailable,
+            Self::Decode { .. } | Self::Local(_) => WidgetProblem::Unavailable,
         }
     }
 
     /// The metrics outcome label.
     pub fn outcome(&self) -> &'static str {
         match self {
-            Self::NotConfigured { .. } | Self::UnknownPerson(_) => "skipped",
+            Self::NotConfigured { .. } | Self::UnknownPerson(_) | Self::Local(_) => "skipped",
             Self::Timeout { .. } => "timeout",
             Self::Transport { .. } => "transport",
             Self::Status { .. } => "status",

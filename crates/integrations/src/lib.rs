@@ -8,6 +8,7 @@
 //! - [`github`]: GitHub (config in Backstage's `integrations.github` shape, a client trait, the
 //!   GraphQL client).
 //! - [`jira`]: Jira Cloud (my open issues, REST v3 enhanced search).
+//! - [`pagerduty`]: PagerDuty (my on-call shifts, my teams' open incidents; REST v2).
 //!
 //! [`Integrations`] holds one replica's clients and caches; the service layer asks it for a
 //! person's widget data, always as a `Widget` (data, age, stale, problem), never an error.
@@ -19,6 +20,7 @@ pub mod github;
 pub mod jira;
 pub mod limits;
 mod metrics;
+pub mod pagerduty;
 pub mod upstream;
 
 use std::sync::Arc;
@@ -72,6 +74,7 @@ pub struct Integrations {
     pulls: SwrCache<PullRequests>,
     jira: Option<Arc<dyn JiraApi>>,
     issues: SwrCache<JiraIssues>,
+    policy: CachePolicy,
 }
 
 impl std::fmt::Debug for Integrations {
@@ -129,7 +132,19 @@ impl Integrations {
             issues: SwrCache::new("Jira", policy, metrics.clone()),
             jira: None,
             metrics,
+            policy,
         }
+    }
+
+    /// The metric families every integration reports in (a plugin's upstreams and caches
+    /// take a clone).
+    pub fn metrics(&self) -> Metrics {
+        self.metrics.clone()
+    }
+
+    /// The widget cache policy (`home.*`), for a plugin's caches.
+    pub fn policy(&self) -> CachePolicy {
+        self.policy
     }
 
     /// The pull requests card for the person whose GitHub login is `login`.
@@ -181,13 +196,19 @@ impl Integrations {
             .await
     }
 
-    /// Adds the integration metrics to a scrape's registry.
-    pub fn register_metrics(&self, registry: &mut prometheus_client::registry::Registry) {
+    /// Adds the integration metrics to a scrape's registry, with the state of `others` (the
+    /// plugins' widgets' upstreams) beside the built-in ones.
+    pub fn register_metrics(
+        &self,
+        registry: &mut prometheus_client::registry::Registry,
+        others: &[&Upstream],
+    ) {
         let upstreams: Vec<&Upstream> = self
             .github
             .iter()
             .map(|g| g.upstream())
             .chain(self.jira.iter().map(|j| j.upstream()))
+            .chain(others.iter().copied())
             .collect();
         self.metrics.register(registry, &upstreams);
     }

@@ -249,7 +249,7 @@ async fn the_widget_is_per_person_and_never_an_error() {
     assert_eq!(down.problem, Some(WidgetProblem::Unavailable), "{down:?}");
     let mut text = String::new();
     let mut registry = prometheus_client::registry::Registry::default();
-    integrations.register_metrics(&mut registry);
+    integrations.register_metrics(&mut registry, &[]);
     prometheus_client::encoding::text::encode(&mut text, &registry).expect("encode");
     assert!(text.contains("trellis_integration_requests_total{integration=\"GitHub\",operation=\"pull_requests\",outcome=\"success\"} 2"), "{text}");
     assert!(

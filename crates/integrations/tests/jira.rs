@@ -172,7 +172,10 @@ async fn an_account_id_that_would_rewrite_the_jql_is_refused() {
     let (fake, client, _server) = setup("jira-token").await;
     // A Jira (or something posing as one) answering a user search with an id made to widen
     // the JQL: it must never reach the search.
-    fake.add_user("eve@acme.example", "x\" OR assignee IS NOT EMPTY OR assignee = \"y");
+    fake.add_user(
+        "eve@acme.example",
+        "x\" OR assignee IS NOT EMPTY OR assignee = \"y",
+    );
     let before = fake.calls();
     let e = client
         .my_issues("eve@acme.example".into())
@@ -180,5 +183,9 @@ async fn an_account_id_that_would_rewrite_the_jql_is_refused() {
         .expect_err("refused");
     assert!(matches!(e, UpstreamError::Decode { .. }), "{e}");
     assert!(e.to_string().contains("is not an account id"), "{e}");
-    assert_eq!(fake.calls() - before, 1, "only the user search was sent, no search");
+    assert_eq!(
+        fake.calls() - before,
+        1,
+        "only the user search was sent, no search"
+    );
 }

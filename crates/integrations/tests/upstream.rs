@@ -27,7 +27,9 @@ async fn serve() -> String {
         .route(
             "/endless",
             get(move || async move {
-                Body::from_stream(stream::repeat_with(move || Ok::<_, std::io::Error>(chunk())))
+                Body::from_stream(stream::repeat_with(
+                    move || Ok::<_, std::io::Error>(chunk()),
+                ))
             }),
         )
         .route("/html", get(|| async { "<html>not json</html>" }));
@@ -52,10 +54,17 @@ async fn answers_over_the_cap_are_refused_without_reading_them_whole() {
             "{path}: {e}"
         );
         assert!(e.to_string().contains("Hostile"), "{e}");
-        assert!(started.elapsed() < Duration::from_secs(3), "{path} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{path} took {:?}",
+            started.elapsed()
+        );
     }
     let url = format!("{base}/html");
-    let answer = up.call("get", true, |http| http.get(&url)).await.expect("answer");
+    let answer = up
+        .call("get", true, |http| http.get(&url))
+        .await
+        .expect("answer");
     let e = up.json::<serde_json::Value>(&answer).expect_err("not json");
     assert!(matches!(e, UpstreamError::Decode { .. }), "{e}");
 }

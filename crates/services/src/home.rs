@@ -2,26 +2,15 @@
 //! entity: Backstage's annotations, else the configured rule), then the integration's cached
 //! answer. Always a `Widget`: a failing tool shows in its card, never as an error page.
 
-use trellis_catalog::store;
+use std::collections::{BTreeMap, BTreeSet};
+
+use trellis_shared::catalog::query::{Condition, Conjunction, EntityQuery, Filter};
 use trellis_shared::catalog::Entity;
 use trellis_shared::views::home::{JiraIssues, PullRequests, Widget, WidgetProblem};
 
 use crate::config::LoginRule;
-use crate::{Identity, Services};
-
-/// The home page's plugin: its config section and API (its widgets' clients and caches are the
-/// service layer's [`trellis_integrations::Integrations`]).
-pub fn plugin() -> crate::Plugin {
-    crate::Plugin {
-        name: "home",
-        config_key: "home",
-        migrations: &[],
-        jobs: crate::plugin::no_jobs,
-        services: crate::plugin::no_services,
-        pages: &[],
-        metrics: crate::plugin::no_metrics,
-    }
-}
+use crate::widget::Person;
+use crate::{Identity, ServiceResult, Services};
 
 /// Backstage's annotation naming a User's GitHub login.
 pub const GITHUB_USER_LOGIN: &str = "github.com/user-login";
@@ -29,54 +18,83 @@ pub const GITHUB_USER_LOGIN: &str = "github.com/user-login";
 impl Services {
     /// The pull requests card of `me`.
     pub async fn home_pull_requests(&self, me: &Identity) -> Widget<PullRequests> {
-        let user = match store::get_entity(&self.db, &me.user_ref).await {
-            Ok(user) => user,
-            Err(e) => {
-                tracing::error!(error = %e, "reading the viewer's User entity");
-                return Widget::failed(
-                    WidgetProblem::Unavailable,
-                    "cannot read your User entity from the catalog",
-                );
-            }
-        };
-        let login = user
-            .as_ref()
-            .and_then(|u| login(u, GITHUB_USER_LOGIN, self.config.home.github_login));
+        match self.person(me).await {
+            Ok(person) => self.pull_requests_of(&person).await,
+            Err(_) => unreadable_user(),
+        }
+    }
+
+    /// The pull requests card of `person`.
+    pub async fn pull_requests_of(&self, person: &Person) -> Widget<PullRequests> {
+        let login = person.login(GITHUB_USER_LOGIN, self.config.home.github_login);
         self.integrations.pull_requests(login).await
     }
 }
 
 impl Services {
     /// What the "needs attention" list draws on, fetched at once.
-    pub async fn home_attention(
+    pub async fn attention_of(
         &self,
-        me: &Identity,
+        person: &Person,
     ) -> (Widget<PullRequests>, Widget<JiraIssues>) {
-        tokio::join!(self.home_pull_requests(me), self.home_jira(me))
+        tokio::join!(self.pull_requests_of(person), self.jira_of(person))
     }
 
     /// The Jira card of `me` (found in Jira by the e-mail of their User entity).
     pub async fn home_jira(&self, me: &Identity) -> Widget<JiraIssues> {
-        let user = match store::get_entity(&self.db, &me.user_ref).await {
-            Ok(user) => user,
-            Err(e) => {
-                tracing::error!(error = %e, "reading the viewer's User entity");
-                return Widget::failed(
-                    WidgetProblem::Unavailable,
-                    "cannot read your User entity from the catalog",
-                );
-            }
-        };
-        let email = user.as_ref().and_then(|u| {
-            u.spec
-                .as_ref()?
-                .get("profile")?
-                .get("email")?
-                .as_str()
-                .map(str::to_string)
-        });
-        self.integrations.jira_issues(email).await
+        match self.person(me).await {
+            Ok(person) => self.jira_of(&person).await,
+            Err(_) => unreadable_user(),
+        }
     }
+
+    /// The Jira card of `person`.
+    pub async fn jira_of(&self, person: &Person) -> Widget<JiraIssues> {
+        self.integrations.jira_issues(person.email()).await
+    }
+}
+
+impl Services {
+    /// The values of `annotation` on what `me` owns, themselves or through their teams
+    /// (`pagerduty.com/service-id` of their teams' services), sorted, without repeats; at most
+    /// [`MAX_OWNED`] entities are read.
+    pub async fn owned_annotation(
+        &self,
+        me: &Identity,
+        annotation: &str,
+    ) -> ServiceResult<Vec<String>> {
+        let mut conj = BTreeMap::new();
+        conj.insert(
+            "relations.ownedby".to_string(),
+            Condition::AnyOf(me.ownership_refs.clone()),
+        );
+        conj.insert(
+            format!("metadata.annotations.{}", annotation.to_lowercase()),
+            Condition::Exists,
+        );
+        let query = EntityQuery {
+            filter: Filter(vec![Conjunction(conj)]),
+            ..EntityQuery::default()
+        };
+        let owned = self.catalog(me).all(query, 0, Some(MAX_OWNED)).await?;
+        let values: BTreeSet<String> = owned
+            .iter()
+            .filter_map(|e| e.metadata.annotations.get(annotation))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        Ok(values.into_iter().collect())
+    }
+}
+
+/// Most owned entities [`Services::owned_annotation`] reads.
+pub const MAX_OWNED: usize = 1000;
+
+fn unreadable_user<T>() -> Widget<T> {
+    Widget::failed(
+        WidgetProblem::Unavailable,
+        "cannot read your User entity from the catalog",
+    )
 }
 
 /// `user`'s login in a tool: its `annotation`, else what `rule` derives.

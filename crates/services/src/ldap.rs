@@ -41,6 +41,7 @@ pub fn plugin() -> Plugin {
         services: no_services,
         pages: &[],
         metrics,
+        widgets: crate::widget::no_widgets,
     }
 }
 

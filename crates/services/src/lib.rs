@@ -14,6 +14,7 @@
 //! - [`admin`]: the admin page's data (jobs, audit log).
 //! - [`guest`]: guest mode's picker.
 //! - [`home`]: the home page's widget data, per person, through the integrations' caches.
+//! - [`widget`]: the widget SDK's server half (what a home page widget is, the people cache).
 //! - [`jobs`]: background runs, schedules and per-replica services.
 //! - [`plugin`]: the plugin descriptors the server assembles everything from.
 
@@ -28,6 +29,7 @@ pub mod jobs;
 pub mod ldap;
 pub mod metrics;
 pub mod plugin;
+pub mod widget;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,6 +72,10 @@ pub struct Services {
     pub(crate) catalog: catalog::State,
     /// The third-party tools' clients and widget caches.
     pub integrations: trellis_integrations::Integrations,
+    /// The home page's widgets, from every plugin, in page order.
+    pub(crate) widgets: Vec<std::sync::Arc<dyn widget::HomeWidget>>,
+    /// People's User entities, read once for all the cards of a page load.
+    pub(crate) people: widget::People,
 }
 
 impl std::fmt::Debug for Services {
@@ -137,6 +143,7 @@ impl Services {
             config.home.cache_policy(),
         )
         .map_err(|e| anyhow::anyhow!("integrations: {e}"))?;
+        let widgets = widget::build(&plugins, &config, &integrations)?;
         let jobs = plugins.iter().flat_map(|p| (p.jobs)(&config)).collect();
         let replica_services = plugins.iter().flat_map(|p| (p.services)(&config)).collect();
         Ok(Arc::new(Services {
@@ -152,6 +159,8 @@ impl Services {
             readiness: Arc::default(),
             catalog: catalog::State::default(),
             integrations,
+            widgets,
+            people: widget::people(),
         }))
     }
 

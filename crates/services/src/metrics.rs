@@ -64,7 +64,10 @@ impl Services {
         for plugin in &self.plugins {
             (plugin.metrics)(&mut registry, &runs);
         }
-        self.integrations.register_metrics(&mut registry);
+        let widget_upstreams: Vec<&trellis_integrations::Upstream> =
+            self.widgets.iter().flat_map(|w| w.upstreams()).collect();
+        self.integrations
+            .register_metrics(&mut registry, &widget_upstreams);
         let mut out = String::new();
         encode(&mut out, &registry).map_err(|e| anyhow::anyhow!("encoding metrics: {e}"))?;
         Ok(out)

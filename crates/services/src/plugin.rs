@@ -89,6 +89,8 @@ pub struct Plugin {
     pub pages: &'static [&'static str],
     /// Metrics of its own, from its jobs' recent runs (newest first), added to `/metrics`.
     pub metrics: MetricsFn,
+    /// Its home page widgets for a config (cards, data endpoints, upstream metrics).
+    pub widgets: crate::widget::WidgetsFn,
 }
 
 /// Adds a plugin's metric families to the registry, from its jobs' recent runs.
@@ -107,6 +109,23 @@ impl std::fmt::Debug for Plugin {
         f.debug_struct("Plugin")
             .field("name", &self.name)
             .finish_non_exhaustive()
+    }
+}
+
+impl Plugin {
+    /// A plugin named `name` reading `config_key`, with nothing else yet (set what it has:
+    /// `Plugin { widgets, ..Plugin::named(..) }`).
+    pub fn named(name: &'static str, config_key: &'static str) -> Self {
+        Plugin {
+            name,
+            config_key,
+            migrations: &[],
+            jobs: no_jobs,
+            services: no_services,
+            pages: &[],
+            metrics: no_metrics,
+            widgets: crate::widget::no_widgets,
+        }
     }
 }
 
@@ -133,6 +152,7 @@ pub fn core() -> Plugin {
         services: no_services,
         pages: &["/"],
         metrics: no_metrics,
+        widgets: crate::widget::no_widgets,
     }
 }
 
@@ -146,5 +166,6 @@ pub fn auth() -> Plugin {
         services: no_services,
         pages: &["/admin"],
         metrics: no_metrics,
+        widgets: crate::widget::no_widgets,
     }
 }

@@ -1,72 +1,97 @@
-//! The home page's cards. Each is its own server function answering the card's body as
-//! server-rendered HTML (see `pages/home/cards`), so each card loads, and streams into the
-//! page, on its own; the person is the request's identity, never a parameter.
+//! The home page's cards: which there are ([`layout_now`]: every widget the plugins register,
+//! in page order) and each card's body ([`widget_card`]: server-rendered HTML), so each card
+//! loads, and streams into the page, on its own. The person is the request's identity, never a
+//! parameter.
 
 use leptos::prelude::*;
 
 use super::{PortalError, Wire};
 
-/// The pull requests card's body for whoever asks.
-#[server(prefix = "/_sf", endpoint = "home/pull-requests")]
-pub async fn pull_requests_card() -> Result<Wire, PortalError> {
-    let services = super::server::services()?;
-    let me = super::server::identity()?;
-    let widget = services.home_pull_requests(&me).await;
-    Ok(Wire::text(
-        crate::pages::home::cards::pull_requests(widget).encode(),
-    ))
+/// The widgets' frames, one per line: `id`, `title`, `wide` (`0`/`1`), tab-separated (plain
+/// text: the main module holds no JSON parser).
+/// The server puts it on every page's `<body data-widgets>`: it is the same for everyone and
+/// only changes with a new release, so the home page knows its cards without a round trip.
+#[cfg(feature = "ssr")]
+pub fn layout_text() -> String {
+    let Ok(services) = super::server::services() else {
+        return String::new();
+    };
+    // Wide cards first: the page lays them out in this order.
+    let mut widgets: Vec<_> = services.widgets().iter().collect();
+    widgets.sort_by_key(|w| !w.meta().wide);
+    let lines: Vec<String> = widgets
+        .into_iter()
+        .map(|w| {
+            let m = w.meta();
+            format!("{}\t{}\t{}", m.id, m.title, u8::from(m.wide))
+        })
+        .collect();
+    lines.join("\n")
 }
 
-/// The "needs attention" card's body for whoever asks.
-#[server(prefix = "/_sf", endpoint = "home/attention")]
-pub async fn attention_card() -> Result<Wire, PortalError> {
-    let services = super::server::services()?;
-    let me = super::server::identity()?;
-    let (pulls, jira) = services.home_attention(&me).await;
-    Ok(Wire::text(
-        crate::pages::home::cards::attention(pulls, jira).encode(),
-    ))
+/// The layout as this page has it: from the services while the server renders, from the
+/// page's head in the browser.
+pub fn layout_now() -> String {
+    #[cfg(feature = "ssr")]
+    return layout_text();
+    #[cfg(not(feature = "ssr"))]
+    return document()
+        .body()
+        .and_then(|b| b.get_attribute("data-widgets"))
+        .unwrap_or_default();
 }
 
-/// The Jira card's body for whoever asks.
-#[server(prefix = "/_sf", endpoint = "home/jira")]
-pub async fn jira_card() -> Result<Wire, PortalError> {
+/// Widget `id`'s card body for whoever asks: `settled` or `unsettled` (load again soon), a
+/// newline, the HTML.
+#[server(prefix = "/_sf", endpoint = "home/card")]
+pub async fn widget_card(id: String) -> Result<Wire, PortalError> {
     let services = super::server::services()?;
     let me = super::server::identity()?;
-    let widget = services.home_jira(&me).await;
-    Ok(Wire::text(crate::pages::home::cards::jira(widget).encode()))
+    let card = services.widget_card(&id, &me).await?;
+    let state = if card.unsettled {
+        "unsettled"
+    } else {
+        "settled"
+    };
+    Ok(Wire::text(format!("{state}\n{}", card.html)))
 }
 
-/// Which card a view loads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum CardKind {
-    /// [`pull_requests_card`].
-    PullRequests,
-    /// [`attention_card`].
-    Attention,
-    /// [`jira_card`].
-    Jira,
+/// A card's frame, as the page shows it before its body is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    /// The widget's id.
+    pub id: String,
+    /// The card's title.
+    pub title: String,
+    /// Spans the page's width.
+    pub wide: bool,
+}
+
+/// The frames in [`home_layout`]'s text.
+pub fn frames(text: &str) -> Vec<Frame> {
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.split('\t');
+            Some(Frame {
+                id: parts.next()?.to_string(),
+                title: parts.next()?.to_string(),
+                wide: parts.next()? == "1",
+            })
+        })
+        .collect()
 }
 
 /// Loads a card: the service directly while the server renders, the server function from a
 /// chunk of its own in the browser (so rendering adds no preload for it).
-pub async fn card(kind: CardKind) -> Result<Wire, PortalError> {
+pub async fn card(id: String) -> Result<Wire, PortalError> {
     #[cfg(feature = "ssr")]
-    return match kind {
-        CardKind::PullRequests => pull_requests_card().await,
-        CardKind::Attention => attention_card().await,
-        CardKind::Jira => jira_card().await,
-    };
+    return widget_card(id).await;
     #[cfg(not(feature = "ssr"))]
-    return load_card(kind).await;
+    return load_card(id).await;
 }
 
-/// Calls a card's server function from a chunk of its own (see `wire.rs`).
+/// Calls [`widget_card`] from a chunk of its own (see `wire.rs`).
 #[lazy]
-pub async fn load_card(kind: CardKind) -> Result<Wire, PortalError> {
-    match kind {
-        CardKind::PullRequests => pull_requests_card().await,
-        CardKind::Attention => attention_card().await,
-        CardKind::Jira => jira_card().await,
-    }
+pub async fn load_card(id: String) -> Result<Wire, PortalError> {
+    widget_card(id).await
 }

@@ -187,6 +187,11 @@ impl<T: DeserializeOwned> Loaded<T> {
         Self::build(source, fetch, false)
     }
 
+    /// Loads it again (the view shows the new data when it is in).
+    pub fn refetch(self) {
+        self.resource.refetch();
+    }
+
     /// The data as the text it crossed as (for [`Wire::text`] answers: no decoding).
     pub async fn text(self) -> Result<String, PortalError> {
         self.resource.await.0.map(Wire::into_text)

@@ -207,3 +207,81 @@ pub struct JiraIssue {
     /// Project key.
     pub project: String,
 }
+
+/// The PagerDuty card: am I on call (now and next), and the open incidents of the services my
+/// teams own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PagerDuty {
+    /// The PagerDuty user they are for, when found.
+    pub user: Option<PagerDutyUser>,
+    /// My on-call shifts: the current or next one per escalation policy and level (soonest
+    /// first), within the next [`PagerDuty::window_days`] days.
+    pub on_call: Vec<OnCall>,
+    /// How far ahead `on_call` looks.
+    pub window_days: u32,
+    /// Open (triggered or acknowledged) incidents of my teams' services, newest first.
+    pub incidents: Vec<Incident>,
+    /// Whether more incidents are open than were read.
+    pub more_incidents: bool,
+    /// How many services of my teams have a PagerDuty service (`pagerduty.com/service-id`).
+    pub services: u32,
+}
+
+/// A PagerDuty user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PagerDutyUser {
+    /// `PXPGF42`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Their page in PagerDuty.
+    pub url: String,
+}
+
+/// One on-call shift.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OnCall {
+    /// The escalation policy's name.
+    pub policy: String,
+    /// Its page in PagerDuty.
+    pub policy_url: String,
+    /// Escalation level (1 is paged first).
+    pub level: u32,
+    /// The schedule's name, when the shift comes from one.
+    pub schedule: Option<String>,
+    /// Start (RFC 3339); absent: always on call.
+    pub start: Option<String>,
+    /// End (RFC 3339); absent: always on call.
+    pub end: Option<String>,
+    /// Whether the shift is under way at the fetch.
+    pub now: bool,
+}
+
+/// One open incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Incident {
+    /// `1234`.
+    pub number: u64,
+    /// Title.
+    pub title: String,
+    /// `triggered` or `acknowledged`.
+    pub status: String,
+    /// `high` or `low`.
+    pub urgency: String,
+    /// The service's name.
+    pub service: String,
+    /// Its page in PagerDuty.
+    pub url: String,
+    /// When it was opened (RFC 3339).
+    pub created_at: String,
+    /// Whether it is assigned to me.
+    pub mine: bool,
+}

@@ -1,11 +1,12 @@
 //! "Needs attention": one ranked list across the widgets of what waits on me — reviews
 //! requested from me, my pull requests with failing checks, changes requested or conflicts, my
-//! overdue or due-soon Jira issues — each linking to where it is handled.
+//! overdue or due-soon Jira issues, the triggered incidents of my teams' services — each linking
+//! to where it is handled.
 
 use leptos::prelude::*;
 
 use trellis_shared::views::home::{
-    CheckState, JiraIssues, Mergeable, PullRequests, ReviewDecision, Widget,
+    CheckState, JiraIssues, Mergeable, PagerDuty, PullRequests, ReviewDecision, Widget,
 };
 
 /// Most items listed; the cards below hold the rest.
@@ -77,13 +78,35 @@ fn from_jira(d: &JiraIssues) -> Vec<Item> {
         .collect()
 }
 
+/// Triggered incidents: assigned to me (rank 1), or of high urgency on my teams' services
+/// (rank 2). Acknowledged ones have someone on them.
+fn from_pager(d: &PagerDuty) -> Vec<Item> {
+    d.incidents
+        .iter()
+        .filter(|i| i.status == "triggered" && (i.mine || i.urgency == "high"))
+        .map(|i| Item {
+            rank: if i.mine { 1 } else { 2 },
+            label: if i.mine { "Paged" } else { "Incident" },
+            title: i.title.clone(),
+            context: format!("#{} · {}", i.number, i.service),
+            url: i.url.clone(),
+        })
+        .collect()
+}
+
 /// The list's body: what the widgets ask of me, or that nothing does.
-pub fn body(pulls: Widget<PullRequests>, issues: Widget<JiraIssues>) -> AnyView {
+pub fn body(
+    pulls: Widget<PullRequests>,
+    issues: Widget<JiraIssues>,
+    pager: Option<Widget<PagerDuty>>,
+) -> AnyView {
     let mut items = pulls.data.as_ref().map(from_pulls).unwrap_or_default();
     items.extend(issues.data.as_ref().map(from_jira).unwrap_or_default());
+    let pager = pager.and_then(|p| p.data);
+    items.extend(pager.as_ref().map(from_pager).unwrap_or_default());
     items.sort_by_key(|i| i.rank);
     if items.is_empty() {
-        let text = if pulls.data.is_some() || issues.data.is_some() {
+        let text = if pulls.data.is_some() || issues.data.is_some() || pager.is_some() {
             "Nothing waits on you right now."
         } else {
             "Nothing to show until your tools answer."

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use trellis_shared::views::home::{JiraIssue, JiraIssues, Widget, WidgetProblem};
 
-use super::widget::status;
+use crate::kit::status;
 
 /// Most issues the card lists.
 const SHOWN: usize = 10;

@@ -6,7 +6,7 @@ use trellis_shared::views::home::{
     CheckState, Mergeable, PullRequest, PullRequests, ReviewDecision, Widget, WidgetProblem,
 };
 
-use super::widget::{ago, status};
+use crate::kit::{ago, status};
 
 /// Most pull requests a list shows.
 const SHOWN: usize = 8;

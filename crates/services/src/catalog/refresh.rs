@@ -53,6 +53,7 @@ pub fn plugin() -> Plugin {
         services,
         pages: &["/catalog", "/catalog/:namespace/:kind/:name"],
         metrics: crate::plugin::no_metrics,
+        widgets: crate::widget::no_widgets,
     }
 }
 

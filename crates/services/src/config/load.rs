@@ -37,7 +37,8 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn key(key: impl Into<String>, reason: impl Into<String>) -> Self {
+    /// A wrong value at `key` (plugins name their own keys with it too).
+    pub fn key(key: impl Into<String>, reason: impl Into<String>) -> Self {
         ConfigError::Key {
             key: key.into(),
             reason: reason.into(),

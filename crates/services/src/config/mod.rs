@@ -43,6 +43,30 @@ pub struct Config {
     pub integrations: trellis_integrations::IntegrationsConfig,
     /// The home page's widgets.
     pub home: HomeConfig,
+    /// PagerDuty (the keys of PagerDuty's Backstage plugin).
+    #[serde(rename = "pagerDuty")]
+    pub pager_duty: trellis_integrations::pagerduty::PagerDutyConfig,
+    /// The sections of plugins outside the core, by plugin (`plugins.vendorStatus`); each
+    /// plugin reads its own with [`Config::plugin_section`].
+    pub plugins: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// `raw` as the http(s) base URL it must be (trimmed, without a trailing `/`, at most 2,000
+/// characters), or an error naming `key`.
+pub fn http_url(key: &str, raw: &str) -> Result<String, ConfigError> {
+    let url = raw.trim().trim_end_matches('/');
+    let scheme = url.starts_with("https://") || url.starts_with("http://");
+    let host = url.split_once("://").map_or("", |(_, rest)| rest);
+    if !scheme || host.is_empty() || url.len() > 2000 || url.chars().any(char::is_whitespace) {
+        return Err(ConfigError::key(
+            key,
+            format!(
+                "`{}` is not an http(s) URL",
+                raw.chars().take(100).collect::<String>()
+            ),
+        ));
+    }
+    Ok(url.to_string())
 }
 
 /// `app.*`: how the portal presents itself.
@@ -89,6 +113,26 @@ impl Config {
             }
         }
         out
+    }
+
+    /// Plugin `name`'s section (`plugins.<name>`) as `T`, its default when absent; a wrong
+    /// value is an error naming its key.
+    pub fn plugin_section<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        name: &str,
+    ) -> Result<T, ConfigError> {
+        let Some(value) = self.plugins.get(name) else {
+            return Ok(T::default());
+        };
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let at = e.path().to_string();
+            let key = if at == "." {
+                format!("plugins.{name}")
+            } else {
+                format!("plugins.{name}.{at}")
+            };
+            ConfigError::key(key, e.into_inner().to_string())
+        })
     }
 
     /// The policy rules: `permission.rules`, then those of `permission.policyFile`.

@@ -105,6 +105,7 @@ impl Config {
             "permission.policyFile",
         ));
         problems.extend(self.integrations.problems());
+        problems.extend(self.pager_duty.problems());
         if !(1..=86_400).contains(&self.home.fresh_for_secs) {
             problems.push("home.freshForSecs: must be between 1 and 86400".into());
         }
@@ -144,6 +145,34 @@ impl Config {
         for jira in &mut shown.integrations.jira {
             jira.token = "********".into();
         }
+        if let Some(token) = shown.pager_duty.api_token.as_mut() {
+            *token = "********".into();
+        }
+        for section in shown.plugins.values_mut() {
+            hide_secrets(section);
+        }
         serde_yaml_ng::to_string(&shown).unwrap_or_else(|e| format!("# cannot show config: {e}\n"))
+    }
+}
+
+/// Hides the values of keys that look like secrets (`token`, `password`, `secret`, `apiKey`)
+/// anywhere in a plugin's section.
+fn hide_secrets(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                let k = key.to_ascii_lowercase();
+                if ["token", "password", "secret", "apikey"]
+                    .iter()
+                    .any(|s| k.contains(s))
+                {
+                    *v = serde_json::Value::String("********".into());
+                } else {
+                    hide_secrets(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(hide_secrets),
+        _ => {}
     }
 }

@@ -1,18 +1,16 @@
-//! Home: the signed-in engineer's landing page. One ranked "needs attention" list across the
-//! widgets, then each widget's card (pull requests, Jira issues); the navigation bar leads to the
-//! other sections.
+//! Home: the signed-in engineer's landing page: every widget the plugins register, wide ones
+//! ("needs attention") first, then the grid of the others (pull requests, Jira issues, ...);
+//! the navigation bar leads to the other sections.
 //! Every card is its own streamed resource read under its own `Suspense`: the page's first
 //! paint never waits for an upstream, and a slow or failing one shows in its own card. The
-//! cards' bodies are rendered on the server ([`cards`]); the browser places them, and loads a
-//! card again by itself while its upstream is slow or its data is being refreshed.
-
-#[cfg(feature = "ssr")]
-pub mod cards;
+//! cards' bodies are rendered on the server (`trellis-home`'s card kit); the browser places
+//! them, and loads a card again by itself while its upstream is slow or its data is being
+//! refreshed.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::api::home::CardKind;
+use crate::api::home::Frame;
 use crate::api::Loaded;
 use crate::components::layout::PageHeader;
 
@@ -20,47 +18,27 @@ use crate::components::layout::PageHeader;
 #[cfg_attr(feature = "ssr", allow(dead_code))]
 const RETRIES: u32 = 10;
 
-/// A card being loaded (streamed into the page), and what loads it again in the browser.
-#[derive(Clone, Copy)]
-struct Streamed {
-    kind: CardKind,
-    body: Loaded<()>,
-}
-
-impl Streamed {
-    fn new(kind: CardKind) -> Self {
-        Streamed {
-            kind,
-            body: Loaded::streamed(|| (), move |_| crate::api::home::card(kind)),
-        }
-    }
-}
-
-/// The home view (lazy route): its cards start loading in `data()`, before its chunk is in.
+/// The home view (lazy route): which cards it has (from the page's head, no round trip); each
+/// card starts loading as the view is built.
 pub struct HomeView {
-    attention: Streamed,
-    pulls: Streamed,
-    jira: Streamed,
+    layout: String,
 }
 
 #[lazy_route]
 impl LazyRoute for HomeView {
     fn data() -> Self {
         HomeView {
-            attention: Streamed::new(CardKind::Attention),
-            pulls: Streamed::new(CardKind::PullRequests),
-            jira: Streamed::new(CardKind::Jira),
+            layout: crate::api::home::layout_now(),
         }
     }
 
     fn view(this: Self) -> AnyView {
         let here = super::section("/");
+        let frames = crate::api::home::frames(&this.layout);
         view! {
             <PageHeader title=here.label summary=here.summary/>
-            <WidgetCard class="card widget attention" heading="attention-title" title="Needs attention" what="what waits on you" card=this.attention/>
             <div class="widgets">
-                <WidgetCard class="card widget pulls" heading="pulls-title" title="Pull requests" what="pull requests" card=this.pulls/>
-                <WidgetCard class="card widget jira" heading="jira-title" title="Jira issues" what="issues" card=this.jira/>
+                {frames.into_iter().map(|frame| view! { <WidgetCard frame/> }).collect_view()}
             </div>
         }
         .into_any()
@@ -71,26 +49,27 @@ impl LazyRoute for HomeView {
 /// the body says its upstream is slow or its data is being refreshed, it is loaded again every
 /// few seconds and replaced in place.
 #[component]
-fn WidgetCard(
-    class: &'static str,
-    heading: &'static str,
-    title: &'static str,
-    what: &'static str,
-    card: Streamed,
-) -> impl IntoView {
-    let newer = RwSignal::new(None::<String>);
+fn WidgetCard(frame: Frame) -> impl IntoView {
+    let Frame { id, title, wide } = frame;
+    let id = StoredValue::new(id);
+    // The key is constant: a card's source never changes while the page lives.
+    let body: Loaded<()> = Loaded::streamed(|| (), move |_| crate::api::home::card(id.get_value()));
+    let class = if wide {
+        "card widget wide"
+    } else {
+        "card widget"
+    };
+    let tries = StoredValue::new(0u32);
+    let label = title.clone();
     view! {
-        <section class=class aria-labelledby=heading>
-            <h2 id=heading>{title}</h2>
-            <Suspense fallback=move || view! { <p class="loading" aria-busy="true">"Loading " {what} "…"</p> }>
+        <section class=class aria-label=label>
+            <h2>{title}</h2>
+            <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match card.body.text().await {
+                    match body.text().await {
                         Ok(text) => {
-                            again_soon(&text, card.kind, newer, 0);
-                            let html = move || {
-                                let text = newer.get().unwrap_or_else(|| text.clone());
-                                text.split_once('\n').map(|(_, html)| html.to_string()).unwrap_or_default()
-                            };
+                            again_soon(&text, body, tries);
+                            let html = text.split_once('\n').map(|(_, html)| html.to_string()).unwrap_or_default();
                             view! { <div class="widget-body" inner_html=html></div> }.into_any()
                         }
                         Err(e) => view! { <p class="widget-note warn" role="status">{e.message}</p> }.into_any(),
@@ -101,26 +80,14 @@ fn WidgetCard(
     }
 }
 
-/// In the browser: when `text` says the card is unsettled, loads it again in two seconds into
-/// `newer`, and so on while it stays unsettled (at most [`RETRIES`] times).
-fn again_soon(text: &str, kind: CardKind, newer: RwSignal<Option<String>>, tries: u32) {
+/// In the browser: when `text` says the card is unsettled, loads it again in two seconds (at
+/// most [`RETRIES`] times); the new body replaces the old one when it is in.
+fn again_soon(text: &str, body: Loaded<()>, tries: StoredValue<u32>) {
     #[cfg(not(feature = "ssr"))]
-    if text.starts_with("unsettled\n") && tries < RETRIES {
-        set_timeout(
-            move || {
-                leptos::task::spawn_local(async move {
-                    if let Ok(text) = crate::api::home::load_card(kind)
-                        .await
-                        .map(|w| w.into_text())
-                    {
-                        again_soon(&text, kind, newer, tries + 1);
-                        newer.set(Some(text));
-                    }
-                })
-            },
-            std::time::Duration::from_secs(2),
-        );
+    if text.starts_with("unsettled\n") && tries.get_value() < RETRIES {
+        tries.update_value(|t| *t += 1);
+        set_timeout(move || body.refetch(), std::time::Duration::from_secs(2));
     }
     #[cfg(feature = "ssr")]
-    let _ = (text, kind, newer, tries);
+    let _ = (text, body, tries);
 }

@@ -1,0 +1,133 @@
+//! Demo mode's upstreams: the fakes, started on a loopback port, with data made up for the demo
+//! org ([`org`]: read from the demo catalog's YAML), the same on every start: pull requests and
+//! Jira issues ([`data`]), PagerDuty rotations and incidents ([`pagerduty`]), two vendor status
+//! pages. `latency` and `error_rate` make them slow or failing, to see what users see then.
+
+mod data;
+mod org;
+pub mod pagerduty;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use data::{jira_issues, pull_requests};
+pub use org::{read_org, DemoOrg};
+
+use crate::github::FakeGitHub;
+use crate::statuspage::FakeStatuspage;
+
+/// The token the demo's fake GitHub and Jira accept.
+pub const DEMO_TOKEN: &str = "demo-token";
+
+/// The demo's running fakes.
+#[derive(Debug)]
+pub struct DemoUpstreams {
+    /// The fake GitHub's REST base URL (its GraphQL endpoint is `/api/graphql` beside it).
+    pub github_api_base: String,
+    /// The fake Jira's site URL.
+    pub jira_base: String,
+    /// The fake GitHub.
+    pub github: Arc<FakeGitHub>,
+    /// The fake Jira (it accepts [`JIRA_EMAIL`] with [`DEMO_TOKEN`]).
+    pub jira: Arc<crate::jira::FakeJira>,
+    /// The fake PagerDuty's REST base URL (`pagerDuty.apiBaseUrl`).
+    pub pagerduty_base: String,
+    /// The fake PagerDuty (it accepts [`DEMO_TOKEN`]).
+    pub pagerduty: Arc<crate::pagerduty::FakePagerDuty>,
+    /// Base URLs of the vendor status pages (Statuspage's `baseUrl`).
+    pub status_pages: Vec<String>,
+    /// The fake status pages.
+    pub status: Arc<FakeStatuspage>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for DemoUpstreams {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The account the demo's fake Jira accepts.
+pub const JIRA_EMAIL: &str = "trellis@acme.example";
+
+/// Starts the demo's fakes with data for the catalog under `catalog_dir`.
+pub async fn start(
+    catalog_dir: &Path,
+    latency: Duration,
+    error_rate: f64,
+) -> anyhow::Result<DemoUpstreams> {
+    let org = read_org(catalog_dir)?;
+    let github_org = org
+        .repos
+        .keys()
+        .next()
+        .and_then(|r| r.split('/').next())
+        .unwrap_or("acme")
+        .to_string();
+    let github = FakeGitHub::new(DEMO_TOKEN);
+    for (team, members) in &org.teams {
+        github.set_team(&format!("{github_org}/{team}"), members.clone());
+    }
+    github.add_prs(pull_requests(&org, &github_org));
+    github.faults.set_latency(latency);
+    github.faults.set_error_rate(error_rate);
+    let jira = crate::jira::FakeJira::new(JIRA_EMAIL, DEMO_TOKEN);
+    let (users, issues) = jira_issues(&org);
+    for (email, account) in &users {
+        jira.add_user(email, account);
+    }
+    jira.add_issues(issues);
+    jira.faults.set_latency(latency);
+    jira.faults.set_error_rate(error_rate);
+    let pager = pagerduty::fake(&org);
+    pager.faults.set_latency(latency);
+    pager.faults.set_error_rate(error_rate);
+    let status = FakeStatuspage::demo();
+    status.faults.set_latency(latency);
+    status.faults.set_error_rate(error_rate);
+    // One loopback server for all the fakes: their paths do not overlap.
+    let routes = github
+        .router()
+        .merge(jira.router())
+        .merge(status.router())
+        .nest("/pagerduty", pager.router());
+    let (addr, task) = crate::serve(routes).await?;
+    Ok(DemoUpstreams {
+        github_api_base: format!("http://{addr}/api/v3"),
+        jira_base: format!("http://{addr}"),
+        status_pages: ["github", "atlassian"]
+            .map(|p| format!("http://{addr}/status/{p}"))
+            .to_vec(),
+        pagerduty_base: format!("http://{addr}/pagerduty"),
+        github,
+        jira,
+        pagerduty: pager,
+        status,
+        task,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_org_gives_every_fake_its_data() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/catalog");
+        let org = read_org(&dir).expect("the demo catalog reads");
+        assert!(org
+            .teams
+            .get("team-home-feed")
+            .is_some_and(|m| m.iter().any(|u| u == "demo.user")));
+        assert_eq!(
+            org.emails.get("demo.user").map(String::as_str),
+            Some("demo.user@acme.example")
+        );
+        assert!(org.projects.contains("ADS"), "{:?}", org.projects);
+        assert!(!pull_requests(&org, "acme-pins").is_empty());
+        let (users, issues) = jira_issues(&org);
+        assert_eq!(users.len(), org.emails.len());
+        assert!(issues.iter().any(|i| i.due.is_some()) && !issues.is_empty());
+    }
+}

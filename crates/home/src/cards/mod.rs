@@ -1,0 +1,6 @@
+//! The built-in widgets' card bodies, rendered on the server only.
+
+pub mod attention;
+pub mod jira;
+pub mod pagerduty;
+pub mod pulls;

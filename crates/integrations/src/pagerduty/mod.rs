@@ -1,0 +1,288 @@
+//! PagerDuty: am I on call (now and next), and the open incidents of my teams' services.
+//!
+//! API contract (REST API v2, <https://developer.pagerduty.com/api-reference/>):
+//! - `Authorization: Token token=<REST API key>`, `Accept: application/vnd.pagerduty+json;version=2`.
+//! - Classic pagination: `limit` (at most 100), `offset`; answers carry `more`
+//!   (<https://developer.pagerduty.com/docs/pagination>).
+//! - `GET /users?query=EMAIL` → `users[]` (`id`, `name`, `email`, `html_url`).
+//! - `GET /oncalls?user_ids[]=ID&since&until&earliest=true` → `oncalls[]` (`escalation_policy`,
+//!   `escalation_level`, `schedule` or null, `start`/`end`, null when always on call); `since`
+//!   to `until` spans at most 90 days; `earliest` keeps the earliest shift per escalation policy,
+//!   level and user.
+//! - `GET /incidents?service_ids[]=..&statuses[]=triggered&statuses[]=acknowledged` →
+//!   `incidents[]` (`incident_number`, `title`, `status`, `urgency`, `service.summary`,
+//!   `html_url`, `created_at`, `assignments[].assignee.id`).
+//! - Rate limits: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset` headers, 429.
+//!
+//! Config in the shape of PagerDuty's Backstage plugin: `pagerDuty.apiBaseUrl`,
+//! `pagerDuty.apiToken` (OAuth and several accounts are not supported).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration as Days, Utc};
+use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use trellis_shared::views::home::{Incident, OnCall, PagerDuty, PagerDutyUser};
+
+use crate::{Upstream, UpstreamError};
+
+mod wire;
+use wire::{Incidents, OnCalls, Users};
+
+/// Most incidents read for one person.
+pub const MAX_INCIDENTS: usize = 200;
+
+/// Most services asked about in one incidents request.
+pub const SERVICES_PER_CALL: usize = 50;
+
+/// Most services asked about in all (the rest are left out and counted).
+pub const MAX_SERVICES: usize = 200;
+
+/// `pagerDuty.*` (PagerDuty's Backstage plugin's keys).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PagerDutyConfig {
+    /// The REST API (`https://api.pagerduty.com`; EU: `https://api.eu.pagerduty.com`).
+    pub api_base_url: Option<String>,
+    /// A REST API key (`${PAGERDUTY_TOKEN}`); never sent to browsers. Unset: no PagerDuty card.
+    pub api_token: Option<String>,
+    /// How many days ahead the card looks for my next shifts (1 to 90; default 14).
+    pub on_call_days: Option<u32>,
+}
+
+/// Whether `id` looks like a PagerDuty object id (`P5BLJZR`): it goes into queries.
+pub fn is_id(id: &str) -> bool {
+    (1..=32).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+impl PagerDutyConfig {
+    /// Whether the card is on.
+    pub fn enabled(&self) -> bool {
+        self.api_token
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty())
+    }
+
+    /// The days ahead the card looks.
+    pub fn window_days(&self) -> u32 {
+        self.on_call_days.unwrap_or(14)
+    }
+
+    /// What is wrong with it, as `key: message`.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(url) = &self.api_base_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                out.push(format!(
+                    "pagerDuty.apiBaseUrl: must be an http(s) URL, not '{url}'"
+                ));
+            }
+        }
+        if !(1..=90).contains(&self.window_days()) {
+            out.push("pagerDuty.onCallDays: must be 1 to 90 (PagerDuty answers on-calls for at most 90 days)".into());
+        }
+        out
+    }
+}
+
+/// Who to ask about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ask {
+    /// Their PagerDuty user id (annotation `pagerduty.com/user-id`), when known.
+    pub user_id: Option<String>,
+    /// Else their e-mail, to find them by.
+    pub email: Option<String>,
+    /// Their teams' services (`pagerduty.com/service-id`), sorted.
+    pub service_ids: Vec<String>,
+}
+
+/// What the home page asks PagerDuty.
+pub trait PagerDutyApi: Send + Sync + 'static {
+    /// My shifts and my teams' open incidents.
+    fn mine(&self, ask: Ask) -> BoxFuture<'_, Result<PagerDuty, UpstreamError>>;
+
+    /// The upstream behind it.
+    fn upstream(&self) -> &Upstream;
+}
+
+/// The REST client.
+#[derive(Debug)]
+pub struct PagerDutyClient {
+    upstream: Arc<Upstream>,
+    base: String,
+    token: String,
+    days: u32,
+}
+
+impl PagerDutyClient {
+    /// A client for `config` calling through `upstream`.
+    pub fn new(config: &PagerDutyConfig, upstream: Arc<Upstream>) -> Self {
+        let base = config
+            .api_base_url
+            .as_deref()
+            .unwrap_or("https://api.pagerduty.com");
+        Self {
+            upstream,
+            base: base.trim_end_matches('/').to_string(),
+            token: config.api_token.clone().unwrap_or_default(),
+            days: config.window_days(),
+        }
+    }
+
+    /// One page of `path` with `query`, from `offset`.
+    async fn page<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        query: &[(&str, String)],
+        offset: usize,
+    ) -> Result<T, UpstreamError> {
+        let url = format!("{}{path}", self.base);
+        let offset = offset.to_string();
+        let answer = self
+            .upstream
+            .call(operation, true, |http| {
+                http.get(&url)
+                    .header("authorization", format!("Token token={}", self.token))
+                    .header("accept", "application/vnd.pagerduty+json;version=2")
+                    .query(query)
+                    .query(&[("limit", "100"), ("offset", offset.as_str())])
+            })
+            .await?;
+        self.upstream.json(&answer)
+    }
+
+    async fn user(&self, ask: &Ask) -> Result<Option<PagerDutyUser>, UpstreamError> {
+        let query = match (&ask.user_id, &ask.email) {
+            (Some(id), _) => vec![("ids[]", id.clone())],
+            (None, Some(email)) => vec![("query", email.clone())],
+            (None, None) => return Ok(None),
+        };
+        let page: Users = self.page("users", "/users", &query, 0).await?;
+        let found = page
+            .users
+            .into_iter()
+            .find(|u| match (&ask.user_id, &ask.email) {
+                (Some(id), _) => &u.id == id,
+                (None, Some(email)) => u.email.eq_ignore_ascii_case(email),
+                (None, None) => false,
+            });
+        Ok(found.map(|u| PagerDutyUser {
+            id: u.id,
+            name: u.name,
+            url: u.html_url,
+        }))
+    }
+
+    async fn on_call(&self, user: &str, now: DateTime<Utc>) -> Result<Vec<OnCall>, UpstreamError> {
+        let until = now + Days::days(i64::from(self.days));
+        let query = [
+            ("user_ids[]", user.to_string()),
+            ("since", now.to_rfc3339()),
+            ("until", until.to_rfc3339()),
+            ("earliest", "true".to_string()),
+        ];
+        let mut out = Vec::new();
+        loop {
+            let page: OnCalls = self.page("oncalls", "/oncalls", &query, out.len()).await?;
+            let more = page.more && !page.oncalls.is_empty() && out.len() < 500;
+            out.extend(page.oncalls.into_iter().map(|o| {
+                let started = o.start.as_deref().and_then(parse).is_none_or(|s| s <= now);
+                OnCall {
+                    policy: o.escalation_policy.summary,
+                    policy_url: o.escalation_policy.html_url,
+                    level: o.escalation_level,
+                    schedule: o.schedule.map(|s| s.summary),
+                    now: started,
+                    start: o.start,
+                    end: o.end,
+                }
+            }));
+            if !more {
+                break;
+            }
+        }
+        out.sort_by(|a, b| (!a.now, &a.start, a.level).cmp(&(!b.now, &b.start, b.level)));
+        Ok(out)
+    }
+
+    async fn incidents(
+        &self,
+        ask: &Ask,
+        me: Option<&str>,
+    ) -> Result<(Vec<Incident>, bool), UpstreamError> {
+        let asked = &ask.service_ids[..ask.service_ids.len().min(MAX_SERVICES)];
+        let mut out = Vec::new();
+        let mut more = ask.service_ids.len() > MAX_SERVICES;
+        'services: for chunk in asked.chunks(SERVICES_PER_CALL) {
+            let mut query: Vec<(&str, String)> =
+                chunk.iter().map(|s| ("service_ids[]", s.clone())).collect();
+            query.push(("statuses[]", "triggered".into()));
+            query.push(("statuses[]", "acknowledged".into()));
+            query.push(("sort_by", "created_at:desc".into()));
+            let mut read = 0;
+            loop {
+                let page: Incidents = self.page("incidents", "/incidents", &query, read).await?;
+                let n = page.incidents.len();
+                read += n;
+                out.extend(page.incidents.into_iter().map(|i| Incident {
+                    mine: me.is_some_and(|me| i.assignments.iter().any(|a| a.assignee.id == me)),
+                    number: i.incident_number,
+                    title: i.title,
+                    status: i.status,
+                    urgency: i.urgency,
+                    service: i.service.summary,
+                    url: i.html_url,
+                    created_at: i.created_at,
+                }));
+                if out.len() >= MAX_INCIDENTS {
+                    // At the cap: there may be more (in this page's successors or other chunks).
+                    more = true;
+                    break 'services;
+                }
+                if !page.more || n == 0 {
+                    break;
+                }
+            }
+        }
+        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.truncate(MAX_INCIDENTS);
+        Ok((out, more))
+    }
+
+    async fn fetch(&self, ask: Ask) -> Result<PagerDuty, UpstreamError> {
+        let now = Utc::now();
+        let user = self.user(&ask).await?;
+        let on_call = match &user {
+            Some(u) => self.on_call(&u.id, now).await?,
+            None => Vec::new(),
+        };
+        let (incidents, more_incidents) = self
+            .incidents(&ask, user.as_ref().map(|u| u.id.as_str()))
+            .await?;
+        Ok(PagerDuty {
+            services: u32::try_from(ask.service_ids.len()).unwrap_or(u32::MAX),
+            user,
+            on_call,
+            window_days: self.days,
+            incidents,
+            more_incidents,
+        })
+    }
+}
+
+impl PagerDutyApi for PagerDutyClient {
+    fn mine(&self, ask: Ask) -> BoxFuture<'_, Result<PagerDuty, UpstreamError>> {
+        Box::pin(self.fetch(ask))
+    }
+
+    fn upstream(&self) -> &Upstream {
+        &self.upstream
+    }
+}
+
+fn parse(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
