@@ -224,8 +224,8 @@ fn reference(kind: &str, path: &str, id: &str, name: &str) -> Value {
 }
 
 fn users(fake: &FakePagerDuty, q: &[(String, String)]) -> Response {
-    let ids = all(&q, "ids[]");
-    let query = one(&q, "query").unwrap_or("").to_lowercase();
+    let ids = all(q, "ids[]");
+    let query = one(q, "query").unwrap_or("").to_lowercase();
     let found: Vec<Value> = read(&fake.users)
         .iter()
         .filter(|u| ids.is_empty() || ids.contains(&u.id.as_str()))
@@ -239,12 +239,12 @@ fn users(fake: &FakePagerDuty, q: &[(String, String)]) -> Response {
             v
         })
         .collect();
-    paged(&q, "users", found)
+    paged(q, "users", found)
 }
 
 fn oncalls(fake: &FakePagerDuty, q: &[(String, String)]) -> Response {
     let time = |key: &str| {
-        one(&q, key)
+        one(q, key)
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| t.with_timezone(&Utc))
     };
@@ -257,8 +257,8 @@ fn oncalls(fake: &FakePagerDuty, q: &[(String, String)]) -> Response {
             "Invalid Input Provided: until must be within 90 days of since",
         );
     }
-    let users = all(&q, "user_ids[]");
-    let earliest = one(&q, "earliest") == Some("true");
+    let users = all(q, "user_ids[]");
+    let earliest = one(q, "earliest") == Some("true");
     let mut shifts: Vec<FakeShift> = read(&fake.shifts)
         .iter()
         .filter(|s| users.is_empty() || users.contains(&s.user.as_str()))
@@ -288,12 +288,12 @@ fn oncalls(fake: &FakePagerDuty, q: &[(String, String)]) -> Response {
             })
         })
         .collect();
-    paged(&q, "oncalls", items)
+    paged(q, "oncalls", items)
 }
 
 fn incidents(fake: &FakePagerDuty, q: &[(String, String)]) -> Response {
-    let services = all(&q, "service_ids[]");
-    let statuses = all(&q, "statuses[]");
+    let services = all(q, "service_ids[]");
+    let statuses = all(q, "statuses[]");
     let mut found: Vec<FakeIncident> = read(&fake.incidents)
         .iter()
         .filter(|i| services.is_empty() || services.contains(&i.service.0.as_str()))
@@ -301,7 +301,7 @@ fn incidents(fake: &FakePagerDuty, q: &[(String, String)]) -> Response {
         .cloned()
         .collect();
     found.sort_by_key(|i| i.created_at);
-    if one(&q, "sort_by") == Some("created_at:desc") {
+    if one(q, "sort_by") == Some("created_at:desc") {
         found.reverse();
     }
     let items = found
@@ -318,5 +318,5 @@ fn incidents(fake: &FakePagerDuty, q: &[(String, String)]) -> Response {
             })
         })
         .collect();
-    paged(&q, "incidents", items)
+    paged(q, "incidents", items)
 }

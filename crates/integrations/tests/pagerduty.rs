@@ -117,13 +117,13 @@ async fn shifts_and_my_teams_incidents() {
         .iter()
         .map(|o| (o.policy.as_str(), o.level, o.now))
         .collect();
-    // Now first (the current week of PE1, the permanent level 2 of PE2), then PE2's next week;
+    // Now first, level 1 before 2 (PE1's current week, PE2's permanent level 2), then PE2's next week;
     // PE1's later week is not the earliest, PE3's is beyond 14 days.
     assert_eq!(
         shifts,
         [
-            ("PE2 policy", 2, true),
             ("PE1 policy", 1, true),
+            ("PE2 policy", 2, true),
             ("PE2 policy", 1, false)
         ],
         "{:?}",

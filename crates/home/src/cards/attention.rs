@@ -78,14 +78,14 @@ fn from_jira(d: &JiraIssues) -> Vec<Item> {
         .collect()
 }
 
-/// Triggered incidents: assigned to me (rank 1), or of high urgency on my teams' services
-/// (rank 2). Acknowledged ones have someone on them.
+/// Triggered incidents, before anything else: assigned to me (rank 0), or of high urgency on my
+/// teams' services (rank 1, ahead of review requests). Acknowledged ones have someone on them.
 fn from_pager(d: &PagerDuty) -> Vec<Item> {
     d.incidents
         .iter()
         .filter(|i| i.status == "triggered" && (i.mine || i.urgency == "high"))
         .map(|i| Item {
-            rank: if i.mine { 1 } else { 2 },
+            rank: if i.mine { 0 } else { 1 },
             label: if i.mine { "Paged" } else { "Incident" },
             title: i.title.clone(),
             context: format!("#{} · {}", i.number, i.service),
@@ -100,10 +100,12 @@ pub fn body(
     issues: Widget<JiraIssues>,
     pager: Option<Widget<PagerDuty>>,
 ) -> AnyView {
-    let mut items = pulls.data.as_ref().map(from_pulls).unwrap_or_default();
-    items.extend(issues.data.as_ref().map(from_jira).unwrap_or_default());
     let pager = pager.and_then(|p| p.data);
-    items.extend(pager.as_ref().map(from_pager).unwrap_or_default());
+    // Incidents first, so they stay ahead of review requests of the same rank (the sort keeps
+    // the order within a rank).
+    let mut items = pager.as_ref().map(from_pager).unwrap_or_default();
+    items.extend(pulls.data.as_ref().map(from_pulls).unwrap_or_default());
+    items.extend(issues.data.as_ref().map(from_jira).unwrap_or_default());
     items.sort_by_key(|i| i.rank);
     if items.is_empty() {
         let text = if pulls.data.is_some() || issues.data.is_some() || pager.is_some() {

@@ -17,19 +17,16 @@ pub fn body(d: PagerDuty) -> AnyView {
         Some(u) => {
             let (current, next): (Vec<OnCall>, Vec<OnCall>) =
                 d.on_call.iter().cloned().partition(|o| o.now);
-            let headline = if current.is_empty() {
-                format!("You are not on call now; next {} days:", d.window_days)
-            } else {
-                "You are on call now.".to_string()
+            let headline = match (current.is_empty(), next.is_empty()) {
+                (false, _) => "You are on call now.".to_string(),
+                (true, false) => "You are not on call now. Your next shifts:".to_string(),
+                (true, true) => format!("You have no on-call shift in the next {} days.", d.window_days),
             };
-            let none_next = (current.is_empty() && next.is_empty())
-                .then(|| view! { <p class="muted small">"No shifts."</p> });
             view! {
                 <p class="oncall-head"><a href=u.url.clone()>{u.name.clone()}</a>": "{headline}</p>
                 <ul class="prs">
                     {current.into_iter().chain(next).map(|o| view! { <Shift o now/> }).collect_view()}
                 </ul>
-                {none_next}
             }
             .into_any()
         }

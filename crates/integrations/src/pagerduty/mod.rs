@@ -202,7 +202,16 @@ impl PagerDutyClient {
                 break;
             }
         }
-        out.sort_by(|a, b| (!a.now, &a.start, a.level).cmp(&(!b.now, &b.start, b.level)));
+        // Shifts under way first, paged-first level first; then the next ones, soonest first.
+        let key = |o: &OnCall| {
+            (
+                !o.now,
+                if o.now { o.level } else { 0 },
+                o.start.clone(),
+                o.level,
+            )
+        };
+        out.sort_by_key(key);
         Ok(out)
     }
 
