@@ -1,5 +1,6 @@
-// The home page's figures (scripts/bench.sh home): with the demo's fake GitHub answering every
-// request in 2 s, for 50 distinct demo users (guest cookies):
+// The home page's figures (scripts/bench.sh home): with the demo's fakes (GitHub, Jira,
+// PagerDuty, the status pages) answering every request in 2 s, for 50 distinct demo users
+// (guest cookies), every widget warmed first:
 //   - widget data (GET /api/home/pull-requests) p50/p99 after warm-up, and how many upstream
 //     calls a 10 s run made (the cache must make it 0 while the data is fresh);
 //   - SSR of / for the 50 people against a bare axum handler in the same run (wrk -t2 -c32);
@@ -42,11 +43,14 @@ try {
     });
     cookies.push(res.headers.get("set-cookie").split(";")[0]);
   }
-  // Warm-up: each person's first load waits for the slow upstream; ask until all have data.
+  // Warm-up: each person's first load of each widget waits for the slow upstream; ask until
+  // every widget of every person has data.
   const t0 = performance.now();
-  for (let pending = cookies; pending.length > 0;) {
-    const answers = await Promise.all(pending.map(async (c) => [c, await (await fetch(`${server.base}/api/home/pull-requests`, { headers: { cookie: c } })).json()]));
-    pending = answers.filter(([, w]) => !w.data && w.problem === "slow").map(([c]) => c);
+  const widgets = (await (await fetch(`${server.base}/api/home/widgets`, { headers: { cookie: cookies[0] } })).json()).map((w) => w.id).filter((id) => id !== "attention");
+  let pending = cookies.flatMap((c) => widgets.map((id) => [c, id]));
+  while (pending.length > 0) {
+    const answers = await Promise.all(pending.map(async ([c, id]) => [c, id, await (await fetch(`${server.base}/api/home/widgets/${id}`, { headers: { cookie: c } })).json()]));
+    pending = answers.filter(([, , w]) => !w.data && w.problem === "slow").map(([c, id]) => [c, id]);
     if (pending.length) await new Promise((r) => setTimeout(r, 500));
   }
   console.log(`warm-up of ${cookies.length} people with a ${LATENCY_MS} ms upstream: ${(performance.now() - t0).toFixed(0)} ms`);

@@ -3,6 +3,7 @@
 //! answer. Always a `Widget`: a failing tool shows in its card, never as an error page.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use trellis_shared::catalog::query::{Condition, Conjunction, EntityQuery, Filter};
 use trellis_shared::catalog::Entity;
@@ -10,7 +11,7 @@ use trellis_shared::views::home::{JiraIssues, PullRequests, Widget, WidgetProble
 
 use crate::config::LoginRule;
 use crate::widget::Person;
-use crate::{Identity, ServiceResult, Services};
+use crate::{Identity, ServiceError, ServiceResult, Services};
 
 /// Backstage's annotation naming a User's GitHub login.
 pub const GITHUB_USER_LOGIN: &str = "github.com/user-login";
@@ -57,8 +58,28 @@ impl Services {
 impl Services {
     /// The values of `annotation` on what `me` owns, themselves or through their teams
     /// (`pagerduty.com/service-id` of their teams' services), sorted, without repeats; at most
-    /// [`MAX_OWNED`] entities are read.
+    /// [`MAX_OWNED`] entities are read. Remembered per person for [`OWNED_TTL`] (every page
+    /// load asks, and what a team owns changes with a catalog refresh, not by the second);
+    /// concurrent asks share one query.
     pub async fn owned_annotation(
+        &self,
+        me: &Identity,
+        annotation: &str,
+    ) -> ServiceResult<Vec<String>> {
+        let key = format!("{}\u{0}{annotation}", me.user_ref);
+        let values = self
+            .owned
+            .try_get_with(key, async {
+                self.read_owned_annotation(me, annotation)
+                    .await
+                    .map(Arc::new)
+            })
+            .await
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
+        Ok((*values).clone())
+    }
+
+    async fn read_owned_annotation(
         &self,
         me: &Identity,
         annotation: &str,
@@ -89,6 +110,20 @@ impl Services {
 
 /// Most owned entities [`Services::owned_annotation`] reads.
 pub const MAX_OWNED: usize = 1000;
+
+/// How long [`Services::owned_annotation`] remembers a person's answer.
+pub const OWNED_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Owned annotation values by person and annotation.
+pub(crate) type Owned = moka::future::Cache<String, Arc<Vec<String>>>;
+
+/// A new cache of owned annotation values.
+pub(crate) fn owned() -> Owned {
+    moka::future::Cache::builder()
+        .max_capacity(10_000)
+        .time_to_live(OWNED_TTL)
+        .build()
+}
 
 fn unreadable_user<T>() -> Widget<T> {
     Widget::failed(

@@ -76,6 +76,8 @@ pub struct Services {
     pub(crate) widgets: Vec<std::sync::Arc<dyn widget::HomeWidget>>,
     /// People's User entities, read once for all the cards of a page load.
     pub(crate) people: widget::People,
+    /// What people own, by annotation (their teams' PagerDuty services), for a minute.
+    pub(crate) owned: home::Owned,
 }
 
 impl std::fmt::Debug for Services {
@@ -161,6 +163,7 @@ impl Services {
             integrations,
             widgets,
             people: widget::people(),
+            owned: home::owned(),
         }))
     }
 
