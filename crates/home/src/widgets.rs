@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
-use leptos::prelude::RenderHtml;
+use leptos::prelude::{AnyView, RenderHtml};
 use trellis_integrations::Integrations;
 use trellis_services::widget::{to_json, Card, HomeWidget, Person, WidgetMeta};
 use trellis_services::{Config, Services};
@@ -17,14 +17,6 @@ use crate::cards;
 use crate::pagerduty::PagerDutySource;
 use crate::source::Cached;
 
-/// The card of `w` rendered by `body`.
-fn rendered<T>(w: Widget<T>, body: fn(Widget<T>) -> leptos::prelude::AnyView) -> Card {
-    Card {
-        unsettled: Card::unsettled(&w),
-        html: body(w).to_html(),
-    }
-}
-
 /// The home plugin's widgets, in page order (PagerDuty's when `pagerDuty.apiToken` is set).
 pub fn built_in(config: &Config, i: &Integrations) -> anyhow::Result<Vec<Arc<dyn HomeWidget>>> {
     let pager = crate::pagerduty::widget(config, i)?;
@@ -32,8 +24,8 @@ pub fn built_in(config: &Config, i: &Integrations) -> anyhow::Result<Vec<Arc<dyn
         Arc::new(Attention {
             pager: pager.clone(),
         }),
-        Arc::new(PullRequests),
-        Arc::new(Jira),
+        Arc::new(pull_requests()),
+        Arc::new(jira()),
     ];
     if let Some(pager) = pager {
         out.push(pager);
@@ -102,44 +94,54 @@ impl HomeWidget for Attention {
     }
 }
 
-/// My pull requests and those waiting on my review (GitHub).
-struct PullRequests;
+/// A built-in widget whose data the service layer gives per person (GitHub, Jira).
+struct Builtin<T> {
+    meta: WidgetMeta,
+    fetch: for<'a> fn(&'a Services, &'a Person) -> BoxFuture<'a, Widget<T>>,
+    body: fn(Widget<T>) -> AnyView,
+}
 
-impl HomeWidget for PullRequests {
+impl<T: serde::Serialize + Send + 'static> HomeWidget for Builtin<T> {
     fn meta(&self) -> WidgetMeta {
-        WidgetMeta {
-            id: "pull-requests",
-            title: "Pull requests",
-            wide: false,
-        }
+        self.meta.clone()
     }
 
     fn data<'a>(&'a self, s: &'a Services, me: &'a Person) -> BoxFuture<'a, serde_json::Value> {
-        async move { to_json(&s.pull_requests_of(me).await) }.boxed()
+        async move { to_json(&(self.fetch)(s, me).await) }.boxed()
     }
 
     fn card<'a>(&'a self, s: &'a Services, me: &'a Person) -> BoxFuture<'a, Card> {
-        async move { rendered(s.pull_requests_of(me).await, cards::pulls::body) }.boxed()
+        async move {
+            let w = (self.fetch)(s, me).await;
+            Card {
+                unsettled: Card::unsettled(&w),
+                html: (self.body)(w).to_html(),
+            }
+        }
+        .boxed()
+    }
+}
+
+/// My pull requests and those waiting on my review (GitHub).
+fn pull_requests() -> Builtin<PullRequestsData> {
+    fn fetch<'a>(s: &'a Services, me: &'a Person) -> BoxFuture<'a, Widget<PullRequestsData>> {
+        s.pull_requests_of(me).boxed()
+    }
+    Builtin {
+        meta: WidgetMeta::new("pull-requests", "Pull requests"),
+        fetch,
+        body: cards::pulls::body,
     }
 }
 
 /// My open Jira issues across projects.
-struct Jira;
-
-impl HomeWidget for Jira {
-    fn meta(&self) -> WidgetMeta {
-        WidgetMeta {
-            id: "jira-issues",
-            title: "Jira issues",
-            wide: false,
-        }
+fn jira() -> Builtin<JiraIssues> {
+    fn fetch<'a>(s: &'a Services, me: &'a Person) -> BoxFuture<'a, Widget<JiraIssues>> {
+        s.jira_of(me).boxed()
     }
-
-    fn data<'a>(&'a self, s: &'a Services, me: &'a Person) -> BoxFuture<'a, serde_json::Value> {
-        async move { to_json(&s.jira_of(me).await) }.boxed()
-    }
-
-    fn card<'a>(&'a self, s: &'a Services, me: &'a Person) -> BoxFuture<'a, Card> {
-        async move { rendered(s.jira_of(me).await, cards::jira::body) }.boxed()
+    Builtin {
+        meta: WidgetMeta::new("jira-issues", "Jira issues"),
+        fetch,
+        body: cards::jira::body,
     }
 }

@@ -263,3 +263,18 @@ fn the_on_call_window_is_bounded_by_what_pagerduty_answers() {
     };
     assert!(bad.problems()[0].starts_with("pagerDuty.apiBaseUrl"));
 }
+
+#[test]
+fn only_id_shaped_values_go_into_queries() {
+    use trellis_integrations::pagerduty::is_id;
+    assert!(is_id("P5BLJZR") && is_id("PU00012"));
+    for hostile in [
+        "",
+        "PS1&statuses[]=resolved",
+        "PS1 OR 1",
+        "../users",
+        &"P".repeat(33),
+    ] {
+        assert!(!is_id(hostile), "{hostile:?}");
+    }
+}

@@ -74,6 +74,8 @@ pub struct Services {
     pub integrations: trellis_integrations::Integrations,
     /// The home page's widgets, from every plugin, in page order.
     pub(crate) widgets: Vec<std::sync::Arc<dyn widget::HomeWidget>>,
+    /// Their frames as every page carries them.
+    pub(crate) widget_layout: String,
     /// People's User entities, read once for all the cards of a page load.
     pub(crate) people: widget::People,
     /// What people own, by annotation (their teams' PagerDuty services), for a minute.
@@ -161,6 +163,7 @@ impl Services {
             readiness: Arc::default(),
             catalog: catalog::State::default(),
             integrations,
+            widget_layout: widget::layout(&widgets),
             widgets,
             people: widget::people(),
             owned: home::owned(),

@@ -165,6 +165,12 @@ impl Services {
         &self.widgets
     }
 
+    /// The widgets' frames as the page carries them, one per line: `id`, `title`, `wide`
+    /// (`0`/`1`), tab-separated; made once at start.
+    pub fn widget_layout(&self) -> &str {
+        &self.widget_layout
+    }
+
     fn widget(&self, id: &str) -> ServiceResult<&Arc<dyn HomeWidget>> {
         self.widgets
             .iter()
@@ -192,7 +198,7 @@ fn shown(id: &str) -> String {
     id.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
-/// Builds every plugin's widgets; ids must be unique and URL-safe.
+/// Builds every plugin's widgets, in page order; ids must be unique and URL-safe.
 pub(crate) fn build(
     plugins: &[crate::Plugin],
     config: &Config,
@@ -222,5 +228,19 @@ pub(crate) fn build(
             out.push(w);
         }
     }
+    // Page order: wide cards first, each group in registry order.
+    out.sort_by_key(|w| !w.meta().wide);
     Ok(out)
+}
+
+/// The frames of `widgets`, as [`Services::widget_layout`] gives them.
+pub(crate) fn layout(widgets: &[Arc<dyn HomeWidget>]) -> String {
+    let lines: Vec<String> = widgets
+        .iter()
+        .map(|w| {
+            let m = w.meta();
+            format!("{}\t{}\t{}", m.id, m.title, u8::from(m.wide))
+        })
+        .collect();
+    lines.join("\n")
 }

@@ -13,24 +13,13 @@ use super::{PortalError, Wire};
 /// only changes with a new release, so the home page knows its cards without a round trip.
 #[cfg(feature = "ssr")]
 pub fn layout_text() -> String {
-    let Ok(services) = super::server::services() else {
-        return String::new();
-    };
-    // Wide cards first: the page lays them out in this order.
-    let mut widgets: Vec<_> = services.widgets().iter().collect();
-    widgets.sort_by_key(|w| !w.meta().wide);
-    let lines: Vec<String> = widgets
-        .into_iter()
-        .map(|w| {
-            let m = w.meta();
-            format!("{}\t{}\t{}", m.id, m.title, u8::from(m.wide))
-        })
-        .collect();
-    lines.join("\n")
+    super::server::services()
+        .map(|s| s.widget_layout().to_string())
+        .unwrap_or_default()
 }
 
 /// The layout as this page has it: from the services while the server renders, from the
-/// page's head in the browser.
+/// page's `<body data-widgets>` in the browser.
 pub fn layout_now() -> String {
     #[cfg(feature = "ssr")]
     return layout_text();
