@@ -44,6 +44,10 @@ pub fn registry() -> Vec<Registered> {
             plugin: trellis_home::plugin(),
             api: Some(("/home", router::home_routes)),
         },
+        Registered {
+            plugin: trellis_home::commits::plugin(),
+            api: Some(("/", router::deployments_routes)),
+        },
         // Plugins without API routes of their own (their widgets answer at /api/home/widgets).
         plugin(trellis_plugin_vendor_status::plugin()),
     ]

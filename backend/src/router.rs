@@ -113,6 +113,15 @@ pub fn home_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::home::get_widget_data))
 }
 
+/// Find any commit and deploy events (the deployments plugin), mounted at `/api`.
+pub fn deployments_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        // GET /commits
+        .routes(routes!(api::deployments::find_commit))
+        // POST /deployments/events
+        .routes(routes!(api::deployments::post_deploy_event))
+}
+
 /// Background runs (the platform), mounted at `/api/jobs`.
 pub fn jobs_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

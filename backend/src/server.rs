@@ -59,6 +59,19 @@ async fn demo_upstreams(
         config.pager_duty.api_base_url = Some(fakes.pagerduty_base.clone());
         config.pager_duty.api_token = Some(trellis_fakes::demo::DEMO_TOKEN.into());
     }
+    if config.deployments.environments.is_empty() {
+        config.deployments = serde_json::from_value(serde_json::json!({"environments": [
+            {"name": "production", "source": "githubDeployments"},
+            {"name": "staging", "source": "events"},
+            {"name": "ios", "source": "releaseTags", "tagPattern": "ios-v*"},
+        ]}))?;
+    }
+    if config.backend.auth.external_access.is_empty() {
+        config.backend = serde_json::from_value(serde_json::json!({"auth": {"externalAccess": [
+            {"type": "static", "options": {"token": DEMO_DEPLOY_TOKEN, "subject": "demo-ci"},
+             "accessRestrictions": [{"plugin": "deployments"}]},
+        ]}}))?;
+    }
     config
         .plugins
         .entry("vendorStatus".into())
@@ -66,12 +79,39 @@ async fn demo_upstreams(
     Ok(Some(fakes))
 }
 
+/// The token demo mode accepts on `POST /api/deployments/events`.
+pub const DEMO_DEPLOY_TOKEN: &str = "demo-deploy-token-0123456789";
+
+/// Records the demo's `staging` deploy events (the same ids all day: recording is idempotent).
+async fn record_demo_deploys(
+    services: &trellis_services::Services,
+    fakes: &trellis_fakes::demo::DemoUpstreams,
+) {
+    for d in &fakes.deploys {
+        let event = trellis_deploys::events::DeployEvent {
+            event_id: d.event_id.clone(),
+            environment: "staging".into(),
+            component: d.component.clone(),
+            repository: Some(d.repo.clone()),
+            sha: d.sha.clone(),
+            at: d.at,
+            source: "demo/ci".into(),
+        };
+        if let Err(e) =
+            trellis_deploys::store::record(&services.db, &event, "demo-ci", chrono::Utc::now())
+                .await
+        {
+            tracing::warn!(error = %e, "a demo deploy event could not be recorded");
+        }
+    }
+}
+
 /// How long a stopping server waits for background work, then for its database connections.
 const STOP_LIMIT: Duration = Duration::from_secs(3);
 
 /// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
 pub async fn serve(mut config: Config) -> anyhow::Result<()> {
-    let _demo_upstreams = demo_upstreams(&mut config).await?;
+    let demo = demo_upstreams(&mut config).await?;
     let listen = config.server.listen;
     let grace = Duration::from_secs(config.server.shutdown_grace_secs);
     let pkg = config.server.site_root.join("pkg");
@@ -80,6 +120,9 @@ pub async fn serve(mut config: Config) -> anyhow::Result<()> {
     }
     let state = build_state(config).await?;
     let services = state.services.clone();
+    if let Some(fakes) = &demo {
+        record_demo_deploys(&services, fakes).await;
+    }
     let background = services.spawn_background();
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(listen)

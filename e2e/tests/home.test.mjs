@@ -78,3 +78,36 @@ test("each person's home shows their own pull requests", async () => {
     await server.stop();
   }
 });
+
+test("find any commit: typed into its card, the answer replaces the page's card, from the keyboard", async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${server.base}/`);
+    await hydrated(page, 20_000);
+    const card = "[aria-label='Find any commit']";
+    await page.waitForSelector(`${card} input[name='find-commit']`);
+    await page.focus(`${card} input[name='find-commit']`);
+    await page.keyboard.type("acme-pins/home-feed-service#106");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/find-commit=acme-pins%2Fhome-feed-service%23106/);
+    await page.waitForSelector(`${card} table.find-commit-targets`, { timeout: 20_000 });
+    const rows = await page.$$eval(`${card} tbody tr`, (trs) => trs.map((tr) => tr.textContent));
+    const row = (env) => rows.find((r) => r.startsWith(env)) ?? "";
+    assert.match(row("production"), /Rolled back.*rolled back by deployment/, rows.join("\n"));
+    assert.match(row("staging"), /Live since deploy event/, rows.join("\n"));
+    assert.match(row("ios"), /Not yet.*latest is ios-v4\.11\.0/, rows.join("\n"));
+    assert.equal(await page.inputValue(`${card} input[name='find-commit']`), "acme-pins/home-feed-service#106");
+    // Bad input is named in the card; the rest of the page is unharmed.
+    await page.goto(`${server.base}/?find-commit=${encodeURIComponent("not a commit")}`);
+    await page.waitForSelector(`${card} .widget-note.warn`, { timeout: 20_000 });
+    assert.match(await page.textContent(`${card} .widget-note.warn`), /is not something to find/);
+    await page.waitForSelector("[aria-label='Pull requests'] .pr", { timeout: 20_000 });
+    assert.deepEqual(context.problems, [], "no errors in the page");
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

@@ -11,10 +11,12 @@
 //!   mutations, and read conditions that list endpoints put into their queries.
 //! - [`catalog`]: the policy applied to catalog entities (owners, single reads, list scopes).
 //! - [`audit`]: the append-only audit log of mutations and denials.
+//! - [`external`]: machine callers with static tokens (`backend.auth.externalAccess`).
 
 pub mod audit;
 pub mod catalog;
 pub mod config;
+pub mod external;
 pub mod identity;
 pub mod jwt;
 pub mod policy;

@@ -184,6 +184,31 @@ fn node(p: &FakePr) -> Value {
     })
 }
 
+/// When the fake's budget resets: half an hour from now.
+fn reset_at() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + chrono::TimeDelta::minutes(30)
+}
+
+/// GitHub's `x-ratelimit-*` headers with `used` of [`LIMIT`] spent on `resource`.
+pub(crate) fn rate_headers(used: u64, resource: &str) -> HeaderMap {
+    let mut out = HeaderMap::new();
+    for (k, v) in [
+        ("x-ratelimit-limit", LIMIT.to_string()),
+        (
+            "x-ratelimit-remaining",
+            LIMIT.saturating_sub(used).to_string(),
+        ),
+        ("x-ratelimit-used", used.to_string()),
+        ("x-ratelimit-reset", reset_at().timestamp().to_string()),
+        ("x-ratelimit-resource", resource.to_string()),
+    ] {
+        if let Ok(v) = v.parse() {
+            out.insert(k, v);
+        }
+    }
+    out
+}
+
 fn err(status: StatusCode, message: &str) -> Response {
     (
         status,
@@ -207,7 +232,7 @@ async fn graphql(
     if fail {
         return err(StatusCode::BAD_GATEWAY, "Server Error");
     }
-    let reset = chrono::Utc::now() + chrono::TimeDelta::minutes(30);
+    let reset = reset_at();
     let limited = gh.faults.rate_limited();
     let used = if limited {
         LIMIT
@@ -215,18 +240,7 @@ async fn graphql(
         (gh.used.fetch_add(1, Ordering::Relaxed) + 1).min(LIMIT)
     };
     let remaining = LIMIT - used;
-    let mut out = HeaderMap::new();
-    for (k, v) in [
-        ("x-ratelimit-limit", LIMIT.to_string()),
-        ("x-ratelimit-remaining", remaining.to_string()),
-        ("x-ratelimit-used", used.to_string()),
-        ("x-ratelimit-reset", reset.timestamp().to_string()),
-        ("x-ratelimit-resource", "graphql".to_string()),
-    ] {
-        if let Ok(v) = v.parse() {
-            out.insert(k, v);
-        }
-    }
+    let out = rate_headers(used, "graphql");
     if limited {
         let body = json!({"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}]});
         return (StatusCode::OK, out, Json(body)).into_response();

@@ -5,12 +5,16 @@
 //! demo org.
 //!
 //! - [`github`]: GitHub's GraphQL API (the home page's pull request search).
+//! - [`github_rest`]: GitHub's REST API for "find any commit" (commits, pull requests, compare,
+//!   deployments, tags), answering from real local git repositories ([`git`]).
 //! - [`jira`]: Jira Cloud's REST API v3 (user search, enhanced JQL search).
 //! - [`pagerduty`]: PagerDuty's REST API v2 (users, on-calls, incidents).
 //! - [`statuspage`]: Atlassian Statuspage's public Status API (vendor status pages).
 
 pub mod demo;
+pub mod git;
 pub mod github;
+pub mod github_rest;
 pub mod jira;
 pub mod pagerduty;
 pub mod statuspage;

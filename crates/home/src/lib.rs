@@ -1,6 +1,7 @@
 //! The home page plugin: the built-in widgets — "needs attention", GitHub pull requests, Jira
 //! issues, PagerDuty on-call and incidents — the card [`kit`] every widget's card is rendered with, and [`source`], the
-//! shortest way to write a cached widget.
+//! shortest way to write a cached widget. [`commits`] is the "deployments" plugin: find any
+//! commit.
 //!
 //! Each widget is a [`trellis_services::widget::HomeWidget`]: its data comes from the service
 //! layer (the integrations' caches, per person), its card body is HTML rendered here on the
@@ -8,6 +9,7 @@
 //! streams each card in on its own.
 
 mod cards;
+pub mod commits;
 pub mod kit;
 pub mod pagerduty;
 pub mod source;

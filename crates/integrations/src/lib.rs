@@ -34,7 +34,7 @@ pub use error::UpstreamError;
 pub use metrics::Metrics;
 pub use upstream::{Answer, Upstream, UpstreamOptions};
 
-use github::{GitHubApi, GitHubClient, GitHubIntegration};
+use github::{GitHubApi, GitHubClient, GitHubIntegration, GitHubRepos};
 use jira::{JiraApi, JiraClient, JiraIntegration};
 
 /// `integrations.*`: how Trellis reaches each tool (Backstage's section and key names).
@@ -74,6 +74,7 @@ pub struct Integrations {
     pulls: SwrCache<PullRequests>,
     jira: Option<Arc<dyn JiraApi>>,
     issues: SwrCache<JiraIssues>,
+    repos: Option<Arc<dyn GitHubRepos>>,
     policy: CachePolicy,
 }
 
@@ -89,17 +90,19 @@ impl Integrations {
     /// The clients `config` configures, with caches following `policy`.
     pub fn new(config: &IntegrationsConfig, policy: CachePolicy) -> Result<Self, UpstreamError> {
         let metrics = Metrics::default();
-        let github = match config.github.first() {
+        let client = match config.github.first() {
             Some(g) => {
                 let options = UpstreamOptions {
                     timeout: Duration::from_secs(10),
                     ..UpstreamOptions::default()
                 };
                 let upstream = Arc::new(Upstream::new("GitHub", options, metrics.clone())?);
-                Some(Arc::new(GitHubClient::new(g, upstream)) as Arc<dyn GitHubApi>)
+                Some(Arc::new(GitHubClient::new(g, upstream)))
             }
             None => None,
         };
+        let github = client.clone().map(|c| c as Arc<dyn GitHubApi>);
+        let repos = client.map(|c| c as Arc<dyn GitHubRepos>);
         let jira = match config.jira.first() {
             Some(j) => {
                 let upstream = Arc::new(Upstream::new(
@@ -111,7 +114,20 @@ impl Integrations {
             }
             None => None,
         };
-        Ok(Self::with_clients(github, policy, metrics).with_jira(jira))
+        Ok(Self::with_clients(github, policy, metrics)
+            .with_jira(jira)
+            .with_repos(repos))
+    }
+
+    /// With this GitHub REST client (tests use this with clients of their own).
+    pub fn with_repos(mut self, repos: Option<Arc<dyn GitHubRepos>>) -> Self {
+        self.repos = repos;
+        self
+    }
+
+    /// GitHub's REST API ("find any commit"), when GitHub is configured.
+    pub fn github_repos(&self) -> Option<Arc<dyn GitHubRepos>> {
+        self.repos.clone()
     }
 
     /// With this Jira client (tests use this with clients of their own).
@@ -131,6 +147,7 @@ impl Integrations {
             github,
             issues: SwrCache::new("Jira", policy, metrics.clone()),
             jira: None,
+            repos: None,
             metrics,
             policy,
         }

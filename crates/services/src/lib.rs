@@ -13,6 +13,7 @@
 //! - [`ldap`]: LDAP org syncs and the providers' status.
 //! - [`admin`]: the admin page's data (jobs, audit log).
 //! - [`guest`]: guest mode's picker.
+//! - [`commits`]: find any commit (where a change is live) and the deploy events CI posts.
 //! - [`home`]: the home page's widget data, per person, through the integrations' caches.
 //! - [`widget`]: the widget SDK's server half (what a home page widget is, the people cache).
 //! - [`jobs`]: background runs, schedules and per-replica services.
@@ -21,6 +22,7 @@
 pub mod access;
 pub mod admin;
 pub mod catalog;
+pub mod commits;
 pub mod config;
 mod error;
 pub mod guest;
@@ -80,6 +82,8 @@ pub struct Services {
     pub(crate) people: widget::People,
     /// What people own, by annotation (their teams' PagerDuty services), for a minute.
     pub(crate) owned: home::Owned,
+    /// Find any commit's caches (ancestry, deployments, tags, deploy events).
+    pub(crate) commits: commits::Caches,
 }
 
 impl std::fmt::Debug for Services {
@@ -167,6 +171,7 @@ impl Services {
             widgets,
             people: widget::people(),
             owned: home::owned(),
+            commits: commits::Caches::default(),
         }))
     }
 

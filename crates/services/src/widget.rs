@@ -69,6 +69,23 @@ pub trait HomeWidget: Send + Sync {
     ) -> BoxFuture<'a, serde_json::Value>;
     /// Its card body for `me`.
     fn card<'a>(&'a self, services: &'a Services, me: &'a Person) -> BoxFuture<'a, Card>;
+    /// Whether its card takes input from the page's URL (`?<widget id>=`): a card with a form.
+    fn takes_input(&self) -> bool {
+        false
+    }
+    /// Its card body for `me` given `input`: the page's `?<widget id>=` value, which a card
+    /// with a form (find any commit) sends; rendered while the server renders the page, and
+    /// always settled (the browser reloads cards without input). By default the input is
+    /// ignored.
+    fn card_for<'a>(
+        &'a self,
+        services: &'a Services,
+        me: &'a Person,
+        input: &'a str,
+    ) -> BoxFuture<'a, Card> {
+        let _ = input;
+        self.card(services, me)
+    }
     /// The upstreams it calls, for `/metrics` (breaker state, rate-limit budget).
     fn upstreams(&self) -> Vec<&Upstream> {
         Vec::new()
@@ -171,6 +188,28 @@ impl Services {
         &self.widget_layout
     }
 
+    /// The input a page whose URL query is `query` gives widget `id`: its `?<id>=` value when
+    /// the widget takes input, control characters made spaces, at most 500 characters.
+    pub fn widget_input(&self, query: &str, id: &str) -> String {
+        if query.is_empty()
+            || !self
+                .widgets
+                .iter()
+                .any(|w| w.takes_input() && w.meta().id == id)
+        {
+            return String::new();
+        }
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == id)
+            .map(|(_, v)| {
+                v.chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .take(500)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn widget(&self, id: &str) -> ServiceResult<&Arc<dyn HomeWidget>> {
         self.widgets
             .iter()
@@ -187,9 +226,28 @@ impl Services {
 
     /// Widget `id`'s card body for `me`.
     pub async fn widget_card(&self, id: &str, me: &Identity) -> ServiceResult<Card> {
+        self.widget_card_for(id, me, "").await
+    }
+
+    /// Widget `id`'s card body for `me` given the page's `input` for it (empty: none).
+    pub async fn widget_card_for(
+        &self,
+        id: &str,
+        me: &Identity,
+        input: &str,
+    ) -> ServiceResult<Card> {
         let widget = self.widget(id)?;
         let person = self.person(me).await?;
-        Ok(widget.card(self, &person).await)
+        if input.trim().is_empty() {
+            Ok(widget.card(self, &person).await)
+        } else {
+            // Settled: the browser reloads cards without their input.
+            let card = widget.card_for(self, &person, input).await;
+            Ok(Card {
+                unsettled: false,
+                ..card
+            })
+        }
     }
 }
 

@@ -30,13 +30,16 @@ pub fn layout_now() -> String {
         .unwrap_or_default();
 }
 
-/// Widget `id`'s card body for whoever asks: `settled` or `unsettled` (load again soon), a
-/// newline, the HTML.
+/// Widget `id`'s card body for whoever asks, given `input` (a card with a form: the page's
+/// `?<id>=` value): `settled` or `unsettled` (load again soon), a newline, the HTML.
 #[server(prefix = "/_sf", endpoint = "home/card")]
-pub async fn widget_card(id: String) -> Result<Wire, PortalError> {
+pub async fn widget_card(
+    id: String,
+    #[server(default)] input: String,
+) -> Result<Wire, PortalError> {
     let services = super::server::services()?;
     let me = super::server::identity()?;
-    let card = services.widget_card(&id, &me).await?;
+    let card = services.widget_card_for(&id, &me, &input).await?;
     let state = if card.unsettled {
         "unsettled"
     } else {
@@ -72,9 +75,19 @@ pub fn frames(text: &str) -> Vec<Frame> {
 
 /// Loads a card: the service directly while the server renders, the server function from a
 /// chunk of its own in the browser (so rendering adds no preload for it).
+/// A card with a form gets its input (the page's `?<id>=`) here, while the server renders;
+/// such a card answers settled, so the browser never loads it again (and needs no URL parser).
 pub async fn card(id: String) -> Result<Wire, PortalError> {
     #[cfg(feature = "ssr")]
-    return widget_card(id).await;
+    {
+        let query = use_context::<http::request::Parts>()
+            .and_then(|p| p.uri.query().map(str::to_string))
+            .unwrap_or_default();
+        let input = super::server::services()
+            .map(|s| s.widget_input(&query, &id))
+            .unwrap_or_default();
+        widget_card(id, input).await
+    }
     #[cfg(not(feature = "ssr"))]
     return load_card(id).await;
 }
@@ -82,5 +95,5 @@ pub async fn card(id: String) -> Result<Wire, PortalError> {
 /// Calls [`widget_card`] from a chunk of its own (see `wire.rs`).
 #[lazy]
 pub async fn load_card(id: String) -> Result<Wire, PortalError> {
-    widget_card(id).await
+    widget_card(id, String::new()).await
 }

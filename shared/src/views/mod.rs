@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod commits;
 pub mod entity;
 pub mod guest;
 pub mod home;

@@ -3,6 +3,7 @@
 //! Jira issues ([`data`]), PagerDuty rotations and incidents ([`pagerduty`]), two vendor status
 //! pages. `latency` and `error_rate` make them slow or failing, to see what users see then.
 
+pub mod commits;
 mod data;
 mod org;
 pub mod pagerduty;
@@ -29,6 +30,10 @@ pub struct DemoUpstreams {
     pub jira_base: String,
     /// The fake GitHub.
     pub github: Arc<FakeGitHub>,
+    /// The fake GitHub REST API ("find any commit"), over real git repositories.
+    pub github_rest: Arc<crate::github_rest::FakeGitHubRest>,
+    /// The `staging` deploy events CI would have posted (record them once the store is up).
+    pub deploys: Vec<commits::DemoDeploy>,
     /// The fake Jira (it accepts [`JIRA_EMAIL`] with [`DEMO_TOKEN`]).
     pub jira: Arc<crate::jira::FakeJira>,
     /// The fake PagerDuty's REST base URL (`pagerDuty.apiBaseUrl`).
@@ -83,6 +88,18 @@ pub async fn start(
     let pager = pagerduty::fake(&org);
     pager.faults.set_latency(latency);
     pager.faults.set_error_rate(error_rate);
+    let rest = crate::github_rest::FakeGitHubRest::new(DEMO_TOKEN);
+    let deploys = {
+        let (org, rest) = (org.clone(), rest.clone());
+        tokio::task::spawn_blocking(move || commits::build(&org, &rest, chrono::Utc::now())).await?
+    };
+    // Without git the demo still runs; find any commit then says GitHub knows no commit.
+    let deploys = deploys.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "the demo's git history could not be built");
+        Vec::new()
+    });
+    rest.faults.set_latency(latency);
+    rest.faults.set_error_rate(error_rate);
     let status = FakeStatuspage::demo();
     status.faults.set_latency(latency);
     status.faults.set_error_rate(error_rate);
@@ -91,6 +108,7 @@ pub async fn start(
         .router()
         .merge(jira.router())
         .merge(status.router())
+        .nest("/api/v3", rest.router())
         .nest("/pagerduty", pager.router());
     let (addr, task) = crate::serve(routes).await?;
     Ok(DemoUpstreams {
@@ -101,6 +119,8 @@ pub async fn start(
             .to_vec(),
         pagerduty_base: format!("http://{addr}/pagerduty"),
         github,
+        github_rest: rest,
+        deploys,
         jira,
         pagerduty: pager,
         status,

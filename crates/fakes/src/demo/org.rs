@@ -7,12 +7,14 @@ use std::path::Path;
 use serde_json::Value;
 
 /// What the demo catalog says about people and code.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct DemoOrg {
     /// Team name -> member user names.
     pub teams: BTreeMap<String, Vec<String>>,
     /// `owner/repo` -> owning team name.
     pub repos: BTreeMap<String, String>,
+    /// `owner/repo` -> the names of the components built from it.
+    pub components: BTreeMap<String, Vec<String>>,
     /// User name -> e-mail.
     pub emails: BTreeMap<String, String>,
     /// PagerDuty service id (`pagerduty.com/service-id`) -> (component name, owning team).
@@ -71,6 +73,10 @@ fn add(org: &mut DemoOrg, v: &Value) {
             let slug = v["metadata"]["annotations"]["github.com/project-slug"].as_str();
             if let (Some(slug), Some(owner)) = (slug, v["spec"]["owner"].as_str()) {
                 org.repos.insert(slug.to_string(), short(owner));
+                org.components
+                    .entry(slug.to_string())
+                    .or_default()
+                    .push(name.clone());
             }
             let service = v["metadata"]["annotations"]["pagerduty.com/service-id"].as_str();
             if let (Some(id), Some(owner)) = (service, v["spec"]["owner"].as_str()) {

@@ -7,6 +7,7 @@
 //! its REST `apiBaseUrl` (`https://HOST/api/v3`).
 
 mod pulls;
+pub mod rest;
 
 use std::sync::Arc;
 
@@ -89,12 +90,97 @@ pub trait GitHubApi: Send + Sync + 'static {
     fn upstream(&self) -> &Upstream;
 }
 
-/// The GraphQL client.
+/// What "find any commit" asks GitHub's REST API (see [`rest`]). `None` and empty lists mean
+/// GitHub does not know the repository, commit or pull request.
+pub trait GitHubRepos: Send + Sync + 'static {
+    /// Commit `reference` (a short or full SHA) of `repo`.
+    fn commit<'a>(
+        &'a self,
+        repo: &'a str,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<Option<rest::Commit>, UpstreamError>>;
+
+    /// Pull request `number` of `repo`.
+    fn pull<'a>(
+        &'a self,
+        repo: &'a str,
+        number: u32,
+    ) -> BoxFuture<'a, Result<Option<rest::Pull>, UpstreamError>>;
+
+    /// Whether commit `base` is contained in commit `head` (compare status `ahead` or
+    /// `identical`).
+    fn contains<'a>(
+        &'a self,
+        repo: &'a str,
+        head: &'a str,
+        base: &'a str,
+    ) -> BoxFuture<'a, Result<Option<bool>, UpstreamError>>;
+
+    /// The deployments to `environment` that went live, newest first (at most
+    /// [`rest::MAX_DEPLOYMENTS`]).
+    fn deployments<'a>(
+        &'a self,
+        repo: &'a str,
+        environment: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<rest::Deployment>, UpstreamError>>;
+
+    /// The repository's tags (at most [`rest::MAX_TAGS`]).
+    fn tags<'a>(&'a self, repo: &'a str) -> BoxFuture<'a, Result<Vec<rest::Tag>, UpstreamError>>;
+
+    /// The upstream behind it.
+    fn upstream(&self) -> &Upstream;
+}
+
+/// The GraphQL and REST client.
 #[derive(Debug)]
 pub struct GitHubClient {
     upstream: Arc<Upstream>,
     graphql_url: String,
+    rest_url: String,
     token: String,
+}
+
+impl GitHubRepos for GitHubClient {
+    fn commit<'a>(
+        &'a self,
+        repo: &'a str,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<Option<rest::Commit>, UpstreamError>> {
+        Box::pin(GitHubClient::commit(self, repo, reference))
+    }
+
+    fn pull<'a>(
+        &'a self,
+        repo: &'a str,
+        number: u32,
+    ) -> BoxFuture<'a, Result<Option<rest::Pull>, UpstreamError>> {
+        Box::pin(GitHubClient::pull(self, repo, number))
+    }
+
+    fn contains<'a>(
+        &'a self,
+        repo: &'a str,
+        head: &'a str,
+        base: &'a str,
+    ) -> BoxFuture<'a, Result<Option<bool>, UpstreamError>> {
+        Box::pin(GitHubClient::contains(self, repo, head, base))
+    }
+
+    fn deployments<'a>(
+        &'a self,
+        repo: &'a str,
+        environment: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<rest::Deployment>, UpstreamError>> {
+        Box::pin(GitHubClient::deployments(self, repo, environment))
+    }
+
+    fn tags<'a>(&'a self, repo: &'a str) -> BoxFuture<'a, Result<Vec<rest::Tag>, UpstreamError>> {
+        Box::pin(GitHubClient::tags(self, repo))
+    }
+
+    fn upstream(&self) -> &Upstream {
+        &self.upstream
+    }
 }
 
 impl GitHubClient {
@@ -103,6 +189,7 @@ impl GitHubClient {
         Self {
             upstream,
             graphql_url: config.graphql_url(),
+            rest_url: config.rest_url(),
             token: config.token.clone().unwrap_or_default(),
         }
     }

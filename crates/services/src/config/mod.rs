@@ -46,6 +46,10 @@ pub struct Config {
     /// PagerDuty (the keys of PagerDuty's Backstage plugin).
     #[serde(rename = "pagerDuty")]
     pub pager_duty: trellis_integrations::pagerduty::PagerDutyConfig,
+    /// Machine callers (Backstage's `backend.auth.externalAccess` static tokens).
+    pub backend: trellis_auth::external::BackendConfig,
+    /// Find any commit's deploy targets.
+    pub deployments: trellis_deploys::DeploymentsConfig,
     /// The sections of plugins outside the core, by plugin (`plugins.vendorStatus`); each
     /// plugin reads its own with [`Config::plugin_section`].
     pub plugins: std::collections::BTreeMap<String, serde_json::Value>,

@@ -106,6 +106,8 @@ impl Config {
         ));
         problems.extend(self.integrations.problems());
         problems.extend(self.pager_duty.problems());
+        problems.extend(self.backend.problems());
+        problems.extend(self.deployments.problems());
         if !(1..=86_400).contains(&self.home.fresh_for_secs) {
             problems.push("home.freshForSecs: must be between 1 and 86400".into());
         }
@@ -148,6 +150,7 @@ impl Config {
         if let Some(token) = shown.pager_duty.api_token.as_mut() {
             *token = "********".into();
         }
+        shown.backend = shown.backend.redacted();
         for section in shown.plugins.values_mut() {
             hide_secrets(section);
         }

@@ -1,0 +1,286 @@
+//! Find any commit, the service half: what was asked (a commit, a pull request) and in which
+//! repository, the catalog's components built from it (annotation `github.com/project-slug`,
+//! within the caller's read scope), then every configured deploy target's answer
+//! ([`targets`]). Also the deploy events CI posts (`POST /api/deployments/events`),
+//! authenticated by a static token (`backend.auth.externalAccess`) and audited.
+
+mod targets;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use trellis_auth::audit::{self, NewEvent, Outcome};
+use trellis_auth::external::ExternalCaller;
+use trellis_deploys::query::{self, Asked};
+use trellis_integrations::github::rest::Commit;
+use trellis_integrations::github::GitHubRepos;
+use trellis_integrations::UpstreamError;
+use trellis_shared::catalog::query::{Condition, Conjunction, EntityQuery, Filter};
+use trellis_shared::views::commits::{CommitRef, CommitReport, PullRef};
+
+use crate::{Identity, ServiceError, ServiceResult, Services};
+
+pub(crate) use targets::Caches;
+
+/// Backstage's annotation naming a component's GitHub repository.
+pub const PROJECT_SLUG: &str = "github.com/project-slug";
+
+/// Most repositories a bare SHA is looked for in (the caller's teams' first).
+pub const MAX_PROBED: usize = 20;
+
+/// Most components of one repository reported on.
+pub const MAX_COMPONENTS: usize = 50;
+
+/// The plugin id machine callers need access to (`accessRestrictions: [{plugin: ...}]`).
+pub const PLUGIN_ID: &str = "deployments";
+
+fn unavailable(e: UpstreamError) -> ServiceError {
+    ServiceError::Unavailable(e.to_string())
+}
+
+fn view(c: Commit) -> CommitRef {
+    CommitRef {
+        sha: c.sha,
+        title: c.title,
+        url: c.url,
+        date: c.date,
+    }
+}
+
+impl Services {
+    fn github_repos(&self) -> ServiceResult<Arc<dyn GitHubRepos>> {
+        self.integrations.github_repos().ok_or_else(|| {
+            ServiceError::Unavailable(
+                "GitHub is not configured on this portal (integrations.github)".into(),
+            )
+        })
+    }
+
+    /// Where the change `text` names is live (see the module doc), as `me` may see it.
+    pub async fn find_commit(&self, me: &Identity, text: &str) -> ServiceResult<CommitReport> {
+        let asked = query::parse(text).map_err(ServiceError::Input)?;
+        let gh = self.github_repos()?;
+        let (repo, commit, pull) = match asked {
+            Asked::Pull { repo, number } => {
+                let p = gh
+                    .pull(&repo, number)
+                    .await
+                    .map_err(unavailable)?
+                    .ok_or_else(|| {
+                        ServiceError::NotFound(format!("{repo} has no pull request #{number}"))
+                    })?;
+                let commit = match &p.merge_commit {
+                    Some(sha) => self
+                        .commits
+                        .commit(&gh, &repo, sha)
+                        .await
+                        .map_err(unavailable)?,
+                    None => None,
+                };
+                let pull = PullRef {
+                    number,
+                    title: p.title,
+                    url: p.url,
+                    merged_at: p.merged_at.filter(|_| p.merge_commit.is_some()),
+                };
+                (repo, commit, Some(pull))
+            }
+            Asked::Commit {
+                repo: Some(repo),
+                sha,
+            } => {
+                let c = self
+                    .commits
+                    .commit(&gh, &repo, &sha)
+                    .await
+                    .map_err(unavailable)?;
+                let c =
+                    c.ok_or_else(|| ServiceError::NotFound(format!("{repo} has no commit {sha}")))?;
+                (repo, Some(c), None)
+            }
+            Asked::Commit { repo: None, sha } => {
+                let (repo, c) = self.probe(&gh, me, &sha).await?;
+                (repo, Some(c), None)
+            }
+        };
+        let components = self.components_of(me, &repo).await?;
+        let targets = match &commit {
+            Some(c) => {
+                self.commits
+                    .targets(self, &gh, &repo, &c.sha, &components)
+                    .await
+            }
+            None => Vec::new(),
+        };
+        Ok(CommitReport {
+            repository: repo,
+            commit: commit.map(view),
+            pull,
+            components,
+            targets,
+        })
+    }
+
+    /// Looks for a bare SHA in the repositories of the catalog's components, the caller's
+    /// teams' first, at most [`MAX_PROBED`].
+    async fn probe(
+        &self,
+        gh: &Arc<dyn GitHubRepos>,
+        me: &Identity,
+        sha: &str,
+    ) -> ServiceResult<(String, Commit)> {
+        let mut repos = self.owned_annotation(me, PROJECT_SLUG).await?;
+        let all = self.slugs(me, None).await?;
+        repos.extend(
+            all.into_iter()
+                .filter(|r| !repos.contains(r))
+                .collect::<Vec<_>>(),
+        );
+        let total = repos.len();
+        repos.truncate(MAX_PROBED);
+        let mut found = futures_util::stream::iter(repos.iter().cloned())
+            .map(|repo| async move {
+                let c = self.commits.commit(gh, &repo, sha).await;
+                (repo, c)
+            })
+            .buffered(4);
+        let mut last_error = None;
+        while let Some((repo, c)) = found.next().await {
+            match c {
+                Ok(Some(c)) => return Ok((repo, c)),
+                Ok(None) => {}
+                Err(e) => last_error = Some(e),
+            }
+        }
+        if let Some(e) = last_error {
+            return Err(unavailable(e));
+        }
+        let looked = if total > MAX_PROBED {
+            format!(
+                "the first {MAX_PROBED} of {total} repositories of the catalog (your teams' first)"
+            )
+        } else {
+            format!("the {total} repositories of the catalog's components")
+        };
+        Err(ServiceError::NotFound(format!(
+            "no commit {sha} in {looked}; write owner/repo@{sha}"
+        )))
+    }
+
+    /// The distinct `github.com/project-slug` values of components `me` can see (of `repo`
+    /// only, when given).
+    async fn slugs(&self, me: &Identity, repo: Option<&str>) -> ServiceResult<Vec<String>> {
+        let mut conj = BTreeMap::new();
+        conj.insert(
+            "kind".to_string(),
+            Condition::AnyOf(vec!["component".into()]),
+        );
+        let annotation = format!("metadata.annotations.{PROJECT_SLUG}");
+        let value = match repo {
+            Some(r) => Condition::AnyOf(vec![r.to_ascii_lowercase()]),
+            None => Condition::Exists,
+        };
+        conj.insert(annotation, value);
+        let query = EntityQuery {
+            filter: Filter(vec![Conjunction(conj)]),
+            ..EntityQuery::default()
+        };
+        let found = self
+            .catalog(me)
+            .all(query, 0, Some(crate::home::MAX_OWNED))
+            .await?;
+        let mut out: Vec<String> = Vec::new();
+        for e in &found {
+            let name = match repo {
+                Some(_) => Some(e.metadata.name.clone()),
+                None => e
+                    .metadata
+                    .annotations
+                    .get(PROJECT_SLUG)
+                    .map(|s| s.trim().to_string()),
+            };
+            if let Some(n) = name.filter(|n| !out.contains(n)) {
+                out.push(n);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The names of the components built from `repo` that `me` can see.
+    async fn components_of(&self, me: &Identity, repo: &str) -> ServiceResult<Vec<String>> {
+        let mut names = self.slugs(me, Some(repo)).await?;
+        names.sort();
+        names.truncate(MAX_COMPONENTS);
+        Ok(names)
+    }
+
+    /// Records a deploy event `body` (CDEvents) from `caller`; whether it is new (false: this
+    /// event id was recorded before). The environment must be configured with source `events`.
+    pub async fn record_deploy_event(
+        &self,
+        caller: &ExternalCaller,
+        body: &serde_json::Value,
+        request_id: Option<&str>,
+    ) -> ServiceResult<bool> {
+        let checked = trellis_deploys::events::parse(body).and_then(|e| {
+            let known = self.config.deployments.environments.iter().any(|env| {
+                env.name == e.environment && env.source == trellis_deploys::SourceKind::Events
+            });
+            if known {
+                Ok(e)
+            } else {
+                Err(trellis_deploys::events::EventError {
+                    field: "subject.content.environment.id",
+                    message: format!(
+                        "'{}' is not an environment with source `events` in deployments.environments",
+                        e.environment
+                    ),
+                })
+            }
+        });
+        let actor = format!("external:{}", caller.subject);
+        let (outcome, detail, result) = match checked {
+            Ok(event) => {
+                let resource = format!("{}/{}", event.environment, event.component);
+                match trellis_deploys::store::record(&self.db, &event, &caller.subject, Utc::now())
+                    .await
+                {
+                    Ok(new) => {
+                        self.commits
+                            .forget_events(&event.environment, &event.component)
+                            .await;
+                        (Outcome::Allowed, None, Ok((resource, new)))
+                    }
+                    Err(e) => (
+                        Outcome::Failed,
+                        Some("the database refused it".to_string()),
+                        Err(ServiceError::from(e)),
+                    ),
+                }
+            }
+            Err(e) => (
+                Outcome::Failed,
+                Some(e.to_string()),
+                Err(ServiceError::Input(e.to_string())),
+            ),
+        };
+        let resource = match &result {
+            Ok((r, _)) => r.clone(),
+            Err(_) => "deploy-event".to_string(),
+        };
+        let event = NewEvent {
+            actor: &actor,
+            action: "deploy-event.create",
+            resource: &resource,
+            outcome,
+            request_id,
+            detail: detail.as_deref(),
+        };
+        if let Err(e) = audit::record(&self.db, &event, Utc::now()).await {
+            tracing::error!(error = %e, "audit event could not be written");
+        }
+        result.map(|(_, new)| new)
+    }
+}
