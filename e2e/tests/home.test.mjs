@@ -79,7 +79,7 @@ test("each person's home shows their own pull requests", async () => {
   }
 });
 
-test("find any commit: typed into its card, the answer replaces the page's card, from the keyboard", async () => {
+test("find any commit: my merged pull requests, then one typed into the card from the keyboard", async () => {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
@@ -89,6 +89,10 @@ test("find any commit: typed into its card, the answer replaces the page's card,
     await hydrated(page, 20_000);
     const card = "[aria-label='Find any commit']";
     await page.waitForSelector(`${card} input[name='find-commit']`);
+    // My recently merged pull requests, each with where it is.
+    await page.waitForSelector(`${card} .prs .badge`, { timeout: 20_000 });
+    const badges = await page.$$eval(`${card} .prs .badge`, (bs) => bs.map((b) => b.textContent));
+    assert.ok(badges.includes("production: rolled back") && badges.includes("staging: live"), badges.join(", "));
     await page.focus(`${card} input[name='find-commit']`);
     await page.keyboard.type("acme-pins/home-feed-service#106");
     await page.keyboard.press("Enter");

@@ -126,7 +126,18 @@ fn history(fake: &FakeGitHubRest) -> Vec<String> {
 pub(crate) async fn app(backend: TestBackend) -> (TestApp, Vec<String>, Guards) {
     let fake = FakeGitHubRest::new("gh-token");
     let merges = history(&fake);
-    let (addr, server) = trellis_fakes::serve(fake.router()).await.expect("fake");
+    // GraphQL (ann's merged pull requests) and REST on one host, as on github.com.
+    let graphql = trellis_fakes::github::FakeGitHub::new("gh-token");
+    graphql.add_merged([trellis_fakes::github::FakeMerged {
+        repo: REPO.into(),
+        number: 4,
+        title: "Change 4".into(),
+        author: "ann".into(),
+        merged_at: "2026-12-01T09:00:00Z".into(),
+        merge_commit: merges[4].clone(),
+    }]);
+    let routes = fake.router().merge(graphql.router());
+    let (addr, server) = trellis_fakes::serve(routes).await.expect("fake");
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("components.yaml");
     std::fs::write(&file, COMPONENTS).expect("write");
@@ -261,6 +272,31 @@ async fn changes_are_found_where_they_are_live(backend: TestBackend) {
         card.contains("Rolled back") && card.contains("value=\\\"acme/ranker#4\\\""),
         "{card}"
     );
+    // Without input, the card lists my recently merged pull requests and where each is.
+    let request = Request::post("/_sf/home/card")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("id=find-commit"))
+        .expect("request");
+    let card = call(&app, request, ANN).await.text();
+    assert!(
+        card.contains("Your recently merged pull requests"),
+        "{card}"
+    );
+    assert!(
+        card.contains("production: rolled back") && card.contains("ios: live"),
+        "{card}"
+    );
+    assert!(
+        card.contains("href=\\\"/?find-commit=acme%2Franker%234\\\""),
+        "{card}"
+    );
+    let bob = Request::post("/_sf/home/card")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("id=find-commit"))
+        .expect("request");
+    let bob = call(&app, bob, "bob@acme.example").await.text();
+    assert!(!bob.contains("Change 4"), "ann's list is hers: {bob}");
+
     // The server-rendered page hands its `?find-commit=` to that card, and only to it, and
     // streams the answer in.
     let page = call(

@@ -7,8 +7,9 @@
 //! - <https://docs.github.com/en/graphql/reference/queries#search>: `search(query, type: ISSUE,
 //!   first)` returns `{issueCount, nodes}` with `__typename`-tagged `SearchResultItem`s.
 //! - <https://docs.github.com/en/search-github/searching-on-github/searching-issues-and-pull-requests>:
-//!   qualifiers `is:pr`, `is:open`, `archived:false`, `author:LOGIN`, `review-requested:LOGIN`
-//!   (which also matches requests to the person's teams), `sort:updated-desc`.
+//!   qualifiers `is:pr`, `is:open`, `is:merged`, `archived:false`, `author:LOGIN`,
+//!   `review-requested:LOGIN` (which also matches requests to the person's teams),
+//!   `sort:updated-desc`.
 //! - <https://docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api>:
 //!   `x-ratelimit-*` headers and `rateLimit {cost limit remaining resetAt}`; a spent budget is
 //!   `200` with `errors: [{type: "RATE_LIMITED", ...}]` and `x-ratelimit-remaining: 0`.
@@ -62,12 +63,30 @@ pub struct FakePr {
     pub requested_teams: Vec<String>,
 }
 
+/// A merged pull request the fake knows (`is:merged` searches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FakeMerged {
+    /// `owner/name`.
+    pub repo: String,
+    /// Number.
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// Author login.
+    pub author: String,
+    /// RFC 3339.
+    pub merged_at: String,
+    /// The merge commit.
+    pub merge_commit: String,
+}
+
 /// The fake's state.
 #[derive(Debug, Default)]
 pub struct FakeGitHub {
     /// The token it accepts.
     pub token: String,
     prs: RwLock<Vec<FakePr>>,
+    merged: RwLock<Vec<FakeMerged>>,
     teams: RwLock<HashMap<String, Vec<String>>>,
     /// Injected faults.
     pub faults: Faults,
@@ -90,6 +109,32 @@ impl FakeGitHub {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .extend(prs);
+    }
+
+    /// Adds merged pull requests.
+    pub fn add_merged(&self, prs: impl IntoIterator<Item = FakeMerged>) {
+        self.merged
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(prs);
+    }
+
+    /// `author`'s merged pull requests, newest merge first (`is:merged author:LOGIN`).
+    fn merged_by(&self, query: &str) -> Vec<FakeMerged> {
+        let author = query
+            .split_whitespace()
+            .find_map(|q| q.strip_prefix("author:"))
+            .unwrap_or_default();
+        let mut out: Vec<FakeMerged> = self
+            .merged
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|m| m.author.eq_ignore_ascii_case(author))
+            .cloned()
+            .collect();
+        out.sort_by(|a, b| b.merged_at.cmp(&a.merged_at));
+        out
     }
 
     /// Sets a team's members (`org/team` slug).
@@ -264,9 +309,25 @@ async fn graphql(
             "nodes": found.iter().take(first).map(node).collect::<Vec<_>>(),
         })
     };
+    let recent = body["variables"]["recent"]
+        .as_u64()
+        .unwrap_or(5)
+        .clamp(1, 100) as usize;
+    let merged: Vec<Value> = gh
+        .merged_by(body["variables"]["merged"].as_str().unwrap_or(""))
+        .iter()
+        .take(recent)
+        .map(|m| {
+            json!({"__typename": "PullRequest", "number": m.number, "title": m.title,
+                   "url": format!("https://github.com/{}/pull/{}", m.repo, m.number),
+                   "mergedAt": m.merged_at, "repository": {"nameWithOwner": m.repo},
+                   "mergeCommit": {"oid": m.merge_commit}})
+        })
+        .collect();
     let data = json!({
         "mine": search("mine"),
         "review": search("review"),
+        "merged": {"nodes": merged},
         "rateLimit": {"cost": 1, "limit": LIMIT, "remaining": remaining, "resetAt": reset.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)},
     });
     (StatusCode::OK, out, Json(json!({"data": data}))).into_response()

@@ -50,7 +50,7 @@ impl HomeWidget for FindCommit {
         true
     }
 
-    fn data<'a>(&'a self, s: &'a Services, _: &'a Person) -> BoxFuture<'a, serde_json::Value> {
+    fn data<'a>(&'a self, s: &'a Services, me: &'a Person) -> BoxFuture<'a, serde_json::Value> {
         let names: Vec<&str> = s
             .config
             .deployments
@@ -58,16 +58,24 @@ impl HomeWidget for FindCommit {
             .iter()
             .map(|e| e.name.as_str())
             .collect();
-        async move { serde_json::json!({ "environments": names, "query": "/api/commits?q=" }) }
-            .boxed()
+        async move {
+            let (pulls, merged) = s.merged_and_where(me).await;
+            serde_json::json!({
+                "environments": names,
+                "query": "/api/commits?q=",
+                "recentlyMerged": merged,
+                "ageSecs": pulls.age_secs,
+                "problem": pulls.problem,
+                "message": pulls.message,
+            })
+        }
+        .boxed()
     }
 
-    fn card<'a>(&'a self, s: &'a Services, _: &'a Person) -> BoxFuture<'a, Card> {
+    fn card<'a>(&'a self, s: &'a Services, me: &'a Person) -> BoxFuture<'a, Card> {
         async move {
-            Card {
-                html: cards::commits::form(s, "").to_html(),
-                unsettled: false,
-            }
+            let (pulls, merged) = s.merged_and_where(me).await;
+            crate::kit::card(&pulls, cards::commits::overview(s, &pulls, merged))
         }
         .boxed()
     }

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use trellis_fakes::github::{FakeGitHub, FakePr};
+use trellis_fakes::github::{FakeGitHub, FakeMerged, FakePr};
 use trellis_integrations::breaker::BreakerPolicy;
 use trellis_integrations::github::{GitHubApi, GitHubClient, GitHubIntegration};
 use trellis_integrations::{
@@ -120,6 +120,35 @@ async fn maps_searches_checks_reviews_and_team_requests() {
     );
     assert!(bob.mine.iter().chain(&bob.review).all(|p| p.number != 4));
     assert_eq!(s.fake.calls(), 2, "one GraphQL request per person");
+}
+
+#[tokio::test]
+async fn my_merged_pull_requests_come_in_the_same_request() {
+    let s = setup("good-token", quick()).await;
+    let merged = |n: u32, author: &str, at: &str| FakeMerged {
+        repo: "acme/web".into(),
+        number: n,
+        title: format!("Merged {n}"),
+        author: author.into(),
+        merged_at: at.into(),
+        merge_commit: format!("{n:040x}"),
+    };
+    s.fake
+        .add_merged((1..=7).map(|n| merged(n, "ann", &format!("2026-11-{:02}T10:00:00Z", n + 10))));
+    s.fake
+        .add_merged([merged(99, "bob", "2026-11-30T10:00:00Z")]);
+    let ann = s.client.pull_requests("ann".into(), 20).await.expect("ann");
+    let numbers: Vec<u32> = ann.merged.iter().map(|m| m.number).collect();
+    assert_eq!(numbers, vec![7, 6, 5, 4, 3], "the newest five, not bob's");
+    assert_eq!(
+        ann.merged[0].merge_commit.as_deref(),
+        Some(format!("{:040x}", 7).as_str())
+    );
+    assert_eq!(
+        ann.merged[0].merged_at.as_deref(),
+        Some("2026-11-17T10:00:00Z")
+    );
+    assert_eq!(s.fake.calls(), 1, "still one GraphQL request");
 }
 
 #[tokio::test]

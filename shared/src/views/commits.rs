@@ -107,3 +107,14 @@ pub struct TargetStatus {
     /// Why the target could not be read, if it could not.
     pub problem: Option<String>,
 }
+
+/// One of my recently merged pull requests, and where it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MergedWhere {
+    /// The pull request.
+    pub pull: crate::views::home::MergedPull,
+    /// Every deploy target's answer for its merge commit.
+    pub targets: Vec<TargetStatus>,
+}

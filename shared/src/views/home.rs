@@ -79,6 +79,28 @@ pub struct PullRequests {
     pub review: Vec<PullRequest>,
     /// How many request my review in all.
     pub review_total: u32,
+    /// My recently merged pull requests, newest update first (find any commit's list).
+    #[serde(default)]
+    pub merged: Vec<MergedPull>,
+}
+
+/// A merged pull request of mine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MergedPull {
+    /// `owner/name`.
+    pub repository: String,
+    /// Its number.
+    pub number: u32,
+    /// Its title.
+    pub title: String,
+    /// Its page.
+    pub url: String,
+    /// When it was merged (RFC 3339).
+    pub merged_at: Option<String>,
+    /// Its merge commit.
+    pub merge_commit: Option<String>,
 }
 
 /// One pull request as the card shows it.

@@ -8,10 +8,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::DemoOrg;
 use crate::git::GitRepo;
+use crate::github::FakeMerged;
 use crate::github_rest::{FakeGitHubRest, RestPull};
 
 /// The demo's team, whose repositories have history.
 pub const TEAM: &str = "team-home-feed";
+
+/// The demo user's GitHub login.
+const DEMO_AUTHOR: &str = "demo.user";
 
 /// Pull requests merged per repository.
 const MERGED: u32 = 8;
@@ -42,23 +46,34 @@ pub struct DemoDeploy {
     pub at: DateTime<Utc>,
 }
 
-/// Builds the history into `gh`; the `staging` deploy events to record. Runs `git`: call it on
-/// a blocking thread.
+/// What the demo's history gives the other fakes and the store.
+#[derive(Debug, Default)]
+pub struct DemoHistory {
+    /// The `staging` deploy events to record.
+    pub deploys: Vec<DemoDeploy>,
+    /// The merged pull requests, for the GraphQL fake's `is:merged` searches.
+    pub merged: Vec<FakeMerged>,
+}
+
+/// Builds the history into `gh`. Runs `git`: call it on a blocking thread.
 pub fn build(
     org: &DemoOrg,
     gh: &FakeGitHubRest,
     now: DateTime<Utc>,
-) -> anyhow::Result<Vec<DemoDeploy>> {
+) -> anyhow::Result<DemoHistory> {
     let day = now.timestamp() - now.timestamp() % 86_400;
     let start = day - 10 * 86_400;
     let members = org.teams.get(TEAM).cloned().unwrap_or_default();
     let mut events = Vec::new();
+    let mut merged = Vec::new();
     let ago =
         |h: i64| (now - TimeDelta::hours(h)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut repo_index = 0;
     for (slug, team) in &org.repos {
         if team != TEAM {
             continue;
         }
+        repo_index += 1;
         let git = GitRepo::create(slug, start)?;
         git.commit("Initial commit")?;
         let mut merges = Vec::new();
@@ -75,24 +90,37 @@ pub fn build(
         }
         gh.add_repo(slug, git);
         for (k, (number, title, sha)) in merges.iter().enumerate() {
-            let author = members
-                .get(k % members.len().max(1))
-                .cloned()
-                .unwrap_or_else(|| "demo.user".into());
-            gh.add_pull(
-                slug,
-                RestPull {
-                    number: *number,
-                    title: (*title).to_string(),
-                    author,
-                    merge_commit: Some(sha.clone()),
-                    merged_at: gh
-                        .with_git(slug, |g| g.info(sha).ok())
-                        .flatten()
-                        .and_then(|(_, t)| DateTime::from_timestamp(t, 0))
-                        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-                },
-            );
+            // The demo user merged the newest three of the first two repositories: their
+            // card then shows a rollback, a change live everywhere and one not yet out.
+            let author = if k >= 5 && repo_index <= 2 {
+                DEMO_AUTHOR.to_string()
+            } else {
+                members
+                    .get(k % members.len().max(1))
+                    .cloned()
+                    .unwrap_or_else(|| DEMO_AUTHOR.into())
+            };
+            let merged_at = gh
+                .with_git(slug, |g| g.info(sha).ok())
+                .flatten()
+                .and_then(|(_, t)| DateTime::from_timestamp(t, 0))
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            merged.push(FakeMerged {
+                repo: slug.clone(),
+                number: *number,
+                title: (*title).to_string(),
+                author: author.clone(),
+                merged_at: merged_at.clone().unwrap_or_default(),
+                merge_commit: sha.clone(),
+            });
+            let pull = RestPull {
+                number: *number,
+                title: (*title).to_string(),
+                author,
+                merge_commit: Some(sha.clone()),
+                merged_at,
+            };
+            gh.add_pull(slug, pull);
         }
         // production: PR 2, then 4, then 5; 6 went out and was rolled back to 5.
         for (pr, state, hours) in [
@@ -116,5 +144,8 @@ pub fn build(
             }
         }
     }
-    Ok(events)
+    Ok(DemoHistory {
+        deploys: events,
+        merged,
+    })
 }

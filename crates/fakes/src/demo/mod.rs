@@ -89,15 +89,17 @@ pub async fn start(
     pager.faults.set_latency(latency);
     pager.faults.set_error_rate(error_rate);
     let rest = crate::github_rest::FakeGitHubRest::new(DEMO_TOKEN);
-    let deploys = {
+    let history = {
         let (org, rest) = (org.clone(), rest.clone());
         tokio::task::spawn_blocking(move || commits::build(&org, &rest, chrono::Utc::now())).await?
     };
     // Without git the demo still runs; find any commit then says GitHub knows no commit.
-    let deploys = deploys.unwrap_or_else(|e| {
+    let history = history.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "the demo's git history could not be built");
-        Vec::new()
+        commits::DemoHistory::default()
     });
+    github.add_merged(history.merged);
+    let deploys = history.deploys;
     rest.faults.set_latency(latency);
     rest.faults.set_error_rate(error_rate);
     let status = FakeStatuspage::demo();

@@ -4,9 +4,13 @@
 
 use leptos::prelude::*;
 use trellis_services::{ServiceResult, Services};
-use trellis_shared::views::commits::{CommitReport, DeployRef, Liveness, TargetStatus};
+use trellis_shared::views::commits::{
+    CommitReport, DeployRef, Liveness, MergedWhere, TargetStatus,
+};
+use trellis_shared::views::home::{PullRequests, Widget};
 
 use crate::commits::ID;
+use crate::kit::status;
 
 /// The form, holding `input`.
 pub fn form(s: &Services, input: &str) -> AnyView {
@@ -33,6 +37,64 @@ pub fn form(s: &Services, input: &str) -> AnyView {
         <p class="muted small">{hint}</p>
     }
     .into_any()
+}
+
+/// The card without input: the form, then my recently merged pull requests with a badge per
+/// deploy target, each leading to its full answer.
+pub fn overview(s: &Services, pulls: &Widget<PullRequests>, merged: Vec<MergedWhere>) -> AnyView {
+    let list = (!merged.is_empty()).then(|| {
+        view! {
+            <h3 class="widget-sub">"Your recently merged pull requests"</h3>
+            <ul class="prs">{merged.into_iter().map(merged_row).collect_view()}</ul>
+        }
+    });
+    let none = (pulls.data.is_some() && list.is_none())
+        .then(|| view! { <p class="muted">"You have no merged pull requests yet."</p> });
+    view! { {form(s, "")} {list} {none} {status(pulls)} }.into_any()
+}
+
+fn merged_row(m: MergedWhere) -> impl IntoView {
+    let pull = m.pull;
+    let find = format!("{}#{}", pull.repository, pull.number);
+    let href = format!(
+        "/?{ID}={}",
+        form_urlencoded::byte_serialize(find.as_bytes()).collect::<String>()
+    );
+    let meta = match &pull.merged_at {
+        Some(at) => format!("{find} · merged {}", when(at)),
+        None => find,
+    };
+    // Targets this repository never deployed to say nothing here (the full answer says so).
+    let shown = m
+        .targets
+        .into_iter()
+        .filter(|t| t.state != Liveness::Unknown || t.problem.is_some());
+    let badges = shown.map(|t| {
+        let (state, class) = label(t.state);
+        let class = if t.problem.is_some() {
+            "badge warn"
+        } else {
+            class
+        };
+        let text = format!("{}: {}", t.environment, state.to_lowercase());
+        view! { <span class=class title=t.component>{text}</span> }
+    });
+    view! {
+        <li class="pr">
+            <a class="pr-title" href=href>{pull.title}</a>
+            <span class="pr-meta">{meta}</span>
+            <span class="badges">{badges.collect_view()}</span>
+        </li>
+    }
+}
+
+fn label(state: Liveness) -> (&'static str, &'static str) {
+    match state {
+        Liveness::Live => ("Live", "badge ok"),
+        Liveness::NotYet => ("Not yet", "badge wait"),
+        Liveness::RolledBack => ("Rolled back", "badge bad"),
+        Liveness::Unknown => ("Unknown", "badge"),
+    }
 }
 
 /// The card for `input`: the form, then the report or what was wrong.
@@ -107,12 +169,7 @@ fn row(t: TargetStatus) -> impl IntoView {
         Some(c) => format!("{} · {c}", t.environment),
         None => t.environment.clone(),
     };
-    let (label, class) = match t.state {
-        Liveness::Live => ("Live", "badge ok"),
-        Liveness::NotYet => ("Not yet", "badge wait"),
-        Liveness::RolledBack => ("Rolled back", "badge bad"),
-        Liveness::Unknown => ("Unknown", "badge"),
-    };
+    let (label, class) = label(t.state);
     let details = match (t.state, &t.problem) {
         (_, Some(p)) => p.clone(),
         (Liveness::Live, _) if t.kind == "mobile" => match &t.carried_by {

@@ -8,7 +8,7 @@
 use graphql_client::GraphQLQuery;
 use serde::Deserialize;
 use trellis_shared::views::home::{
-    CheckState, Checks, Mergeable, PullRequest, PullRequests, ReviewDecision,
+    CheckState, Checks, Mergeable, MergedPull, PullRequest, PullRequests, ReviewDecision,
 };
 
 use super::GitHubClient;
@@ -17,7 +17,6 @@ use crate::UpstreamError;
 #[allow(clippy::upper_case_acronyms)]
 type URI = String;
 type DateTime = String;
-#[allow(dead_code)]
 type GitObjectID = String;
 
 /// The card's query.
@@ -48,24 +47,31 @@ struct GraphQlError {
     kind: Option<String>,
 }
 
-/// The search strings (GitHub's search syntax) for `login`.
-pub fn searches(login: &str) -> (String, String) {
-    (
+/// The search strings (GitHub's search syntax) for `login`: mine, waiting on my review, my
+/// merged ones.
+pub fn searches(login: &str) -> [String; 3] {
+    [
         format!("is:pr is:open archived:false author:{login} sort:updated-desc"),
         format!("is:pr is:open archived:false review-requested:{login} sort:updated-desc"),
-    )
+        format!("is:pr is:merged author:{login} sort:updated-desc"),
+    ]
 }
+
+/// How many of my merged pull requests are asked for.
+pub const RECENT_MERGED: i64 = 5;
 
 pub(super) async fn fetch(
     client: &GitHubClient,
     login: String,
     first: u32,
 ) -> Result<PullRequests, UpstreamError> {
-    let (mine, review) = searches(&login);
+    let [mine, review, merged] = searches(&login);
     let body = HomePullRequests::build_query(q::Variables {
         mine,
         review,
+        merged,
         first: i64::from(first.clamp(1, 100)),
+        recent: RECENT_MERGED,
     });
     let upstream = &client.upstream;
     let answer = upstream
@@ -122,6 +128,24 @@ pub(super) async fn fetch(
         mine: pulls(data.mine.nodes),
         review_total: count(data.review.issue_count),
         review: pulls(data.review.nodes),
+        merged: data
+            .merged
+            .nodes
+            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| match n {
+                q::HomePullRequestsMergedNodes::PullRequest(p) => Some(MergedPull {
+                    repository: p.repository.name_with_owner,
+                    number: u32::try_from(p.number).unwrap_or(0),
+                    title: p.title,
+                    url: p.url,
+                    merged_at: p.merged_at,
+                    merge_commit: p.merge_commit.map(|c| c.oid),
+                }),
+                _ => None,
+            })
+            .collect(),
     })
 }
 

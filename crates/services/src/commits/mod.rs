@@ -18,7 +18,8 @@ use trellis_integrations::github::rest::Commit;
 use trellis_integrations::github::GitHubRepos;
 use trellis_integrations::UpstreamError;
 use trellis_shared::catalog::query::{Condition, Conjunction, EntityQuery, Filter};
-use trellis_shared::views::commits::{CommitRef, CommitReport, PullRef};
+use trellis_shared::views::commits::{CommitRef, CommitReport, MergedWhere, PullRef};
+use trellis_shared::views::home::{MergedPull, PullRequests, Widget};
 
 use crate::{Identity, ServiceError, ServiceResult, Services};
 
@@ -121,6 +122,47 @@ impl Services {
             components,
             targets,
         })
+    }
+
+    /// `person`'s recently merged pull requests (from the pull requests widget's cached
+    /// GitHub answer) and where each is live; the widget says how fresh the list is.
+    pub async fn merged_and_where(
+        &self,
+        person: &crate::widget::Person,
+    ) -> (Widget<PullRequests>, Vec<MergedWhere>) {
+        let pulls = self.pull_requests_of(person).await;
+        let merged: Vec<MergedPull> = pulls
+            .data
+            .as_ref()
+            .map(|d| d.merged.clone())
+            .unwrap_or_default();
+        let Ok(gh) = self.github_repos() else {
+            return (pulls, Vec::new());
+        };
+        let each = merged.into_iter().map(|pull| {
+            let gh = gh.clone();
+            async move {
+                let sha = pull
+                    .merge_commit
+                    .clone()
+                    .filter(|s| trellis_deploys::events::is_sha(s));
+                let repo = pull.repository.clone();
+                let targets = match (sha, trellis_integrations::github::rest::is_repo(&repo)) {
+                    (Some(sha), true) => {
+                        let components = self
+                            .components_of(&person.identity, &repo)
+                            .await
+                            .unwrap_or_default();
+                        self.commits
+                            .targets(self, &gh, &repo, &sha, &components)
+                            .await
+                    }
+                    _ => Vec::new(),
+                };
+                MergedWhere { pull, targets }
+            }
+        });
+        (pulls, futures_util::future::join_all(each).await)
     }
 
     /// Looks for a bare SHA in the repositories of the catalog's components, the caller's
