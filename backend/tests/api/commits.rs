@@ -1,7 +1,8 @@
 //! Find any commit end to end, on SQLite and PostgreSQL, with GitHub's REST API played by the
-//! fake over a real git repository (deploy events: `deploy_events.rs`): `GET /api/commits` says for every deploy target whether a pull request or commit is live, since
-//! which deploy, rolled back, or in which release it first shipped — by ancestry; the home
-//! page's card renders the same through its server function.
+//! fake over a real git repository (deploy events: `deploy_events.rs`, the cards:
+//! `commit_cards.rs`): `GET /api/commits` says for every deploy target whether a pull request
+//! or commit is live, since which deploy, rolled back, or in which release it first shipped —
+//! by ancestry.
 
 use axum::body::Body;
 use axum::http::Request;
@@ -15,7 +16,7 @@ use crate::common::TestApp;
 
 on_both!(changes_are_found_where_they_are_live);
 
-const ANN: &str = "ann@acme.example";
+pub(crate) const ANN: &str = "ann@acme.example";
 pub(crate) const TOKEN: &str = "ci-token-0123456789abcdef";
 const REPO: &str = "acme/ranker";
 
@@ -261,66 +262,4 @@ async fn changes_are_found_where_they_are_live(backend: TestBackend) {
         assert_eq!(r.status, status, "{q}: {}", r.text());
         assert!(r.text().contains(says), "{q}: {}", r.text());
     }
-
-    // The home page's card renders the same.
-    let request = Request::post("/_sf/home/card")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("id=find-commit&input=acme%2Franker%234"))
-        .expect("request");
-    let card = call(&app, request, ANN).await.text();
-    assert!(
-        card.contains("Rolled back") && card.contains("value=\\\"acme/ranker#4\\\""),
-        "{card}"
-    );
-    // Without input, the card lists my recently merged pull requests and where each is.
-    let request = Request::post("/_sf/home/card")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("id=find-commit"))
-        .expect("request");
-    let card = call(&app, request, ANN).await.text();
-    assert!(
-        card.contains("Your recently merged pull requests"),
-        "{card}"
-    );
-    assert!(
-        card.contains("production: rolled back") && card.contains("ios: live"),
-        "{card}"
-    );
-    assert!(
-        card.contains("href=\\\"/?find-commit=acme%2Franker%234\\\""),
-        "{card}"
-    );
-    let bob = Request::post("/_sf/home/card")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("id=find-commit"))
-        .expect("request");
-    let bob = call(&app, bob, "bob@acme.example").await.text();
-    assert!(!bob.contains("Change 4"), "ann's list is hers: {bob}");
-
-    // The server-rendered page hands its `?find-commit=` to that card, and only to it, and
-    // streams the answer in.
-    let page = call(
-        &app,
-        get("/?find-commit=acme%2Franker%234&pull-requests=x"),
-        ANN,
-    )
-    .await
-    .text();
-    assert!(
-        page.contains("Rolled back") && page.contains("value=\"acme/ranker#4\""),
-        "{page}"
-    );
-    assert_eq!(
-        app.state
-            .services
-            .widget_input("pull-requests=x", "pull-requests"),
-        "",
-        "a card without a form takes no input"
-    );
-    assert_eq!(
-        app.state
-            .services
-            .widget_input("find-commit=a%0Ab&x=1", "find-commit"),
-        "a b"
-    );
 }

@@ -7,6 +7,7 @@ mod catalog;
 mod catalog_pages;
 mod catalog_query;
 mod cli;
+mod commit_cards;
 mod commits;
 mod common;
 mod confine;

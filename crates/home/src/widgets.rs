@@ -9,6 +9,7 @@ use leptos::prelude::{AnyView, RenderHtml};
 use trellis_integrations::Integrations;
 use trellis_services::widget::{to_json, Card, HomeWidget, Person, WidgetMeta};
 use trellis_services::{Config, Services};
+use trellis_shared::views::commits::MergedWhere;
 use trellis_shared::views::home::{
     JiraIssues, PagerDuty, PullRequests as PullRequestsData, Widget,
 };
@@ -23,6 +24,7 @@ pub fn built_in(config: &Config, i: &Integrations) -> anyhow::Result<Vec<Arc<dyn
     let mut out: Vec<Arc<dyn HomeWidget>> = vec![
         Arc::new(Attention {
             pager: pager.clone(),
+            rollbacks: !config.deployments.environments.is_empty(),
         }),
         Arc::new(pull_requests()),
         Arc::new(jira()),
@@ -36,26 +38,35 @@ pub fn built_in(config: &Config, i: &Integrations) -> anyhow::Result<Vec<Arc<dyn
 /// "Needs attention": what waits on me, across the other widgets.
 struct Attention {
     pager: Option<Arc<Cached<PagerDutySource>>>,
+    /// Whether deploy targets are configured: my merged pull requests that were rolled back.
+    rollbacks: bool,
 }
 
+/// What "needs attention" draws on.
+type Gathered = (
+    Widget<PullRequestsData>,
+    Widget<JiraIssues>,
+    Option<Widget<PagerDuty>>,
+    Vec<MergedWhere>,
+);
+
 impl Attention {
-    async fn gather(
-        &self,
-        s: &Services,
-        me: &Person,
-    ) -> (
-        Widget<PullRequestsData>,
-        Widget<JiraIssues>,
-        Option<Widget<PagerDuty>>,
-    ) {
+    async fn gather(&self, s: &Services, me: &Person) -> Gathered {
         let pager = async {
             match &self.pager {
                 Some(p) => Some(p.get(s, me).await),
                 None => None,
             }
         };
-        let ((pulls, jira), pager) = futures_util::join!(s.attention_of(me), pager);
-        (pulls, jira, pager)
+        let merged = async {
+            if self.rollbacks {
+                s.merged_and_where(me).await.1
+            } else {
+                Vec::new()
+            }
+        };
+        let ((pulls, jira), pager, merged) = futures_util::join!(s.attention_of(me), pager, merged);
+        (pulls, jira, pager, merged)
     }
 }
 
@@ -70,11 +81,12 @@ impl HomeWidget for Attention {
 
     fn data<'a>(&'a self, s: &'a Services, me: &'a Person) -> BoxFuture<'a, serde_json::Value> {
         async move {
-            let (pulls, jira, pager) = self.gather(s, me).await;
+            let (pulls, jira, pager, merged) = self.gather(s, me).await;
             serde_json::json!({
                 "pullRequests": to_json(&pulls),
                 "jiraIssues": to_json(&jira),
                 "pagerDuty": pager.as_ref().map(to_json),
+                "recentlyMerged": merged,
             })
         }
         .boxed()
@@ -82,12 +94,12 @@ impl HomeWidget for Attention {
 
     fn card<'a>(&'a self, s: &'a Services, me: &'a Person) -> BoxFuture<'a, Card> {
         async move {
-            let (pulls, jira, pager) = self.gather(s, me).await;
+            let (pulls, jira, pager, merged) = self.gather(s, me).await;
             Card {
                 unsettled: Card::unsettled(&pulls)
                     || Card::unsettled(&jira)
                     || pager.as_ref().is_some_and(Card::unsettled),
-                html: cards::attention::body(pulls, jira, pager).to_html(),
+                html: cards::attention::body(pulls, jira, pager, &merged).to_html(),
             }
         }
         .boxed()

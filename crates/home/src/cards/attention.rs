@@ -1,10 +1,11 @@
 //! "Needs attention": one ranked list across the widgets of what waits on me — reviews
 //! requested from me, my pull requests with failing checks, changes requested or conflicts, my
-//! overdue or due-soon Jira issues, the triggered incidents of my teams' services — each linking
-//! to where it is handled.
+//! overdue or due-soon Jira issues, the triggered incidents of my teams' services, my merged
+//! pull requests that were rolled back — each linking to where it is handled.
 
 use leptos::prelude::*;
 
+use trellis_shared::views::commits::{Liveness, MergedWhere};
 use trellis_shared::views::home::{
     CheckState, JiraIssues, Mergeable, PagerDuty, PullRequests, ReviewDecision, Widget,
 };
@@ -94,11 +95,38 @@ fn from_pager(d: &PagerDuty) -> Vec<Item> {
         .collect()
 }
 
+/// My merged pull requests that went out and were rolled back (rank 2, with failing checks):
+/// the change is no longer where it was live.
+fn from_rollbacks(merged: &[MergedWhere]) -> Vec<Item> {
+    merged
+        .iter()
+        .flat_map(|m| {
+            m.targets
+                .iter()
+                .filter(|t| t.state == Liveness::RolledBack)
+                .map(move |t| {
+                    let find = format!("{}#{}", m.pull.repository, m.pull.number);
+                    Item {
+                        rank: 2,
+                        label: "Rolled back",
+                        title: m.pull.title.clone(),
+                        context: format!("{find} · {}", t.environment),
+                        url: format!(
+                            "/?find-commit={}",
+                            form_urlencoded::byte_serialize(find.as_bytes()).collect::<String>()
+                        ),
+                    }
+                })
+        })
+        .collect()
+}
+
 /// The list's body: what the widgets ask of me, or that nothing does.
 pub fn body(
     pulls: Widget<PullRequests>,
     issues: Widget<JiraIssues>,
     pager: Option<Widget<PagerDuty>>,
+    merged: &[MergedWhere],
 ) -> AnyView {
     let pager = pager.and_then(|p| p.data);
     // Incidents first, so they stay ahead of review requests of the same rank (the sort keeps
@@ -106,6 +134,7 @@ pub fn body(
     let mut items = pager.as_ref().map(from_pager).unwrap_or_default();
     items.extend(pulls.data.as_ref().map(from_pulls).unwrap_or_default());
     items.extend(issues.data.as_ref().map(from_jira).unwrap_or_default());
+    items.extend(from_rollbacks(merged));
     items.sort_by_key(|i| i.rank);
     if items.is_empty() {
         let text = if pulls.data.is_some() || issues.data.is_some() || pager.is_some() {
