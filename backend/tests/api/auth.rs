@@ -139,6 +139,15 @@ fn as_user(email: &str) -> Vec<(&'static str, String)> {
     vec![("X-Forwarded-Email", email.to_string())]
 }
 
+/// A home card through the page's server function (`form`: `id=...&input=...`), as `email`.
+pub(crate) async fn card(app: &TestApp, form: &str, email: &str) -> String {
+    let request = Request::post("/_sf/home/card")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_string()))
+        .expect("request");
+    call(app, request, email).await.text()
+}
+
 pub(crate) async fn call(app: &TestApp, request: Request<Body>, email: &str) -> TestResponse {
     let headers = as_user(email);
     let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();

@@ -3,11 +3,9 @@
 //! recently merged pull requests with a badge per target, mine only; a rollback of my change
 //! is in "needs attention".
 
-use axum::body::Body;
-use axum::http::Request;
 use trellis_test_kit::{on_both, TestBackend};
 
-use crate::auth::{call, get};
+use crate::auth::{call, card, get};
 use crate::commits::{app, ANN};
 
 on_both!(the_card_answers_and_lists_my_merged_pull_requests);
@@ -15,47 +13,31 @@ on_both!(the_card_answers_and_lists_my_merged_pull_requests);
 async fn the_card_answers_and_lists_my_merged_pull_requests(backend: TestBackend) {
     let (app, _merges, _guards) = app(backend).await;
     // The home page's card renders the same.
-    let request = Request::post("/_sf/home/card")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("id=find-commit&input=acme%2Franker%234"))
-        .expect("request");
-    let card = call(&app, request, ANN).await.text();
+    let answer = card(&app, "id=find-commit&input=acme%2Franker%234", ANN).await;
     assert!(
-        card.contains("Rolled back") && card.contains("value=\\\"acme/ranker#4\\\""),
-        "{card}"
+        answer.contains("Rolled back") && answer.contains("value=\\\"acme/ranker#4\\\""),
+        "{answer}"
     );
     // Without input, the card lists my recently merged pull requests and where each is.
-    let request = Request::post("/_sf/home/card")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("id=find-commit"))
-        .expect("request");
-    let card = call(&app, request, ANN).await.text();
+    let list = card(&app, "id=find-commit", ANN).await;
     assert!(
-        card.contains("Your recently merged pull requests"),
-        "{card}"
+        list.contains("Your recently merged pull requests"),
+        "{list}"
     );
     assert!(
-        card.contains("production: rolled back") && card.contains("ios: live"),
-        "{card}"
+        list.contains("production: rolled back") && list.contains("ios: live"),
+        "{list}"
     );
     assert!(
-        card.contains("href=\\\"/?find-commit=acme%2Franker%234\\\""),
-        "{card}"
+        list.contains("href=\\\"/?find-commit=acme%2Franker%234\\\""),
+        "{list}"
     );
-    let attention = Request::post("/_sf/home/card")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("id=attention"))
-        .expect("request");
-    let attention = call(&app, attention, ANN).await.text();
+    let attention = card(&app, "id=attention", ANN).await;
     assert!(
         attention.contains("Rolled back") && attention.contains("acme/ranker#4 · production"),
         "a rollback of my change needs my attention: {attention}"
     );
-    let bob = Request::post("/_sf/home/card")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("id=find-commit"))
-        .expect("request");
-    let bob = call(&app, bob, "bob@acme.example").await.text();
+    let bob = card(&app, "id=find-commit", "bob@acme.example").await;
     assert!(!bob.contains("Change 4"), "ann's list is hers: {bob}");
 
     // The server-rendered page hands its `?find-commit=` to that card, and only to it, and

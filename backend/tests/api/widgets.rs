@@ -9,7 +9,7 @@ use axum::http::Request;
 use trellis_fakes::statuspage::FakeStatuspage;
 use trellis_test_kit::{on_both, TestBackend};
 
-use crate::auth::{call, get, proxy_app};
+use crate::auth::{call, card, get, proxy_app};
 
 on_both!(a_plugins_widget_is_listed_answers_and_renders);
 
@@ -166,23 +166,15 @@ async fn pagerduty_shows_my_shifts_and_my_teams_incidents(backend: TestBackend) 
     );
     assert_eq!(bob["data"]["incidents"][0]["number"], 8, "{bob}");
 
-    let request = Request::post("/_sf/home/card")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("id=attention"))
-        .expect("request");
-    let attention = call(&app, request, ANN).await.text();
+    let attention = card(&app, "id=attention", ANN).await;
     assert!(
         attention.contains("Paged") && attention.contains("Incident 7"),
         "{attention}"
     );
-    let request = Request::post("/_sf/home/card")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("id=pagerduty"))
-        .expect("request");
-    let card = call(&app, request, ANN).await.text();
+    let pager = card(&app, "id=pagerduty", ANN).await;
     assert!(
-        card.contains("You are on call now.") && card.contains("ends in"),
-        "{card}"
+        pager.contains("You are on call now.") && pager.contains("ends in"),
+        "{pager}"
     );
-    assert!(!card.contains("pd-key"), "the key never reaches the page");
+    assert!(!pager.contains("pd-key"), "the key never reaches the page");
 }
