@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Conflict,
     /// A dependency is not available right now.
     Unavailable,
+    /// The caller asked too often; try again later.
+    TooManyRequests,
     /// A bug or unexpected failure: details are in the server log under the request id.
     Internal,
 }
@@ -39,6 +41,7 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed => 405,
             ErrorKind::Conflict => 409,
             ErrorKind::Unavailable => 503,
+            ErrorKind::TooManyRequests => 429,
             ErrorKind::Internal => 500,
         }
     }
@@ -53,6 +56,7 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed,
             ErrorKind::Conflict,
             ErrorKind::Unavailable,
+            ErrorKind::TooManyRequests,
         ]
         .into_iter()
         .find(|k| k.status() == status)
@@ -69,6 +73,7 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed => "MethodNotAllowedError",
             ErrorKind::Conflict => "ConflictError",
             ErrorKind::Unavailable => "ServiceUnavailableError",
+            ErrorKind::TooManyRequests => "TooManyRequestsError",
             ErrorKind::Internal => "Error",
         }
     }

@@ -16,7 +16,7 @@ use trellis_shared::views::commits::CommitReport;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::openapi::responses::{
-    BadRequest, InternalError, NotFound, ServiceUnavailable, Unauthorized,
+    BadRequest, InternalError, NotFound, ServiceUnavailable, TooManyRequests, Unauthorized,
 };
 use crate::state::AppState;
 
@@ -51,6 +51,7 @@ pub struct FindQuery {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
         (status = 503, response = ServiceUnavailable),
         (status = 500, response = InternalError),
     )

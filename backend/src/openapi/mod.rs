@@ -48,6 +48,7 @@ use crate::error::{AppError, AppResult};
             responses::MethodNotAllowed,
             responses::Conflict,
             responses::ServiceUnavailable,
+            responses::TooManyRequests,
             responses::InternalError,
         ),
     ),

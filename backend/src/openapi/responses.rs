@@ -34,6 +34,11 @@ pub struct Conflict(pub ErrorEnvelope);
 #[derive(ToResponse)]
 pub struct ServiceUnavailable(pub ErrorEnvelope);
 
+/// The caller asked too often (`TooManyRequestsError`): a per-person budget of an expensive
+/// call is spent; retry in a minute.
+#[derive(ToResponse)]
+pub struct TooManyRequests(pub ErrorEnvelope);
+
 /// Unexpected failure (`Error`); the message carries no detail, the server log has it under the
 /// request id.
 #[derive(ToResponse)]

@@ -262,4 +262,27 @@ async fn changes_are_found_where_they_are_live(backend: TestBackend) {
         assert_eq!(r.status, status, "{q}: {}", r.text());
         assert!(r.text().contains(says), "{q}: {}", r.text());
     }
+
+    // Each find may cost GitHub many calls: a person's finds are bounded per minute (429), and
+    // one person's spent budget is not another's.
+    let mut refused = None;
+    for i in 0..40 {
+        let r = call(&app, get("/api/commits?q=acme/ranker%232"), ANN).await;
+        if r.status == 429 {
+            refused = Some((i, r.text()));
+            break;
+        }
+    }
+    let (after, text) = refused.expect("refused within 40 finds");
+    assert!(
+        after < 30 && text.contains("at most 30 finds a minute"),
+        "{after}: {text}"
+    );
+    let bob = call(
+        &app,
+        get("/api/commits?q=acme/ranker%232"),
+        "bob@acme.example",
+    )
+    .await;
+    assert_eq!(bob.status, 200, "{}", bob.text());
 }

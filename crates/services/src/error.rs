@@ -30,6 +30,9 @@ pub enum ServiceError {
     /// A dependency is unavailable right now.
     #[error("{0}")]
     Unavailable(String),
+    /// The caller asked too often (a per-person budget of an expensive call).
+    #[error("{0}")]
+    TooManyRequests(String),
     /// Unexpected: the cause is logged, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -45,6 +48,7 @@ impl ServiceError {
             ServiceError::NotFound(_) => ErrorKind::NotFound,
             ServiceError::Conflict(_) => ErrorKind::Conflict,
             ServiceError::Unavailable(_) => ErrorKind::Unavailable,
+            ServiceError::TooManyRequests(_) => ErrorKind::TooManyRequests,
             ServiceError::Internal(_) => ErrorKind::Internal,
         }
     }

@@ -63,6 +63,12 @@ impl Services {
     pub async fn find_commit(&self, me: &Identity, text: &str) -> ServiceResult<CommitReport> {
         let asked = query::parse(text).map_err(ServiceError::Input)?;
         let gh = self.github_repos()?;
+        if !self.commits.allow_find(&me.user_ref).await {
+            return Err(ServiceError::TooManyRequests(format!(
+                "at most {} finds a minute per person; try again in a minute",
+                targets::FINDS_PER_MINUTE
+            )));
+        }
         let (repo, commit, pull) = match asked {
             Asked::Pull { repo, number } => {
                 let p = gh

@@ -26,7 +26,13 @@ pub(crate) struct Caches {
     deployments: Cache<String, Arc<Vec<Deployment>>>,
     tags: Cache<String, Arc<Vec<Tag>>>,
     events: Cache<String, Arc<Vec<DeployRef>>>,
+    /// Finds per person in the current minute.
+    finds: Cache<String, Arc<std::sync::atomic::AtomicU32>>,
 }
+
+/// Finds one person may ask for per minute: each may cost GitHub up to ~60 calls on a cold
+/// cache, and the portal's GitHub budget is shared by everyone.
+pub const FINDS_PER_MINUTE: u32 = 30;
 
 impl Default for Caches {
     fn default() -> Self {
@@ -36,6 +42,7 @@ impl Default for Caches {
             deployments: ttl(30, 5_000),
             tags: ttl(60, 2_000),
             events: ttl(3_600, 20_000),
+            finds: ttl(60, 20_000),
         }
     }
 }
@@ -81,6 +88,15 @@ impl Caches {
             })
             .await;
         r.map_err(owned)
+    }
+
+    /// Counts one find by `who`; false when their budget for this minute is spent.
+    pub(crate) async fn allow_find(&self, who: &str) -> bool {
+        let count = self
+            .finds
+            .get_with(who.to_string(), async { Arc::default() })
+            .await;
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < FINDS_PER_MINUTE
     }
 
     /// Forgets the cached history of one events target (a new event arrived).
