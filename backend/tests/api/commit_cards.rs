@@ -6,9 +6,12 @@
 use trellis_test_kit::{on_both, TestBackend};
 
 use crate::auth::{call, card, get};
-use crate::commits::{app, ANN};
+use crate::commits::{app, app_with, ANN};
 
-on_both!(the_card_answers_and_lists_my_merged_pull_requests);
+on_both!(
+    the_card_answers_and_lists_my_merged_pull_requests,
+    a_slow_github_never_holds_up_the_list,
+);
 
 async fn the_card_answers_and_lists_my_merged_pull_requests(backend: TestBackend) {
     let (app, _merges, _guards) = app(backend).await;
@@ -65,5 +68,34 @@ async fn the_card_answers_and_lists_my_merged_pull_requests(backend: TestBackend
             .services
             .widget_input("find-commit=a%0Ab&x=1", "find-commit"),
         "a b"
+    );
+}
+
+/// With GitHub's REST API slow, the card answers within the page's wait, says it is finding out
+/// (unsettled: the browser loads it again), and lists where each pull request is once known.
+async fn a_slow_github_never_holds_up_the_list(backend: TestBackend) {
+    let (app, _merges, _guards) = app_with(backend, std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let first = card(&app, "id=find-commit", ANN).await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        first.contains("unsettled\\n") && first.contains("Finding where"),
+        "{first}"
+    );
+    let mut later = String::new();
+    for _ in 0..60 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        later = card(&app, "id=find-commit", ANN).await;
+        if later.contains("production: rolled back") {
+            break;
+        }
+    }
+    assert!(
+        later.contains("production: rolled back") && !later.contains("unsettled\\n"),
+        "{later}"
     );
 }

@@ -125,7 +125,16 @@ fn history(fake: &FakeGitHubRest) -> Vec<String> {
 /// The app with the components above, GitHub played by the fake over [`history`], three deploy
 /// targets and the CI token; the guards keep the fake and the files alive.
 pub(crate) async fn app(backend: TestBackend) -> (TestApp, Vec<String>, Guards) {
+    app_with(backend, std::time::Duration::ZERO).await
+}
+
+/// [`app`] with GitHub's REST API answering after `latency`, and pages waiting 200 ms for it.
+pub(crate) async fn app_with(
+    backend: TestBackend,
+    latency: std::time::Duration,
+) -> (TestApp, Vec<String>, Guards) {
     let fake = FakeGitHubRest::new("gh-token");
+    fake.faults.set_latency(latency);
     let merges = history(&fake);
     // GraphQL (ann's merged pull requests) and REST on one host, as on github.com.
     let graphql = trellis_fakes::github::FakeGitHub::new("gh-token");
@@ -143,6 +152,9 @@ pub(crate) async fn app(backend: TestBackend) -> (TestApp, Vec<String>, Guards) 
     let file = dir.path().join("components.yaml");
     std::fs::write(&file, COMPONENTS).expect("write");
     let (app, org) = proxy_app(backend, |c| {
+        if !latency.is_zero() {
+            c.home.wait_for_ms = 200;
+        }
         c.catalog
             .locations
             .push(trellis_catalog::LocationSpec::file(

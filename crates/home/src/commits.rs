@@ -63,10 +63,8 @@ impl HomeWidget for FindCommit {
             serde_json::json!({
                 "environments": names,
                 "query": "/api/commits?q=",
-                "recentlyMerged": merged,
-                "ageSecs": pulls.age_secs,
-                "problem": pulls.problem,
-                "message": pulls.message,
+                "pullRequests": { "ageSecs": pulls.age_secs, "problem": pulls.problem, "message": pulls.message },
+                "recentlyMerged": trellis_services::widget::to_json(&merged),
             })
         }
         .boxed()
@@ -75,7 +73,11 @@ impl HomeWidget for FindCommit {
     fn card<'a>(&'a self, s: &'a Services, me: &'a Person) -> BoxFuture<'a, Card> {
         async move {
             let (pulls, merged) = s.merged_and_where(me).await;
-            crate::kit::card(&pulls, cards::commits::overview(s, &pulls, merged))
+            let unsettled = Card::unsettled(&pulls) || Card::unsettled(&merged);
+            Card {
+                html: cards::commits::overview(s, &pulls, &merged).to_html(),
+                unsettled,
+            }
         }
         .boxed()
     }

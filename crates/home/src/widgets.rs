@@ -47,7 +47,7 @@ type Gathered = (
     Widget<PullRequestsData>,
     Widget<JiraIssues>,
     Option<Widget<PagerDuty>>,
-    Vec<MergedWhere>,
+    Option<Widget<Vec<MergedWhere>>>,
 );
 
 impl Attention {
@@ -60,9 +60,9 @@ impl Attention {
         };
         let merged = async {
             if self.rollbacks {
-                s.merged_and_where(me).await.1
+                Some(s.merged_and_where(me).await.1)
             } else {
-                Vec::new()
+                None
             }
         };
         let ((pulls, jira), pager, merged) = futures_util::join!(s.attention_of(me), pager, merged);
@@ -86,7 +86,7 @@ impl HomeWidget for Attention {
                 "pullRequests": to_json(&pulls),
                 "jiraIssues": to_json(&jira),
                 "pagerDuty": pager.as_ref().map(to_json),
-                "recentlyMerged": merged,
+                "recentlyMerged": merged.as_ref().map(to_json),
             })
         }
         .boxed()
@@ -98,8 +98,15 @@ impl HomeWidget for Attention {
             Card {
                 unsettled: Card::unsettled(&pulls)
                     || Card::unsettled(&jira)
-                    || pager.as_ref().is_some_and(Card::unsettled),
-                html: cards::attention::body(pulls, jira, pager, &merged).to_html(),
+                    || pager.as_ref().is_some_and(Card::unsettled)
+                    || merged.as_ref().is_some_and(Card::unsettled),
+                html: cards::attention::body(
+                    pulls,
+                    jira,
+                    pager,
+                    merged.and_then(|m| m.data).as_deref().unwrap_or_default(),
+                )
+                .to_html(),
             }
         }
         .boxed()

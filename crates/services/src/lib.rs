@@ -152,6 +152,12 @@ impl Services {
         )
         .map_err(|e| anyhow::anyhow!("integrations: {e}"))?;
         let widgets = widget::build(&plugins, &config, &integrations)?;
+        let commits = commits::Caches::new(
+            config.deployments.environments.clone(),
+            db.clone(),
+            integrations.policy(),
+            integrations.metrics(),
+        );
         let jobs = plugins.iter().flat_map(|p| (p.jobs)(&config)).collect();
         let replica_services = plugins.iter().flat_map(|p| (p.services)(&config)).collect();
         Ok(Arc::new(Services {
@@ -171,7 +177,7 @@ impl Services {
             widgets,
             people: widget::people(),
             owned: home::owned(),
-            commits: commits::Caches::default(),
+            commits,
         }))
     }
 

@@ -41,16 +41,25 @@ pub fn form(s: &Services, input: &str) -> AnyView {
 
 /// The card without input: the form, then my recently merged pull requests with a badge per
 /// deploy target, each leading to its full answer.
-pub fn overview(s: &Services, pulls: &Widget<PullRequests>, merged: Vec<MergedWhere>) -> AnyView {
-    let list = (!merged.is_empty()).then(|| {
+pub fn overview(
+    s: &Services,
+    pulls: &Widget<PullRequests>,
+    merged: &Widget<Vec<MergedWhere>>,
+) -> AnyView {
+    let rows = merged.data.clone().unwrap_or_default();
+    let list = (!rows.is_empty()).then(|| {
         view! {
             <h3 class="widget-sub">"Your recently merged pull requests"</h3>
-            <ul class="prs">{merged.into_iter().map(merged_row).collect_view()}</ul>
+            <ul class="prs">{rows.into_iter().map(merged_row).collect_view()}</ul>
         }
     });
-    let none = (pulls.data.is_some() && list.is_none())
+    let known = pulls.data.as_ref().map(|d| d.merged.is_empty());
+    let none = (known == Some(true))
         .then(|| view! { <p class="muted">"You have no merged pull requests yet."</p> });
-    view! { {form(s, "")} {list} {none} {status(pulls)} }.into_any()
+    // Where each is, while it is still being found out (GitHub is slow).
+    let waiting = (known == Some(false) && merged.data.is_none())
+        .then(|| view! { <p class="muted" aria-busy="true">"Finding where your merged pull requests are…"</p> });
+    view! { {form(s, "")} {list} {none} {waiting} {status(pulls)} }.into_any()
 }
 
 fn merged_row(m: MergedWhere) -> impl IntoView {

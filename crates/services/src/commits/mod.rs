@@ -114,11 +114,7 @@ impl Services {
         };
         let components = self.components_of(me, &repo).await?;
         let targets = match &commit {
-            Some(c) => {
-                self.commits
-                    .targets(self, &gh, &repo, &c.sha, &components)
-                    .await
-            }
+            Some(c) => self.commits.targets(&gh, &repo, &c.sha, &components).await,
             None => Vec::new(),
         };
         Ok(CommitReport {
@@ -131,11 +127,12 @@ impl Services {
     }
 
     /// `person`'s recently merged pull requests (from the pull requests widget's cached
-    /// GitHub answer) and where each is live; the widget says how fresh the list is.
+    /// GitHub answer) and where each is live, from a stale-while-revalidate cache: a page waits
+    /// at most `home.waitForMs` for it, then the card says it is loading and loads again.
     pub async fn merged_and_where(
         &self,
         person: &crate::widget::Person,
-    ) -> (Widget<PullRequests>, Vec<MergedWhere>) {
+    ) -> (Widget<PullRequests>, Widget<Vec<MergedWhere>>) {
         let pulls = self.pull_requests_of(person).await;
         let merged: Vec<MergedPull> = pulls
             .data
@@ -143,32 +140,54 @@ impl Services {
             .map(|d| d.merged.clone())
             .unwrap_or_default();
         let Ok(gh) = self.github_repos() else {
-            return (pulls, Vec::new());
+            return (pulls, Widget::ok(Vec::new(), 0, false));
         };
-        let each = merged.into_iter().map(|pull| {
-            let gh = gh.clone();
-            async move {
-                let sha = pull
-                    .merge_commit
-                    .clone()
-                    .filter(|s| trellis_deploys::events::is_sha(s));
-                let repo = pull.repository.clone();
-                let targets = match (sha, trellis_integrations::github::rest::is_repo(&repo)) {
-                    (Some(sha), true) => {
-                        let components = self
-                            .components_of(&person.identity, &repo)
-                            .await
-                            .unwrap_or_default();
-                        self.commits
-                            .targets(self, &gh, &repo, &sha, &components)
-                            .await
+        // The catalog part here (the caller's read scope); the GitHub part may outlive the page.
+        let mut work = Vec::new();
+        for pull in merged {
+            let sha = pull
+                .merge_commit
+                .clone()
+                .filter(|s| trellis_deploys::events::is_sha(s));
+            let repo = pull.repository.clone();
+            let sha = sha.filter(|_| trellis_integrations::github::rest::is_repo(&repo));
+            let components = match &sha {
+                Some(_) => self
+                    .components_of(&person.identity, &repo)
+                    .await
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            work.push((pull, sha, components));
+        }
+        // A new merge is a new key: the list is never older than the pull requests card.
+        let key: String = std::iter::once(person.identity.user_ref.as_str())
+            .chain(work.iter().filter_map(|(_, sha, _)| sha.as_deref()))
+            .collect::<Vec<_>>()
+            .join("\0");
+        let caches = self.commits.clone();
+        let slowdown = gh.upstream().limits().slowdown();
+        let where_ = self
+            .commits
+            .merged
+            .get(&key, slowdown, move || async move {
+                let each = work.into_iter().map(|(pull, sha, components)| {
+                    let (caches, gh) = (caches.clone(), gh.clone());
+                    async move {
+                        let targets = match sha {
+                            Some(sha) => {
+                                let repo = pull.repository.clone();
+                                caches.targets(&gh, &repo, &sha, &components).await
+                            }
+                            None => Vec::new(),
+                        };
+                        MergedWhere { pull, targets }
                     }
-                    _ => Vec::new(),
-                };
-                MergedWhere { pull, targets }
-            }
-        });
-        (pulls, futures_util::future::join_all(each).await)
+                });
+                Ok(futures_util::future::join_all(each).await)
+            })
+            .await;
+        (pulls, where_)
     }
 
     /// Looks for a bare SHA in the repositories of the catalog's components, the caller's

@@ -15,12 +15,20 @@ use trellis_integrations::github::GitHubRepos;
 use trellis_integrations::UpstreamError;
 use trellis_shared::views::commits::{DeployRef, TargetStatus};
 
-use crate::Services;
+use trellis_integrations::{CachePolicy, Metrics, SwrCache};
+use trellis_shared::views::commits::MergedWhere;
 
 type Shared<T> = Result<T, Arc<UpstreamError>>;
 
-/// The caches of "find any commit" (one per replica).
+/// The caches of "find any commit" (one per replica), with what answering needs (the deploy
+/// targets, the database), so a background refresh owns all it uses.
+#[derive(Clone)]
 pub(crate) struct Caches {
+    envs: Arc<Vec<Environment>>,
+    db: trellis_store::Db,
+    /// My recently merged pull requests and where they are, per person (stale while it
+    /// refreshes, and no page waits longer than `home.waitForMs` for it).
+    pub(crate) merged: Arc<SwrCache<Vec<MergedWhere>>>,
     contains: Cache<String, bool>,
     commits: Cache<String, Option<Commit>>,
     deployments: Cache<String, Arc<Vec<Deployment>>>,
@@ -34,9 +42,19 @@ pub(crate) struct Caches {
 /// cache, and the portal's GitHub budget is shared by everyone.
 pub const FINDS_PER_MINUTE: u32 = 30;
 
-impl Default for Caches {
-    fn default() -> Self {
+impl Caches {
+    /// Caches for `envs`, reading deploy events from `db`; the per-person list follows
+    /// `policy` and reports in `metrics`.
+    pub(crate) fn new(
+        envs: Vec<Environment>,
+        db: trellis_store::Db,
+        policy: CachePolicy,
+        metrics: Metrics,
+    ) -> Self {
         Caches {
+            envs: Arc::new(envs),
+            db,
+            merged: Arc::new(SwrCache::new("GitHub deployments", policy, metrics)),
             contains: Cache::builder().max_capacity(200_000).build(),
             commits: ttl(600, 20_000),
             deployments: ttl(30, 5_000),
@@ -106,19 +124,18 @@ impl Caches {
             .await;
     }
 
-    /// The answer of every target in `services`' config for the change `sha` of `repo`.
+    /// The answer of every configured target for the change `sha` of `repo`.
     pub(crate) async fn targets(
         &self,
-        services: &Services,
         gh: &Arc<dyn GitHubRepos>,
         repo: &str,
         sha: &str,
         components: &[String],
     ) -> Vec<TargetStatus> {
-        let envs = &services.config.deployments.environments;
-        let all = envs
+        let all = self
+            .envs
             .iter()
-            .map(|env| self.target(services, gh, env, repo, sha, components));
+            .map(|env| self.target(gh, env, repo, sha, components));
         futures_util::future::join_all(all)
             .await
             .into_iter()
@@ -128,7 +145,6 @@ impl Caches {
 
     async fn target(
         &self,
-        services: &Services,
         gh: &Arc<dyn GitHubRepos>,
         env: &Environment,
         repo: &str,
@@ -177,7 +193,7 @@ impl Caches {
             SourceKind::Events => {
                 let mut out = Vec::new();
                 for component in components {
-                    let history = match self.events(services, &env.name, component).await {
+                    let history = match self.events(&env.name, component).await {
                         Ok(h) if h.is_empty() => continue,
                         Ok(h) => h,
                         Err(e) => {
@@ -246,15 +262,13 @@ impl Caches {
 
     async fn events(
         &self,
-        services: &Services,
         environment: &str,
         component: &str,
     ) -> Result<Arc<Vec<DeployRef>>, Arc<trellis_store::StoreError>> {
         let key = format!("{environment}\0{component}");
         self.events
             .try_get_with(key, async {
-                let rows =
-                    store::history(&services.db, environment, component, MAX_HISTORY).await?;
+                let rows = store::history(&self.db, environment, component, MAX_HISTORY).await?;
                 Ok(Arc::new(
                     rows.into_iter()
                         .map(|r| DeployRef {
