@@ -276,11 +276,22 @@ impl Services {
     }
 
     /// The names of the components built from `repo` that `me` can see.
+    /// Remembered per person and repository for a minute, like [`Services::owned_annotation`]:
+    /// every page load asks it for each of my merged pull requests.
     async fn components_of(&self, me: &Identity, repo: &str) -> ServiceResult<Vec<String>> {
-        let mut names = self.slugs(me, Some(repo)).await?;
-        names.sort();
-        names.truncate(MAX_COMPONENTS);
-        Ok(names)
+        let key = format!("{}\0{}", me.user_ref, repo.to_ascii_lowercase());
+        let names = self
+            .commits
+            .components
+            .try_get_with(key, async {
+                let mut names = self.slugs(me, Some(repo)).await?;
+                names.sort();
+                names.truncate(MAX_COMPONENTS);
+                Ok::<_, ServiceError>(Arc::new(names))
+            })
+            .await
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
+        Ok((*names).clone())
     }
 
     /// Records a deploy event `body` (CDEvents) from `caller`; whether it is new (false: this

@@ -34,6 +34,8 @@ pub(crate) struct Caches {
     deployments: Cache<String, Arc<Vec<Deployment>>>,
     tags: Cache<String, Arc<Vec<Tag>>>,
     events: Cache<String, Arc<Vec<DeployRef>>>,
+    /// The components of a repository a person can see, for a minute.
+    pub(crate) components: Cache<String, Arc<Vec<String>>>,
     /// Finds per person in the current minute.
     finds: Cache<String, Arc<std::sync::atomic::AtomicU32>>,
 }
@@ -61,6 +63,7 @@ impl Caches {
             tags: ttl(60, 2_000),
             events: ttl(3_600, 20_000),
             finds: ttl(60, 20_000),
+            components: ttl(60, 50_000),
         }
     }
 }
