@@ -194,11 +194,21 @@ impl FakeGitHubRest {
     }
 
     /// `f` of repository `owner/repo`, or the 404 GitHub answers for an unknown one.
+    ///
+    /// `f` may run `git`: on a multi-threaded runtime (the demo's server) it runs as blocking
+    /// work, so the runtime moves other tasks off this worker meanwhile.
     pub(crate) fn repo<T>(&self, owner: &str, repo: &str, f: impl FnOnce(&Repo) -> T) -> Option<T> {
-        let repos = self.repos.read().unwrap_or_else(|e| e.into_inner());
-        repos
-            .get(&format!("{owner}/{repo}").to_ascii_lowercase())
-            .map(f)
+        let run = || {
+            let repos = self.repos.read().unwrap_or_else(|e| e.into_inner());
+            repos
+                .get(&format!("{owner}/{repo}").to_ascii_lowercase())
+                .map(f)
+        };
+        let flavor = tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor());
+        match flavor {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(run),
+            _ => run(),
+        }
     }
 }
 
