@@ -9,5 +9,6 @@
 pub mod api;
 pub mod auth;
 pub mod catalog;
+pub mod github;
 pub mod nav;
 pub mod views;

@@ -20,6 +20,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use trellis_shared::github::{is_repo, is_sha};
+
 use crate::config::is_name;
 
 /// A deploy event, checked.
@@ -64,11 +66,6 @@ fn text<'a>(v: &'a Value, field: &'static str, max: usize) -> Result<&'a str, Ev
         Some(s) if s.len() > max => Err(bad(field, format!("at most {max} characters"))),
         _ => Err(bad(field, "is required (a string)")),
     }
-}
-
-/// Whether `sha` is a commit SHA (7 to 40 hex digits).
-pub fn is_sha(sha: &str) -> bool {
-    (7..=40).contains(&sha.len()) && sha.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 const TYPES: [&str; 3] = [
@@ -148,17 +145,11 @@ pub fn parse(body: &Value) -> Result<DeployEvent, EventError> {
             format!("'{sha}' is not a commit SHA"),
         ));
     }
-    if let Some(r) = &repository {
-        let ok = r.split('/').count() == 2
-            && r.len() <= 140
-            && r.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
-        if !ok {
-            return Err(bad(
-                "customData.repository",
-                format!("'{r}' is not owner/name"),
-            ));
-        }
+    if let Some(r) = repository.as_deref().filter(|r| !is_repo(r)) {
+        return Err(bad(
+            "customData.repository",
+            format!("'{r}' is not owner/name"),
+        ));
     }
     Ok(DeployEvent {
         event_id,

@@ -1,7 +1,7 @@
 //! What people paste into "find any commit": a commit SHA (short or full), `owner/repo@sha`,
 //! `owner/repo#123`, or a GitHub commit or pull request URL (github.com or Enterprise).
 
-use crate::events::is_sha;
+use trellis_shared::github::{is_repo, is_sha};
 
 /// What was asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,14 +26,8 @@ pub enum Asked {
 pub const MAX_LEN: usize = 500;
 
 fn repo(owner: &str, name: &str) -> Option<String> {
-    let ok = |s: &str, max: usize| {
-        (1..=max).contains(&s.len())
-            && s != "."
-            && s != ".."
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    };
-    (ok(owner, 39) && ok(name, 100)).then(|| format!("{owner}/{name}"))
+    let slug = format!("{owner}/{name}");
+    is_repo(&slug).then_some(slug)
 }
 
 fn number(n: &str) -> Option<u32> {

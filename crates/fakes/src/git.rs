@@ -5,7 +5,7 @@
 //!
 //! Every ref that reaches `git` is checked first ([`is_ref`]): no option-like or odd input.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::{bail, Context};
@@ -57,11 +57,6 @@ impl GitRepo {
         };
         repo.git(&["init", "--quiet", "--initial-branch=main"])?;
         Ok(repo)
-    }
-
-    /// Its folder.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     fn git(&self, args: &[&str]) -> anyhow::Result<String> {

@@ -100,13 +100,29 @@ impl Services {
         outcome: Outcome,
         detail: Option<&str>,
     ) {
+        let event = NewEvent {
+            actor: &actor.identity.user_ref,
+            action: &act.name(),
+            resource: act.target,
+            outcome,
+            request_id: actor.request_id.as_deref(),
+            detail,
+        };
+        self.audit_event(&event).await;
+    }
+
+    /// Writes `event` (for callers that are no signed-in user: a machine with a static token);
+    /// as [`Services::audit`], a failure is logged and a dropped request still leaves it.
+    pub async fn audit_event(&self, event: &NewEvent<'_>) {
         let db = self.db.clone();
         let (who, action, resource) = (
-            actor.identity.user_ref.clone(),
-            act.name(),
-            act.target.to_string(),
+            event.actor.to_string(),
+            event.action.to_string(),
+            event.resource.to_string(),
         );
-        let (request_id, detail) = (actor.request_id.clone(), detail.map(str::to_string));
+        let outcome = event.outcome;
+        let request_id = event.request_id.map(str::to_string);
+        let detail = event.detail.map(str::to_string);
         let write = tokio::spawn(async move {
             let event = NewEvent {
                 actor: &who,

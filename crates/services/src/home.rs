@@ -84,20 +84,21 @@ impl Services {
         me: &Identity,
         annotation: &str,
     ) -> ServiceResult<Vec<String>> {
-        let mut conj = BTreeMap::new();
-        conj.insert(
-            "relations.ownedby".to_string(),
-            Condition::AnyOf(me.ownership_refs.clone()),
-        );
-        conj.insert(
-            format!("metadata.annotations.{}", annotation.to_lowercase()),
-            Condition::Exists,
-        );
-        let query = EntityQuery {
-            filter: Filter(vec![Conjunction(conj)]),
-            ..EntityQuery::default()
-        };
-        let owned = self.catalog(me).all(query, 0, Some(MAX_OWNED)).await?;
+        let owned = self
+            .entities_where(
+                me,
+                [
+                    (
+                        "relations.ownedby".to_string(),
+                        Condition::AnyOf(me.ownership_refs.clone()),
+                    ),
+                    (
+                        format!("metadata.annotations.{}", annotation.to_lowercase()),
+                        Condition::Exists,
+                    ),
+                ],
+            )
+            .await?;
         let values: BTreeSet<String> = owned
             .iter()
             .filter_map(|e| e.metadata.annotations.get(annotation))
@@ -105,6 +106,22 @@ impl Services {
             .filter(|v| !v.is_empty())
             .collect();
         Ok(values.into_iter().collect())
+    }
+}
+
+impl Services {
+    /// The entities `me` may read that meet every one of `conditions` (at most [`MAX_OWNED`]).
+    pub(crate) async fn entities_where(
+        &self,
+        me: &Identity,
+        conditions: impl IntoIterator<Item = (String, Condition)>,
+    ) -> ServiceResult<Vec<Entity>> {
+        let conj: BTreeMap<String, Condition> = conditions.into_iter().collect();
+        let query = EntityQuery {
+            filter: Filter(vec![Conjunction(conj)]),
+            ..EntityQuery::default()
+        };
+        self.catalog(me).all(query, 0, Some(MAX_OWNED)).await
     }
 }
 

@@ -6,18 +6,18 @@
 
 mod targets;
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::Utc;
 use futures_util::StreamExt;
-use trellis_auth::audit::{self, NewEvent, Outcome};
+use trellis_auth::audit::{NewEvent, Outcome};
 use trellis_auth::external::ExternalCaller;
 use trellis_deploys::query::{self, Asked};
 use trellis_integrations::github::rest::Commit;
 use trellis_integrations::github::GitHubRepos;
 use trellis_integrations::UpstreamError;
-use trellis_shared::catalog::query::{Condition, Conjunction, EntityQuery, Filter};
+use trellis_shared::catalog::query::Condition;
 use trellis_shared::views::commits::{CommitRef, CommitReport, MergedWhere, PullRef};
 use trellis_shared::views::home::{MergedPull, PullRequests, Widget};
 
@@ -148,9 +148,9 @@ impl Services {
             let sha = pull
                 .merge_commit
                 .clone()
-                .filter(|s| trellis_deploys::events::is_sha(s));
+                .filter(|s| trellis_shared::github::is_sha(s));
             let repo = pull.repository.clone();
-            let sha = sha.filter(|_| trellis_integrations::github::rest::is_repo(&repo));
+            let sha = sha.filter(|_| trellis_shared::github::is_repo(&repo));
             let components = match &sha {
                 Some(_) => self
                     .components_of(&person.identity, &repo)
@@ -199,12 +199,13 @@ impl Services {
         sha: &str,
     ) -> ServiceResult<(String, Commit)> {
         let mut repos = self.owned_annotation(me, PROJECT_SLUG).await?;
-        let all = self.slugs(me, None).await?;
-        repos.extend(
-            all.into_iter()
-                .filter(|r| !repos.contains(r))
-                .collect::<Vec<_>>(),
-        );
+        let others: Vec<String> = self
+            .slugs(me)
+            .await?
+            .into_iter()
+            .filter(|r| !repos.contains(r))
+            .collect();
+        repos.extend(others);
         let total = repos.len();
         repos.truncate(MAX_PROBED);
         let mut found = futures_util::stream::iter(repos.iter().cloned())
@@ -236,46 +237,33 @@ impl Services {
         )))
     }
 
-    /// The distinct `github.com/project-slug` values of components `me` can see (of `repo`
-    /// only, when given).
-    async fn slugs(&self, me: &Identity, repo: Option<&str>) -> ServiceResult<Vec<String>> {
-        let mut conj = BTreeMap::new();
-        conj.insert(
-            "kind".to_string(),
-            Condition::AnyOf(vec!["component".into()]),
-        );
-        let annotation = format!("metadata.annotations.{PROJECT_SLUG}");
-        let value = match repo {
+    /// Components `me` can see whose `github.com/project-slug` is `slug` (any, when none).
+    async fn components(
+        &self,
+        me: &Identity,
+        slug: Option<&str>,
+    ) -> ServiceResult<Vec<trellis_shared::catalog::Entity>> {
+        let value = match slug {
             Some(r) => Condition::AnyOf(vec![r.to_ascii_lowercase()]),
             None => Condition::Exists,
         };
-        conj.insert(annotation, value);
-        let query = EntityQuery {
-            filter: Filter(vec![Conjunction(conj)]),
-            ..EntityQuery::default()
-        };
-        let found = self
-            .catalog(me)
-            .all(query, 0, Some(crate::home::MAX_OWNED))
-            .await?;
-        let mut out: Vec<String> = Vec::new();
-        for e in &found {
-            let name = match repo {
-                Some(_) => Some(e.metadata.name.clone()),
-                None => e
-                    .metadata
-                    .annotations
-                    .get(PROJECT_SLUG)
-                    .map(|s| s.trim().to_string()),
-            };
-            if let Some(n) = name.filter(|n| !out.contains(n)) {
-                out.push(n);
-            }
-        }
-        Ok(out)
+        let kind = Condition::AnyOf(vec!["component".into()]);
+        let annotation = format!("metadata.annotations.{PROJECT_SLUG}");
+        self.entities_where(me, [("kind".to_string(), kind), (annotation, value)])
+            .await
     }
 
-    /// The names of the components built from `repo` that `me` can see.
+    /// The distinct repositories of the components `me` can see.
+    async fn slugs(&self, me: &Identity) -> ServiceResult<BTreeSet<String>> {
+        Ok(self
+            .components(me, None)
+            .await?
+            .iter()
+            .filter_map(|e| e.metadata.annotations.get(PROJECT_SLUG))
+            .map(|s| s.trim().to_string())
+            .collect())
+    }
+
     /// Remembered per person and repository for a minute, like [`Services::owned_annotation`]:
     /// every page load asks it for each of my merged pull requests.
     async fn components_of(&self, me: &Identity, repo: &str) -> ServiceResult<Vec<String>> {
@@ -284,9 +272,9 @@ impl Services {
             .commits
             .components
             .try_get_with(key, async {
-                let mut names = self.slugs(me, Some(repo)).await?;
-                names.sort();
-                names.truncate(MAX_COMPONENTS);
+                let found = self.components(me, Some(repo)).await?;
+                let names: BTreeSet<String> = found.into_iter().map(|e| e.metadata.name).collect();
+                let names: Vec<String> = names.into_iter().take(MAX_COMPONENTS).collect();
                 Ok::<_, ServiceError>(Arc::new(names))
             })
             .await
@@ -318,47 +306,40 @@ impl Services {
                 })
             }
         });
-        let actor = format!("external:{}", caller.subject);
-        let (outcome, detail, result) = match checked {
+        let (resource, stored) = match checked {
             Ok(event) => {
                 let resource = format!("{}/{}", event.environment, event.component);
-                match trellis_deploys::store::record(&self.db, &event, &caller.subject, Utc::now())
-                    .await
-                {
-                    Ok(new) => {
-                        self.commits
-                            .forget_events(&event.environment, &event.component)
-                            .await;
-                        (Outcome::Allowed, None, Ok((resource, new)))
-                    }
-                    Err(e) => (
-                        Outcome::Failed,
-                        Some("the database refused it".to_string()),
-                        Err(ServiceError::from(e)),
-                    ),
+                let stored =
+                    trellis_deploys::store::record(&self.db, &event, &caller.subject, Utc::now())
+                        .await
+                        .map_err(ServiceError::from);
+                if stored.is_ok() {
+                    self.commits
+                        .forget_events(&event.environment, &event.component)
+                        .await;
                 }
+                (resource, stored)
             }
             Err(e) => (
-                Outcome::Failed,
-                Some(e.to_string()),
+                "deploy-event".to_string(),
                 Err(ServiceError::Input(e.to_string())),
             ),
         };
-        let resource = match &result {
-            Ok((r, _)) => r.clone(),
-            Err(_) => "deploy-event".to_string(),
-        };
-        let event = NewEvent {
+        let detail = stored.as_ref().err().map(ServiceError::public_message);
+        let actor = format!("external:{}", caller.subject);
+        self.audit_event(&NewEvent {
             actor: &actor,
             action: "deploy-event.create",
             resource: &resource,
-            outcome,
+            outcome: if stored.is_ok() {
+                Outcome::Allowed
+            } else {
+                Outcome::Failed
+            },
             request_id,
             detail: detail.as_deref(),
-        };
-        if let Err(e) = audit::record(&self.db, &event, Utc::now()).await {
-            tracing::error!(error = %e, "audit event could not be written");
-        }
-        result.map(|(_, new)| new)
+        })
+        .await;
+        stored
     }
 }

@@ -23,25 +23,7 @@ pub const MAX_DEPLOYMENTS: usize = 20;
 /// Most tags read per repository.
 pub const MAX_TAGS: usize = 300;
 
-/// Whether `slug` is a GitHub `owner/name`.
-pub fn is_repo(slug: &str) -> bool {
-    let Some((owner, name)) = slug.split_once('/') else {
-        return false;
-    };
-    let part = |s: &str, max: usize| {
-        (1..=max).contains(&s.len())
-            && s != "."
-            && s != ".."
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    };
-    part(owner, 39) && part(name, 100) && !owner.starts_with('.')
-}
-
-/// Whether `sha` is a (short or full) commit SHA: 7 to 40 hex digits.
-pub fn is_sha(sha: &str) -> bool {
-    (7..=40).contains(&sha.len()) && sha.chars().all(|c| c.is_ascii_hexdigit())
-}
+pub use trellis_shared::github::{is_repo, is_sha};
 
 /// A commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,30 +74,4 @@ pub struct Tag {
     pub name: String,
     /// The commit it points at.
     pub sha: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_repositories_and_shas_reach_urls() {
-        assert!(is_repo("acme-pins/home-feed"));
-        assert!(is_repo("a/b.c_d-e"));
-        for bad in [
-            "acme", "a/b/c", "../x", "a/..", "a/b?x=1", "a/b#1", "", "/b", "a/ b",
-        ] {
-            assert!(!is_repo(bad), "{bad}");
-        }
-        assert!(is_sha("abc1234") && is_sha(&"f".repeat(40)));
-        for bad in [
-            "abc123",
-            "xyz1234",
-            &"a".repeat(41),
-            "abc1234..",
-            "-abc1234",
-        ] {
-            assert!(!is_sha(bad), "{bad}");
-        }
-    }
 }
