@@ -30,7 +30,7 @@ apt_install() {  # apt_install PKG... : installs the packages that are not insta
 
 rustc_minor() { { rustc +"$1" --version 2>/dev/null || true; } | sed -nE 's/^rustc 1\.([0-9]+)\..*/\1/p'; }
 
-apt_install $DEBIAN_BUILD_PACKAGES
+apt_install $DEBIAN_BUILD_PACKAGES $DEBIAN_RUN_PACKAGES
 
 # --- 1. A toolchain that builds both the server and the wasm32 client -----------------------------
 setup_debian_web_toolchain() {  # Debian's rustc-web (1.96) with a locally built wasm32 std

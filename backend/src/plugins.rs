@@ -48,6 +48,10 @@ pub fn registry() -> Vec<Registered> {
             plugin: trellis_home::commits::plugin(),
             api: Some(("/", router::deployments_routes)),
         },
+        Registered {
+            plugin: trellis_home::dashboards::plugin(),
+            api: Some(("/", router::dashboards_routes)),
+        },
         // Plugins without API routes of their own (their widgets answer at /api/home/widgets).
         plugin(trellis_plugin_vendor_status::plugin()),
     ]

@@ -122,6 +122,17 @@ pub fn deployments_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::deployments::post_deploy_event))
 }
 
+/// Dashboards (the dashboards plugin), mounted at `/api`.
+pub fn dashboards_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        // GET /dashboards
+        .routes(routes!(api::dashboards::my_dashboards))
+        // GET /dashboards/{uid}/charts
+        .routes(routes!(api::dashboards::dashboard_charts))
+        // GET /dashboards/{uid}/open
+        .routes(routes!(api::dashboards::open_dashboard))
+}
+
 /// Background runs (the platform), mounted at `/api/jobs`.
 pub fn jobs_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

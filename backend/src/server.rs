@@ -59,6 +59,10 @@ async fn demo_upstreams(
         config.pager_duty.api_base_url = Some(fakes.pagerduty_base.clone());
         config.pager_duty.api_token = Some(trellis_fakes::demo::DEMO_TOKEN.into());
     }
+    if !config.grafana.enabled() {
+        config.grafana.domain = Some(fakes.grafana_base.clone());
+        config.grafana.token = Some(trellis_fakes::demo::DEMO_TOKEN.into());
+    }
     if config.deployments.environments.is_empty() {
         config.deployments = serde_json::from_value(serde_json::json!({"environments": [
             {"name": "production", "source": "githubDeployments"},

@@ -9,6 +9,7 @@ import { startServer, launchBrowser, newContext, hydrated } from "./server.mjs";
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PAGES = [
   "/",
+  "/?dashboards=svc-home-feed-service+1h",
   "/catalog",
   "/catalog?kind=api",
   "/catalog/default/component/ads-serving",

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod dashboards;
 pub mod deployments;
 pub mod health;
 pub mod home;

@@ -35,6 +35,7 @@ use crate::error::{AppError, AppResult};
         (name = "Jobs", description = "Background runs started through the API."),
         (name = "Audit", description = "The audit log."),
         (name = "Permission", description = "Permission checks in the shape of Backstage's permission backend."),
+        (name = "Dashboards", description = "Grafana dashboards: mine, and a dashboard's charts from Prometheus."),
         (name = "Deployments", description = "Find any commit: where a change is live, and the deploy events CI reports."),
         (name = "Home", description = "The caller's home page widgets (pull requests, ...), from Trellis' caches of the tools behind them."),
     ),

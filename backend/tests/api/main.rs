@@ -11,6 +11,7 @@ mod commit_cards;
 mod commits;
 mod common;
 mod confine;
+mod dashboards;
 mod deploy_events;
 mod errors;
 mod health;

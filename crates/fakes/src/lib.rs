@@ -7,6 +7,7 @@
 //! - [`github`]: GitHub's GraphQL API (the home page's pull request search).
 //! - [`github_rest`]: GitHub's REST API for "find any commit" (commits, pull requests, compare,
 //!   deployments, tags), answering from real local git repositories ([`git`]).
+//! - [`grafana`]: Grafana's HTTP API (dashboard search, dashboards by uid).
 //! - [`jira`]: Jira Cloud's REST API v3 (user search, enhanced JQL search).
 //! - [`pagerduty`]: PagerDuty's REST API v2 (users, on-calls, incidents).
 //! - [`statuspage`]: Atlassian Statuspage's public Status API (vendor status pages).
@@ -15,6 +16,7 @@ pub mod demo;
 pub mod git;
 pub mod github;
 pub mod github_rest;
+pub mod grafana;
 pub mod jira;
 pub mod pagerduty;
 pub mod statuspage;

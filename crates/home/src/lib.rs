@@ -1,7 +1,7 @@
 //! The home page plugin: the built-in widgets — "needs attention", GitHub pull requests, Jira
 //! issues, PagerDuty on-call and incidents — the card [`kit`] every widget's card is rendered with, and [`source`], the
 //! shortest way to write a cached widget. [`commits`] is the "deployments" plugin: find any
-//! commit.
+//! commit. [`dashboards`] is the "dashboards" plugin: Grafana dashboards and their charts.
 //!
 //! Each widget is a [`trellis_services::widget::HomeWidget`]: its data comes from the service
 //! layer (the integrations' caches, per person), its card body is HTML rendered here on the
@@ -10,6 +10,7 @@
 
 mod cards;
 pub mod commits;
+pub mod dashboards;
 pub mod kit;
 pub mod pagerduty;
 pub mod source;

@@ -8,6 +8,8 @@
 //! - [`github`]: GitHub (config in Backstage's `integrations.github` shape, a client trait, the
 //!   GraphQL client).
 //! - [`jira`]: Jira Cloud (my open issues, REST v3 enhanced search).
+//! - [`grafana`]: Grafana (dashboards by tag, a dashboard's panels; HTTP API).
+//! - [`prometheus`]: Prometheus (range queries for the dashboard drawer's charts).
 //! - [`pagerduty`]: PagerDuty (my on-call shifts, my teams' open incidents; REST v2).
 //!
 //! [`Integrations`] holds one replica's clients and caches; the service layer asks it for a
@@ -17,10 +19,12 @@ pub mod breaker;
 pub mod cache;
 mod error;
 pub mod github;
+pub mod grafana;
 pub mod jira;
 pub mod limits;
 mod metrics;
 pub mod pagerduty;
+pub mod prometheus;
 pub mod upstream;
 
 use std::sync::Arc;

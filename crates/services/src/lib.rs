@@ -14,6 +14,7 @@
 //! - [`admin`]: the admin page's data (jobs, audit log).
 //! - [`guest`]: guest mode's picker.
 //! - [`commits`]: find any commit (where a change is live) and the deploy events CI posts.
+//! - [`dashboards`]: my Grafana dashboards and a dashboard's charts from Prometheus.
 //! - [`home`]: the home page's widget data, per person, through the integrations' caches.
 //! - [`widget`]: the widget SDK's server half (what a home page widget is, the people cache).
 //! - [`jobs`]: background runs, schedules and per-replica services.
@@ -24,6 +25,7 @@ pub mod admin;
 pub mod catalog;
 pub mod commits;
 pub mod config;
+pub mod dashboards;
 mod error;
 pub mod guest;
 pub mod home;
@@ -84,6 +86,7 @@ pub struct Services {
     pub(crate) owned: home::Owned,
     /// Find any commit's caches (ancestry, deployments, tags, deploy events).
     pub(crate) commits: commits::Caches,
+    pub(crate) dashboards: dashboards::State,
 }
 
 impl std::fmt::Debug for Services {
@@ -158,6 +161,7 @@ impl Services {
             integrations.policy(),
             integrations.metrics(),
         );
+        let dashboards = dashboards::State::new(&config, &integrations)?;
         let jobs = plugins.iter().flat_map(|p| (p.jobs)(&config)).collect();
         let replica_services = plugins.iter().flat_map(|p| (p.services)(&config)).collect();
         Ok(Arc::new(Services {
@@ -178,6 +182,7 @@ impl Services {
             people: widget::people(),
             owned: home::owned(),
             commits,
+            dashboards,
         }))
     }
 

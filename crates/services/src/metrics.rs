@@ -64,8 +64,12 @@ impl Services {
         for plugin in &self.plugins {
             (plugin.metrics)(&mut registry, &runs);
         }
-        let widget_upstreams: Vec<&trellis_integrations::Upstream> =
-            self.widgets.iter().flat_map(|w| w.upstreams()).collect();
+        let widget_upstreams: Vec<&trellis_integrations::Upstream> = self
+            .widgets
+            .iter()
+            .flat_map(|w| w.upstreams())
+            .chain(self.dashboards.upstreams())
+            .collect();
         self.integrations
             .register_metrics(&mut registry, &widget_upstreams);
         let mut out = String::new();

@@ -2,6 +2,8 @@
 //!
 //! [`Slapd`] runs a real OpenLDAP server per test and [`Org`] generates the directory it holds.
 //!
+//! [`Prometheus`] runs a real Prometheus per test over samples the test gives.
+//!
 //! [`fixtures`] says where the real example catalogs are.
 //!
 //! [`TestDatabase`] gives each test its own empty database on a real engine: a SQLite file in a
@@ -14,10 +16,12 @@
 mod database;
 pub mod fixtures;
 pub mod org;
+mod prometheus;
 mod slapd;
 
 pub use database::{TestBackend, TestDatabase};
 pub use org::Org;
+pub use prometheus::Prometheus;
 pub use slapd::{Slapd, BASE as LDAP_BASE, READER_DN, READER_PASSWORD};
 
 /// Declares a test per engine for each named `async fn name(backend: TestBackend)` in scope:

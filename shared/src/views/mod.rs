@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod catalog;
 pub mod commits;
+pub mod dashboards;
 pub mod entity;
 pub mod guest;
 pub mod home;

@@ -4,6 +4,7 @@
 //! pages. `latency` and `error_rate` make them slow or failing, to see what users see then.
 
 pub mod commits;
+pub mod dashboards;
 mod data;
 mod org;
 pub mod pagerduty;
@@ -38,6 +39,10 @@ pub struct DemoUpstreams {
     pub jira: Arc<crate::jira::FakeJira>,
     /// The fake PagerDuty's REST base URL (`pagerDuty.apiBaseUrl`).
     pub pagerduty_base: String,
+    /// The fake Grafana's address (`grafana.domain`).
+    pub grafana_base: String,
+    /// The fake Grafana.
+    pub grafana: Arc<crate::grafana::FakeGrafana>,
     /// The fake PagerDuty (it accepts [`DEMO_TOKEN`]).
     pub pagerduty: Arc<crate::pagerduty::FakePagerDuty>,
     /// Base URLs of the vendor status pages (Statuspage's `baseUrl`).
@@ -102,6 +107,10 @@ pub async fn start(
     let deploys = history.deploys;
     rest.faults.set_latency(latency);
     rest.faults.set_error_rate(error_rate);
+    let grafana = crate::grafana::FakeGrafana::new(DEMO_TOKEN);
+    grafana.add(dashboards::dashboards(&org));
+    grafana.faults.set_latency(latency);
+    grafana.faults.set_error_rate(error_rate);
     let status = FakeStatuspage::demo();
     status.faults.set_latency(latency);
     status.faults.set_error_rate(error_rate);
@@ -111,7 +120,8 @@ pub async fn start(
         .merge(jira.router())
         .merge(status.router())
         .nest("/api/v3", rest.router())
-        .nest("/pagerduty", pager.router());
+        .nest("/pagerduty", pager.router())
+        .nest("/grafana", grafana.router());
     let (addr, task) = crate::serve(routes).await?;
     Ok(DemoUpstreams {
         github_api_base: format!("http://{addr}/api/v3"),
@@ -120,6 +130,8 @@ pub async fn start(
             .map(|p| format!("http://{addr}/status/{p}"))
             .to_vec(),
         pagerduty_base: format!("http://{addr}/pagerduty"),
+        grafana_base: format!("http://{addr}/grafana"),
+        grafana,
         github,
         github_rest: rest,
         deploys,

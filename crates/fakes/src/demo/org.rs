@@ -21,6 +21,9 @@ pub struct DemoOrg {
     pub services: BTreeMap<String, (String, String)>,
     /// Jira project keys (`jira/project-key` annotations).
     pub projects: std::collections::BTreeSet<String>,
+    /// Grafana tag of a one-tag `grafana/dashboard-selector` (`tags @> 'x'`) -> (component
+    /// name, its title).
+    pub dashboards: BTreeMap<String, (String, String)>,
 }
 
 /// Reads the users, groups and components of every `.yaml` file under `dir`.
@@ -77,6 +80,15 @@ fn add(org: &mut DemoOrg, v: &Value) {
                     .entry(slug.to_string())
                     .or_default()
                     .push(name.clone());
+            }
+            let selector = v["metadata"]["annotations"]["grafana/dashboard-selector"].as_str();
+            let tag = selector
+                .and_then(|s| s.trim().strip_prefix("tags @> '")?.strip_suffix('\''))
+                .filter(|t| !t.contains('\''));
+            if let Some(tag) = tag {
+                let title = v["metadata"]["title"].as_str().unwrap_or(&name).to_string();
+                org.dashboards
+                    .insert(tag.to_string(), (name.clone(), title));
             }
             let service = v["metadata"]["annotations"]["pagerduty.com/service-id"].as_str();
             if let (Some(id), Some(owner)) = (service, v["spec"]["owner"].as_str()) {

@@ -90,7 +90,7 @@ fn merged_row(m: MergedWhere) -> impl IntoView {
     });
     view! {
         <li class="pr">
-            <a class="pr-title" href=href>{pull.title}</a>
+            <a class="pr-title" href=href rel="external">{pull.title}</a>
             <span class="pr-meta">{meta}</span>
             <span class="badges">{badges.collect_view()}</span>
         </li>

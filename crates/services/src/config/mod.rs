@@ -50,6 +50,10 @@ pub struct Config {
     pub backend: trellis_auth::external::BackendConfig,
     /// Find any commit's deploy targets.
     pub deployments: trellis_deploys::DeploymentsConfig,
+    /// `grafana.*`: the dashboards card.
+    pub grafana: trellis_integrations::grafana::GrafanaConfig,
+    /// `prometheus.*`: the dashboard drawer's charts.
+    pub prometheus: trellis_integrations::prometheus::PrometheusConfig,
     /// The sections of plugins outside the core, by plugin (`plugins.vendorStatus`); each
     /// plugin reads its own with [`Config::plugin_section`].
     pub plugins: std::collections::BTreeMap<String, serde_json::Value>,

@@ -108,6 +108,8 @@ impl Config {
         problems.extend(self.pager_duty.problems());
         problems.extend(self.backend.problems());
         problems.extend(self.deployments.problems());
+        problems.extend(self.grafana.problems());
+        problems.extend(self.prometheus.problems());
         if !(1..=86_400).contains(&self.home.fresh_for_secs) {
             problems.push("home.freshForSecs: must be between 1 and 86400".into());
         }
@@ -148,6 +150,9 @@ impl Config {
             jira.token = "********".into();
         }
         if let Some(token) = shown.pager_duty.api_token.as_mut() {
+            *token = "********".into();
+        }
+        if let Some(token) = shown.grafana.token.as_mut() {
             *token = "********".into();
         }
         shown.backend = shown.backend.redacted();
