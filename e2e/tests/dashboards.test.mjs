@@ -35,7 +35,8 @@ async function startPrometheus() {
   const child = spawn("prometheus", [`--config.file=${join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=${target}`], { stdio: "ignore" });
   const url = `http://${target}`;
-  const deadline = Date.now() + 30_000;
+  // 25 samples at one a second, plus start-up on a loaded machine.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
     try {
