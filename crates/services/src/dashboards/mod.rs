@@ -33,13 +33,16 @@ pub const MAX_OWNED: usize = 30;
 /// Most recently viewed dashboards listed.
 pub const RECENT: i64 = 8;
 
+/// Owned entities (refs) with their selector, or why it cannot be used.
+type OwnedSelectors = Vec<(String, Result<Selector, String>)>;
+
 /// One replica's Grafana and Prometheus clients and their caches.
 pub(crate) struct State {
     grafana: Option<Arc<dyn GrafanaApi>>,
     prometheus: Option<Arc<dyn PrometheusApi>>,
     scrape: u64,
     tagged: SwrCache<Vec<DashboardRef>>,
-    selectors: moka::future::Cache<String, Arc<Vec<(String, String)>>>,
+    selectors: moka::future::Cache<String, Arc<OwnedSelectors>>,
     models: moka::future::Cache<String, Option<Arc<Dashboard>>>,
     ranges: charts::Ranges,
 }
@@ -141,18 +144,10 @@ impl Services {
         };
         let mut problems = Vec::new();
         let mut parsed = Vec::new();
-        for (entity, text) in selectors.iter() {
-            let (sel, tag) = match text.split_once('\u{0}') {
-                Some((s, t)) => (Some(s).filter(|s| !s.is_empty()), Some(t)),
-                None => (Some(text.as_str()), None),
-            };
-            match Selector::from_annotations(sel, tag) {
-                Some(Ok(s)) if s.tags().is_some() => parsed.push((entity.clone(), s)),
-                Some(Ok(_)) => problems.push(format!(
-                    "{entity}: {SELECTOR}: every alternative must name a tag (tags @> '...')"
-                )),
-                Some(Err(e)) => problems.push(format!("{entity}: {e}")),
-                None => {}
+        for (entity, selector) in selectors.iter() {
+            match selector {
+                Ok(s) => parsed.push((entity.clone(), s.clone())),
+                Err(e) => problems.push(format!("{entity}: {e}")),
             }
         }
         let tags: BTreeSet<String> = parsed
@@ -222,8 +217,9 @@ impl Services {
         }
     }
 
-    /// The owned entities with a dashboard annotation: (ref, `selector` or `\0tag`).
-    async fn owned_selectors(&self, me: &Identity) -> ServiceResult<Arc<Vec<(String, String)>>> {
+    /// The owned entities with a dashboard annotation, each with its parsed selector or why it
+    /// cannot be used (remembered per person a minute).
+    async fn owned_selectors(&self, me: &Identity) -> ServiceResult<Arc<OwnedSelectors>> {
         let read = async {
             let mut out = BTreeMap::new();
             for annotation in [SELECTOR, TAG] {
@@ -244,12 +240,17 @@ impl Services {
                     .await?;
                 for e in found {
                     let a = &e.metadata.annotations;
-                    let value = match (a.get(SELECTOR), a.get(TAG)) {
-                        (Some(s), _) if !s.trim().is_empty() => s.clone(),
-                        (_, Some(t)) => format!("\u{0}{t}"),
-                        _ => continue,
+                    let selector = match Selector::from_annotations(
+                        a.get(SELECTOR).map(String::as_str),
+                        a.get(TAG).map(String::as_str),
+                    ) {
+                        Some(Ok(s)) if s.tags().is_none() => Err(format!(
+                            "{SELECTOR}: every alternative must name a tag (tags @> '...')"
+                        )),
+                        Some(parsed) => parsed,
+                        None => continue,
                     };
-                    out.insert(e.entity_ref().to_string(), value);
+                    out.insert(e.entity_ref().to_string(), selector);
                 }
             }
             Ok::<_, ServiceError>(Arc::new(out.into_iter().collect()))
