@@ -52,6 +52,10 @@ pub fn registry() -> Vec<Registered> {
             plugin: trellis_home::dashboards::plugin(),
             api: Some(("/", router::dashboards_routes)),
         },
+        Registered {
+            plugin: trellis_home::personal::plugin(),
+            api: Some(("/", router::personal_routes)),
+        },
         // Plugins without API routes of their own (their widgets answer at /api/home/widgets).
         plugin(trellis_plugin_vendor_status::plugin()),
     ]

@@ -133,6 +133,26 @@ pub fn dashboards_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::dashboards::open_dashboard))
 }
 
+/// A person's own corner (the personal plugin), mounted at `/api`.
+pub fn personal_routes() -> OpenApiRouter<AppState> {
+    use api::personal;
+    OpenApiRouter::new()
+        // GET /me/personal
+        .routes(routes!(personal::get_personal))
+        // PUT, DELETE /me/stars/{kind}/{namespace}/{name}
+        .routes(routes!(personal::star_entity, personal::unstar_entity))
+        // POST /me/links
+        .routes(routes!(personal::add_link))
+        // DELETE /me/links/{id}
+        .routes(routes!(personal::remove_link))
+        // GET, PUT, DELETE /me/layout
+        .routes(routes!(
+            personal::get_layout,
+            personal::set_layout,
+            personal::reset_layout
+        ))
+}
+
 /// Background runs (the platform), mounted at `/api/jobs`.
 pub fn jobs_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -209,6 +229,8 @@ pub fn build(state: AppState) -> Router {
         .nest("/api", api().0)
         // Guest mode's pick (its page, `/auth/guest`, is one of the Leptos pages).
         .route("/auth/guest", post(crate::auth::guest::pick))
+        // The personal card's and the entity page's forms (stars, toolkit, layout).
+        .route("/me/edit", post(api::personal::edit))
         .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))
         .leptos_routes_with_context(
             &state,

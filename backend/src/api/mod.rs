@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod permission;
+pub mod personal;
 
 use crate::error::AppError;
 

@@ -70,6 +70,12 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     };
     match outcome {
         Outcome::Signed(identity) => {
+            if is_page_load(&request) {
+                let layout = state.widget_layout_for(&identity).await;
+                request
+                    .extensions_mut()
+                    .insert(trellis_services::personal::layout::PersonLayout(layout));
+            }
             request.extensions_mut().insert(identity);
             next.run(request).await
         }
@@ -92,6 +98,14 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             AppError::forbidden(e.to_string()).into_response()
         }
     }
+}
+
+/// Whether `request` may be a page load (its shell carries the person's home layout).
+fn is_page_load(request: &Request) -> bool {
+    let path = request.uri().path();
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && !path.starts_with("/api/")
+        && !path.starts_with("/_sf/")
 }
 
 /// A refused sign-in is a denial: into the audit log, with who the proxy named and why.

@@ -36,6 +36,7 @@ use crate::error::{AppError, AppResult};
         (name = "Audit", description = "The audit log."),
         (name = "Permission", description = "Permission checks in the shape of Backstage's permission backend."),
         (name = "Dashboards", description = "Grafana dashboards: mine, and a dashboard's charts from Prometheus."),
+        (name = "Personal", description = "My corner: starred entities, recently visited pages, my toolkit and my home layout."),
         (name = "Deployments", description = "Find any commit: where a change is live, and the deploy events CI reports."),
         (name = "Home", description = "The caller's home page widgets (pull requests, ...), from Trellis' caches of the tools behind them."),
     ),

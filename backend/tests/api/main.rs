@@ -18,6 +18,7 @@ mod health;
 mod home;
 mod openapi;
 mod pages;
+mod personal;
 mod platform;
 mod process;
 mod providers;

@@ -44,7 +44,13 @@ async fn a_plugins_widget_is_listed_answers_and_renders(backend: TestBackend) {
         .collect();
     assert_eq!(
         ids,
-        ["attention", "pull-requests", "jira-issues", "vendor-status"]
+        [
+            "attention",
+            "pull-requests",
+            "jira-issues",
+            "personal",
+            "vendor-status"
+        ]
     );
 
     let data = call(&app, get("/api/home/widgets/vendor-status"), ANN).await;

@@ -2,6 +2,7 @@
 //! issues, PagerDuty on-call and incidents — the card [`kit`] every widget's card is rendered with, and [`source`], the
 //! shortest way to write a cached widget. [`commits`] is the "deployments" plugin: find any
 //! commit. [`dashboards`] is the "dashboards" plugin: Grafana dashboards and their charts.
+//! [`personal`] is the "personal" plugin: stars, recent visits, the toolkit and the layout.
 //!
 //! Each widget is a [`trellis_services::widget::HomeWidget`]: its data comes from the service
 //! layer (the integrations' caches, per person), its card body is HTML rendered here on the
@@ -13,6 +14,7 @@ pub mod commits;
 pub mod dashboards;
 pub mod kit;
 pub mod pagerduty;
+pub mod personal;
 pub mod source;
 mod widgets;
 

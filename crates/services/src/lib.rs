@@ -16,6 +16,7 @@
 //! - [`commits`]: find any commit (where a change is live) and the deploy events CI posts.
 //! - [`dashboards`]: my Grafana dashboards and a dashboard's charts from Prometheus.
 //! - [`home`]: the home page's widget data, per person, through the integrations' caches.
+//! - [`personal`]: stars, recent visits, the toolkit and the home layout of each person.
 //! - [`widget`]: the widget SDK's server half (what a home page widget is, the people cache).
 //! - [`jobs`]: background runs, schedules and per-replica services.
 //! - [`plugin`]: the plugin descriptors the server assembles everything from.
@@ -32,6 +33,7 @@ pub mod home;
 pub mod jobs;
 pub mod ldap;
 pub mod metrics;
+pub mod personal;
 pub mod plugin;
 pub mod widget;
 
@@ -87,6 +89,8 @@ pub struct Services {
     /// Find any commit's caches (ancestry, deployments, tags, deploy events).
     pub(crate) commits: commits::Caches,
     pub(crate) dashboards: dashboards::State,
+    /// People's home layouts, as every page carries them, for a few seconds.
+    pub(crate) layouts: personal::layout::Layouts,
 }
 
 impl std::fmt::Debug for Services {
@@ -183,6 +187,7 @@ impl Services {
             owned: home::owned(),
             commits,
             dashboards,
+            layouts: personal::layout::layouts(),
         }))
     }
 

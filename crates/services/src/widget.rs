@@ -293,12 +293,11 @@ pub(crate) fn build(
 
 /// The frames of `widgets`, as [`Services::widget_layout`] gives them.
 pub(crate) fn layout(widgets: &[Arc<dyn HomeWidget>]) -> String {
-    let lines: Vec<String> = widgets
-        .iter()
-        .map(|w| {
-            let m = w.meta();
-            format!("{}\t{}\t{}", m.id, m.title, u8::from(m.wide))
-        })
-        .collect();
+    let lines: Vec<String> = widgets.iter().map(|w| frame_line(&w.meta())).collect();
     lines.join("\n")
+}
+
+/// One frame's line of the layout text.
+pub(crate) fn frame_line(m: &WidgetMeta) -> String {
+    format!("{}\t{}\t{}", m.id, m.title, u8::from(m.wide))
 }

@@ -14,6 +14,7 @@ pub const PLUGINS: &[&str] = &[
     "audit",
     "compute",
     "integrations",
+    "personal",
 ];
 
 /// Which database engine a [`Db`] talks to.

@@ -2,7 +2,7 @@
 //!
 //! One [`Db`] handle over either an embedded SQLite file (the default) or PostgreSQL (production).
 //! Each plugin owns a logical schema of the same name (`core`, `catalog`, `auth`, `compute`,
-//! `integrations`): a PostgreSQL schema, or on SQLite a database file attached under that name. So
+//! `integrations`, `personal`): a PostgreSQL schema, or on SQLite a database file attached under that name. So
 //! the same schema-qualified SQL (`core.job_runs`) runs on both, and a plugin's tables never mix
 //! with another's.
 

@@ -1,5 +1,6 @@
 //! The entity page's server function: everything the page shows (the entity, its YAML,
-//! processing errors, graph, impact and team view) in one round trip.
+//! processing errors, graph, impact and team view, whether I starred it) in one round trip;
+//! the visit goes into my recently visited pages.
 
 use leptos::prelude::*;
 pub use trellis_shared::views::entity::*;
@@ -13,8 +14,7 @@ pub async fn entity_detail(entity_ref: String, depth: u32) -> Result<Wire, Porta
     let services = super::server::services()?;
     let me = super::server::identity()?;
     let page = services
-        .catalog(&me)
-        .entity_page(&entity_ref, depth)
+        .entity_page_for(&me, &entity_ref, depth)
         .await?
         .ok_or_else(|| {
             trellis_services::ServiceError::NotFound(format!("No entity {entity_ref}"))

@@ -9,10 +9,19 @@ use super::{PortalError, Wire};
 
 /// The widgets' frames, one per line: `id`, `title`, `wide` (`0`/`1`), tab-separated (plain
 /// text: the main module holds no JSON parser).
-/// The server puts it on every page's `<body data-widgets>`: it is the same for everyone and
-/// only changes with a new release, so the home page knows its cards without a round trip.
+/// The server puts it on every page's `<body data-widgets>`: the person's layout (which cards
+/// they show, in their order), so the home page knows its cards without a round trip.
+/// The person's own layout when the sign-in middleware put it on the request (page loads).
 #[cfg(feature = "ssr")]
 pub fn layout_text() -> String {
+    let personal = use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<trellis_services::personal::layout::PersonLayout>()
+            .map(|l| l.0.to_string())
+    });
+    if let Some(text) = personal {
+        return text;
+    }
     super::server::services()
         .map(|s| s.widget_layout().to_string())
         .unwrap_or_default()

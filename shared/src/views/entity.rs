@@ -48,4 +48,7 @@ pub struct EntityPageData {
     pub team: Option<TeamView>,
     /// What depends on it, with owners to notify.
     pub impact: Impact,
+    /// Whether the viewer starred it.
+    #[serde(default)]
+    pub starred: bool,
 }

@@ -8,3 +8,4 @@ pub mod dashboards;
 pub mod entity;
 pub mod guest;
 pub mod home;
+pub mod personal;

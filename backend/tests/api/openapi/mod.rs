@@ -41,6 +41,8 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
     ("analyzeLocation", "", r#"{"location": {"type": "file", "target": "{dir}/all.yaml"}}"#),
     ("createLocation", "?dryRun=true", r#"{"type": "file", "target": "{dir}/all.yaml"}"#),
     ("getLocationsByQuery", "", r#"{"limit": 1, "query": {"type": "file"}}"#),
+    ("addLink", "", r#"{"title": "Runbooks", "url": "https://wiki.acme.example/"}"#),
+    ("setLayout", "", r#"[{"id": "attention", "shown": false}]"#),
     ("authorize", "", r#"{"items": [{"id": "1", "permission": {"name": "catalog.entity.delete"}, "resourceRef": "component:default/ads-serving"}, {"id": "2", "permission": {"name": "catalog-entity.read"}}]}"#),
 ];
 

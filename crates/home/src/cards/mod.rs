@@ -6,4 +6,5 @@ pub mod commits;
 pub mod dashboards;
 pub mod jira;
 pub mod pagerduty;
+pub mod personal;
 pub mod pulls;

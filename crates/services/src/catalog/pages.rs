@@ -148,6 +148,7 @@ impl CatalogReader<'_> {
             team: team?,
             entity,
             yaml,
+            starred: false,
             issues,
         }))
     }

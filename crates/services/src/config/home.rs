@@ -18,6 +18,18 @@ pub struct HomeConfig {
     /// Where a person's GitHub login comes from when their User entity has no
     /// `github.com/user-login` annotation.
     pub github_login: LoginRule,
+    /// The toolkit every person's personal card starts with (each person adds their own).
+    pub toolkit: Vec<ToolkitLink>,
+}
+
+/// `home.toolkit[]`: a link the admins give everyone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ToolkitLink {
+    /// What the link says.
+    pub title: String,
+    /// Where it goes: an `http`/`https` URL or a path on Trellis.
+    pub url: String,
 }
 
 impl Default for HomeConfig {
@@ -27,6 +39,7 @@ impl Default for HomeConfig {
             keep_for_secs: 6 * 3600,
             wait_for_ms: 1000,
             github_login: LoginRule::Name,
+            toolkit: Vec::new(),
         }
     }
 }

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use catalog::CatalogConfig;
-pub use home::{DemoUpstreamConfig, HomeConfig, LoginRule};
+pub use home::{DemoUpstreamConfig, HomeConfig, LoginRule, ToolkitLink};
 pub use load::{load, ConfigError, Loaded};
 
 /// The whole configuration.

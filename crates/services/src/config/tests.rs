@@ -248,6 +248,17 @@ fn integration_and_home_errors_name_the_key_and_tokens_stay_hidden() {
     assert_eq!(key, "integrations.jira[0].baseUrl");
     let (key, _) = key_error(&format!("{guest}home: {{waitForMs: 0}}\n"), &[]);
     assert_eq!(key, "home.waitForMs");
+    let (key, reason) = key_error(
+        &format!("{guest}home: {{toolkit: [{{title: Runbooks, url: 'https://wiki.example/'}}, {{title: Evil, url: 'javascript:alert(1)'}}]}}\n"),
+        &[],
+    );
+    assert_eq!(key, "home.toolkit[1].url");
+    assert!(reason.contains("only http and https"), "{reason}");
+    let (key, _) = key_error(
+        &format!("{guest}home: {{toolkit: [{{title: '', url: /catalog}}]}}\n"),
+        &[],
+    );
+    assert_eq!(key, "home.toolkit[0].title");
     let (key, _) = key_error(
         &format!("{guest}demo: {{upstream: {{errorRate: 2}}}}\n"),
         &[],

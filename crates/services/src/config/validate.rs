@@ -116,6 +116,17 @@ impl Config {
         if !(10..=30_000).contains(&self.home.wait_for_ms) {
             problems.push("home.waitForMs: must be between 10 and 30000".into());
         }
+        if self.home.toolkit.len() > crate::personal::MAX_TOOLKIT {
+            problems.push(format!(
+                "home.toolkit: at most {} links",
+                crate::personal::MAX_TOOLKIT
+            ));
+        }
+        for (i, link) in self.home.toolkit.iter().enumerate() {
+            if let Err(e) = crate::personal::check_link(&link.title, &link.url) {
+                problems.push(format!("home.toolkit[{i}].{e}"));
+            }
+        }
         if !(0.0..=1.0).contains(&self.demo.upstream.error_rate) {
             problems.push("demo.upstream.errorRate: must be between 0 and 1".into());
         }
