@@ -63,6 +63,14 @@ async fn demo_upstreams(
         config.grafana.domain = Some(fakes.grafana_base.clone());
         config.grafana.token = Some(trellis_fakes::demo::DEMO_TOKEN.into());
     }
+    if config.home.toolkit.is_empty() {
+        // The demo's toolkit: portal paths (the demo runs offline).
+        config.home.toolkit = serde_json::from_value(serde_json::json!([
+            {"title": "Services my teams own", "url": "/catalog?kind=component&mine=1"},
+            {"title": "API reference (OpenAPI)", "url": "/api/openapi.json"},
+            {"title": "Background jobs and audit log", "url": "/admin"},
+        ]))?;
+    }
     if config.deployments.environments.is_empty() {
         config.deployments = serde_json::from_value(serde_json::json!({"environments": [
             {"name": "production", "source": "githubDeployments"},

@@ -13,13 +13,33 @@ use super::{PortalError, Wire};
 pub async fn entity_detail(entity_ref: String, depth: u32) -> Result<Wire, PortalError> {
     let services = super::server::services()?;
     let me = super::server::identity()?;
-    let page = services
+    let (mut page, starred) = services
         .entity_page_for(&me, &entity_ref, depth)
         .await?
         .ok_or_else(|| {
             trellis_services::ServiceError::NotFound(format!("No entity {entity_ref}"))
         })?;
+    page.actions = star_form(&entity_ref.to_lowercase(), starred);
     Wire::encode(&page)
+}
+
+/// The star button: a plain form posted to `/me/edit`, which redirects back to the page.
+#[cfg(feature = "ssr")]
+fn star_form(entity_ref: &str, starred: bool) -> String {
+    let back = trellis_services::personal::entity_path(entity_ref);
+    let (op, text) = match starred {
+        true => ("unstar", "★ Starred"),
+        false => ("star", "☆ Star"),
+    };
+    view! {
+        <form method="post" action="/me/edit">
+            <input type="hidden" name="op" value=op/>
+            <input type="hidden" name="entityRef" value=entity_ref.to_string()/>
+            <input type="hidden" name="back" value=back/>
+            <button class="button small secondary" type="submit">{text}</button>
+        </form>
+    }
+    .to_html()
 }
 
 /// Loads [`entity_detail`]: the server function directly while the server renders, from a chunk of its

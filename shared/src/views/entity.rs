@@ -48,7 +48,8 @@ pub struct EntityPageData {
     pub team: Option<TeamView>,
     /// What depends on it, with owners to notify.
     pub impact: Impact,
-    /// Whether the viewer starred it.
+    /// The page's actions (the star button's form), HTML rendered by the server: no form
+    /// code in the WASM client.
     #[serde(default)]
-    pub starred: bool,
+    pub actions: String,
 }

@@ -148,7 +148,7 @@ impl CatalogReader<'_> {
             team: team?,
             entity,
             yaml,
-            starred: false,
+            actions: String::new(),
             issues,
         }))
     }

@@ -160,12 +160,12 @@ impl Services {
         me: &Identity,
         entity_ref: &str,
         depth: u32,
-    ) -> ServiceResult<Option<EntityPageData>> {
-        let Some(mut page) = self.catalog(me).entity_page(entity_ref, depth).await? else {
+    ) -> ServiceResult<Option<(EntityPageData, bool)>> {
+        let Some(page) = self.catalog(me).entity_page(entity_ref, depth).await? else {
             return Ok(None);
         };
         let key = entity_ref.to_lowercase();
-        page.starred = marks::is_starred(&self.db, &me.user_ref, &key).await?;
+        let starred = marks::is_starred(&self.db, &me.user_ref, &key).await?;
         let title = page
             .entity
             .metadata
@@ -174,7 +174,7 @@ impl Services {
             .unwrap_or_else(|| page.entity.metadata.name.clone());
         let title = format!("{title} ({})", page.entity.kind);
         self.record_visit(me, &entity_path(&key), &title);
-        Ok(Some(page))
+        Ok(Some((page, starred)))
     }
 
     /// Records, in the background, that `me` visited `path` titled `title` (a local path;

@@ -113,7 +113,7 @@ fn EntityBody(data: EntityPageData, depth: u32) -> impl IntoView {
         graph,
         team,
         impact,
-        starred,
+        actions,
     } = data;
     let title = entity
         .metadata
@@ -130,9 +130,10 @@ fn EntityBody(data: EntityPageData, depth: u32) -> impl IntoView {
     .collect::<Vec<_>>()
     .join(" · ");
     let has_issues = !issues.is_empty();
-    let star = star_form(&entity, starred);
     view! {
-        <PageHeader title=title summary=summary>{star}</PageHeader>
+        <PageHeader title=title summary=summary>
+            <div inner_html=actions></div>
+        </PageHeader>
         {has_issues.then(|| view! {
             <section class="card issues" role="alert">
                 <h2>"Processing errors"</h2>
@@ -154,34 +155,6 @@ fn EntityBody(data: EntityPageData, depth: u32) -> impl IntoView {
             <h2>"Raw YAML"</h2>
             <details><summary>"Show the entity as stored"</summary><pre class="yaml">{yaml}</pre></details>
         </section>
-    }
-}
-
-/// Star or unstar the entity: a plain form (the server redirects back here).
-fn star_form(entity: &Entity, starred: bool) -> impl IntoView + use<> {
-    let entity_ref = format!(
-        "{}:{}/{}",
-        entity.kind.to_lowercase(),
-        entity
-            .metadata
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".into())
-            .to_lowercase(),
-        entity.metadata.name.to_lowercase()
-    );
-    let back = super::links::href(&entity_ref);
-    let (op, text) = match starred {
-        true => ("unstar", "★ Starred"),
-        false => ("star", "☆ Star"),
-    };
-    view! {
-        <form method="post" action="/me/edit">
-            <input type="hidden" name="op" value=op/>
-            <input type="hidden" name="entityRef" value=entity_ref/>
-            <input type="hidden" name="back" value=back/>
-            <button class="button small secondary" type="submit">{text}</button>
-        </form>
     }
 }
 
