@@ -252,7 +252,7 @@ impl Services {
 }
 
 /// An id as it may be shown back: bounded, without control characters.
-fn shown(id: &str) -> String {
+pub(crate) fn shown(id: &str) -> String {
     id.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 

@@ -12,7 +12,7 @@ use chrono::Utc;
 use trellis_personal::prefs;
 use trellis_shared::views::personal::{LayoutEntry, LayoutItem};
 
-use crate::widget::frame_line;
+use crate::widget::{frame_line, shown};
 use crate::{Identity, ServiceError, ServiceResult, Services};
 
 /// How long a replica reuses a person's layout text.
@@ -61,9 +61,9 @@ impl LayoutOp {
             ("show", false) => LayoutOp::Show(id),
             ("hide", false) => LayoutOp::Hide(id),
             _ => {
-                let shown: String = text.chars().filter(|c| !c.is_control()).take(60).collect();
                 return Err(ServiceError::Input(format!(
-                    "op: '{shown}' is not up:<widget>, down:<widget>, show:<widget>, hide:<widget> or reset"
+                    "op: '{}' is not up:<widget>, down:<widget>, show:<widget>, hide:<widget> or reset",
+                    shown(text)
                 )));
             }
         })
@@ -87,13 +87,10 @@ impl Services {
         let mut seen = HashSet::new();
         for item in &items {
             if !self.widgets.iter().any(|w| w.meta().id == item.id) {
-                let id: String = item
-                    .id
-                    .chars()
-                    .filter(|c| !c.is_control())
-                    .take(60)
-                    .collect();
-                return Err(ServiceError::Input(format!("layout: no widget '{id}'")));
+                return Err(ServiceError::Input(format!(
+                    "layout: no widget '{}'",
+                    shown(&item.id)
+                )));
             }
             if !seen.insert(item.id.as_str()) {
                 return Err(ServiceError::Input(format!(
@@ -115,12 +112,10 @@ impl Services {
     ) -> ServiceResult<Vec<LayoutEntry>> {
         let mut entries = self.layout(me).await?;
         let find = |entries: &[LayoutEntry], id: &str| {
-            entries.iter().position(|e| e.id == id).ok_or_else(|| {
-                ServiceError::Input(format!(
-                    "op: no widget '{}'",
-                    id.chars().take(60).collect::<String>()
-                ))
-            })
+            entries
+                .iter()
+                .position(|e| e.id == id)
+                .ok_or_else(|| ServiceError::Input(format!("op: no widget '{}'", shown(id))))
         };
         match op {
             LayoutOp::Reset => {
