@@ -16,6 +16,7 @@ mod deploy_events;
 mod errors;
 mod health;
 mod home;
+mod jira_cards;
 mod openapi;
 mod pages;
 mod personal;

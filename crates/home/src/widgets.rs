@@ -118,6 +118,8 @@ struct Builtin<T> {
     meta: WidgetMeta,
     fetch: for<'a> fn(&'a Services, &'a Person) -> BoxFuture<'a, Widget<T>>,
     body: fn(Widget<T>) -> AnyView,
+    /// Its body given the page's `?<id>=` value, for a card that takes input (filters).
+    body_for: Option<fn(Widget<T>, &str) -> AnyView>,
 }
 
 impl<T: serde::Serialize + Send + 'static> HomeWidget for Builtin<T> {
@@ -139,6 +141,29 @@ impl<T: serde::Serialize + Send + 'static> HomeWidget for Builtin<T> {
         }
         .boxed()
     }
+
+    fn takes_input(&self) -> bool {
+        self.body_for.is_some()
+    }
+
+    fn card_for<'a>(
+        &'a self,
+        s: &'a Services,
+        me: &'a Person,
+        input: &'a str,
+    ) -> BoxFuture<'a, Card> {
+        async move {
+            let Some(body_for) = self.body_for else {
+                return self.card(s, me).await;
+            };
+            let w = (self.fetch)(s, me).await;
+            Card {
+                unsettled: Card::unsettled(&w),
+                html: body_for(w, input).to_html(),
+            }
+        }
+        .boxed()
+    }
 }
 
 /// My pull requests and those waiting on my review (GitHub).
@@ -150,6 +175,7 @@ fn pull_requests() -> Builtin<PullRequestsData> {
         meta: WidgetMeta::new("pull-requests", "Pull requests"),
         fetch,
         body: cards::pulls::body,
+        body_for: None,
     }
 }
 
@@ -159,8 +185,9 @@ fn jira() -> Builtin<JiraIssues> {
         s.jira_of(me).boxed()
     }
     Builtin {
-        meta: WidgetMeta::new("jira-issues", "Jira issues"),
+        meta: WidgetMeta::new(cards::jira_filter::ID, "Jira issues"),
         fetch,
         body: cards::jira::body,
+        body_for: Some(cards::jira::body_for),
     }
 }

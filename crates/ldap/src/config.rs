@@ -186,6 +186,11 @@ pub struct MapConfig {
     pub title: Option<String>,
     /// Users: manager DN, kept as an annotation with the manager's ref (`manager`).
     pub manager: Option<String>,
+    /// Annotations filled from attributes, annotation key to attribute name: who a person is
+    /// in each tool (`github.com/user-login: githubLogin`, `pagerduty.com/user-id: pdId`),
+    /// which the home page's widgets read. An entry without the attribute gets none.
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
 }
 
 /// `vendor`.
@@ -232,6 +237,7 @@ impl MapConfig {
             None => out.extend(["displayName".to_string(), "cn".to_string()]),
         }
         out.extend(self.picture.clone());
+        out.extend(self.annotations.values().cloned());
         if groups {
             out.push(set(&self.group_type, "groupType"));
             out.extend(self.members.clone().unwrap_or_else(|| {
@@ -277,6 +283,7 @@ impl LdapOrgConfig {
                 if block.options.paged.page_size().is_some_and(|n| n < 1) {
                     out.push(format!("{at}.options.paged.pageSize: must be at least 1"));
                 }
+                out.extend(crate::mapped::problems(&block.map.annotations, &at));
             }
         }
         if !(0.0..=1.0).contains(&self.max_delete_share) {

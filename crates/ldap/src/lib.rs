@@ -11,6 +11,7 @@
 pub mod config;
 mod directory;
 mod map;
+mod mapped;
 mod sync;
 
 pub use config::{LdapOrgConfig, MapConfig, SearchConfig};

@@ -308,6 +308,11 @@ fn annotations(node: &Node, location: &str) -> BTreeMap<String, String> {
     if let Some(uuid) = &node.uuid {
         out.insert(ANNOTATION_UUID.to_string(), uuid.clone());
     }
+    for (key, attribute) in &node.block.map.annotations {
+        if let Some(value) = node.entry.first(attribute) {
+            out.insert(key.clone(), value.to_string());
+        }
+    }
     out.insert("backstage.io/managed-by-location".into(), location.into());
     out.insert(
         "backstage.io/managed-by-origin-location".into(),

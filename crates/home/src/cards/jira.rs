@@ -1,9 +1,11 @@
 //! The Jira card's body: my open issues across projects, soonest due first, with status,
-//! priority, and overdue or due-soon marked.
+//! priority, and overdue or due-soon marked; rows of links filter them by status and priority
+//! ([`super::jira_filter`]).
 
 use leptos::prelude::*;
 use trellis_shared::views::home::{JiraIssue, JiraIssues, Widget, WidgetProblem};
 
+use super::jira_filter::{priorities, statuses, Choice, Filter};
 use crate::kit::status;
 
 /// Most issues the card lists.
@@ -11,24 +13,42 @@ const SHOWN: usize = 10;
 
 /// The card's body for `w`.
 pub fn body(w: Widget<JiraIssues>) -> AnyView {
+    body_for(w, "")
+}
+
+/// The card's body for `w` given the page's `?jira-issues=` filter.
+pub fn body_for(w: Widget<JiraIssues>, input: &str) -> AnyView {
     let footer = status(&w);
+    let (filter, refused) = match Filter::parse(input) {
+        Ok(f) => (f, None),
+        Err(e) => (Filter::default(), Some(e)),
+    };
+    let refused = refused.map(|e| view! { <p class="widget-note warn" role="status">{e}</p> });
     let list = w.data.map(|d| {
+        let rows = (d.issues.len() > 1).then(|| {
+            let s = statuses(&d.issues, &filter);
+            let p = priorities(&d.issues, &filter);
+            view! { <Choices label="Status" choices=s/> <Choices label="Priority" choices=p/> }
+        });
         let total = d.issues.len();
-        let overdue = d
-            .issues
+        let shown: Vec<JiraIssue> = d.issues.into_iter().filter(|i| filter.keeps(i)).collect();
+        let overdue = shown
             .iter()
             .filter(|i| i.due_in_days.is_some_and(|n| n < 0))
             .count();
-        let more = (total > SHOWN).then(|| format!("and {} more", total - SHOWN));
-        let summary = match (total, overdue) {
-            (0, _) => "Nothing open is assigned to you.".to_string(),
-            (n, 0) => format!("{n} open{}", if d.more { " (the first 200)" } else { "" }),
-            (n, o) => format!("{n} open, {o} overdue"),
+        let more = (shown.len() > SHOWN).then(|| format!("and {} more", shown.len() - SHOWN));
+        let first = if d.more { " (of the first 200)" } else { "" };
+        let summary = match (total, shown.len(), overdue) {
+            (0, _, _) => "Nothing open is assigned to you.".to_string(),
+            (_, 0, _) => format!("None of your {total} open issues{first} matches."),
+            (t, n, o) if t != n => format!("{n} of {t} open{first} match{}", overdue_text(o)),
+            (n, _, o) => format!("{n} open{first}{}", overdue_text(o)),
         };
         view! {
+            {rows}
             <p class="muted small">{summary}</p>
             <ul class="prs">
-                {d.issues.into_iter().take(SHOWN).map(|i| view! { <Issue i/> }).collect_view()}
+                {shown.into_iter().take(SHOWN).map(|i| view! { <Issue i/> }).collect_view()}
             </ul>
             {more.map(|m| view! { <p class="muted small">{m}</p> })}
         }
@@ -36,7 +56,33 @@ pub fn body(w: Widget<JiraIssues>) -> AnyView {
     let setup = (w.problem == Some(WidgetProblem::NotConfigured)).then(|| {
         view! { <p class="muted">"An admin adds Jira under " <code>"integrations.jira"</code> " in the portal's config."</p> }
     });
-    view! { {list} {setup} {footer} }.into_any()
+    view! { {refused} {list} {setup} {footer} }.into_any()
+}
+
+/// ", 2 overdue" when some are.
+fn overdue_text(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(", {n} overdue")
+    }
+}
+
+/// One filter row: its label, then a link per choice, the current one marked. Links load the
+/// page (`rel="external"`): the server renders the filtered card.
+#[component]
+fn Choices(label: &'static str, choices: Vec<Choice>) -> impl IntoView {
+    let links = choices
+        .into_iter()
+        .map(|c| {
+            let class = if c.current { "badge ok" } else { "badge" };
+            let current = c.current.then_some("true");
+            let name = c.name.unwrap_or_else(|| "All".into());
+            view! { " " <a class=class href=c.href rel="external" aria-current=current>{name}" "{c.count}</a> }
+        })
+        .collect_view();
+    let aria = format!("Filter by {}", label.to_lowercase());
+    view! { <p class="muted small" role="group" aria-label=aria>{label}":"{links}</p> }
 }
 
 #[component]

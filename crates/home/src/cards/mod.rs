@@ -5,6 +5,7 @@ pub mod chart;
 pub mod commits;
 pub mod dashboards;
 pub mod jira;
+pub mod jira_filter;
 pub mod pagerduty;
 pub mod personal;
 pub mod pulls;
