@@ -23,4 +23,4 @@ cargo test --workspace --exclude trellis-hydrate --locked "${ignored[@]}"
 "$TRELLIS_ROOT/scripts/build.sh"
 
 log "end-to-end tests (Chromium, release build)"
-(cd e2e && TRELLIS_BIN="$CARGO_TARGET_DIR/release/trellis" TRELLIS_SITE_ROOT="$TRELLIS_ROOT/target/site" node --test --test-concurrency=1 --test-timeout=180000 tests/app.test.mjs tests/catalog.test.mjs tests/auth.test.mjs tests/backstage-client.test.mjs tests/size.test.mjs tests/graphql.test.mjs tests/home.test.mjs tests/dashboards.test.mjs tests/personal.test.mjs tests/a11y.test.mjs)
+(cd e2e && TRELLIS_BIN="$CARGO_TARGET_DIR/release/trellis" TRELLIS_SITE_ROOT="$TRELLIS_ROOT/target/site" node --test --test-concurrency=1 --test-timeout=180000 tests/app.test.mjs tests/catalog.test.mjs tests/auth.test.mjs tests/backstage-client.test.mjs tests/size.test.mjs tests/graphql.test.mjs tests/home.test.mjs tests/dashboards.test.mjs tests/personal.test.mjs tests/palette.test.mjs tests/a11y.test.mjs)

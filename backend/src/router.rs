@@ -151,6 +151,8 @@ pub fn personal_routes() -> OpenApiRouter<AppState> {
             personal::set_layout,
             personal::reset_layout
         ))
+        // GET /me/palette
+        .routes(routes!(api::palette::search_palette))
 }
 
 /// Background runs (the platform), mounted at `/api/jobs`.

@@ -64,7 +64,7 @@ describe("catalog in Chromium", () => {
     await shared.goto(url.toString());
     assert.equal(await rowCount(shared), filtered);
 
-    await page.fill('input[name="q"]', "auth");
+    await page.fill('.filters input[name="q"]', "auth");
     await page.click('button[type="submit"]');
     await page.waitForURL(/q=auth/);
     await page.waitForFunction(() => [...document.querySelectorAll("table.entities tbody tr")].every((r) => /auth/i.test(r.textContent)));

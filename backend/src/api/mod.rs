@@ -9,6 +9,7 @@ pub mod home;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod palette;
 pub mod permission;
 pub mod personal;
 

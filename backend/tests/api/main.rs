@@ -19,6 +19,7 @@ mod home;
 mod jira_cards;
 mod openapi;
 mod pages;
+mod palette;
 mod personal;
 mod platform;
 mod process;

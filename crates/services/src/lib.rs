@@ -17,6 +17,7 @@
 //! - [`dashboards`]: my Grafana dashboards and a dashboard's charts from Prometheus.
 //! - [`home`]: the home page's widget data, per person, through the integrations' caches.
 //! - [`personal`]: stars, recent visits, the toolkit and the home layout of each person.
+//! - [`palette`]: the command palette's search over pages, entities, tools and dashboards.
 //! - [`widget`]: the widget SDK's server half (what a home page widget is, the people cache).
 //! - [`jobs`]: background runs, schedules and per-replica services.
 //! - [`plugin`]: the plugin descriptors the server assembles everything from.
@@ -33,6 +34,7 @@ pub mod home;
 pub mod jobs;
 pub mod ldap;
 pub mod metrics;
+pub mod palette;
 pub mod personal;
 pub mod plugin;
 pub mod widget;

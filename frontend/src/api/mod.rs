@@ -10,6 +10,7 @@ pub mod entity;
 pub mod error;
 pub mod guest;
 pub mod home;
+pub mod palette;
 pub mod viewer;
 
 pub use error::PortalError;

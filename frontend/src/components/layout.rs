@@ -4,11 +4,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use trellis_shared::nav::SECTIONS;
 
+use super::palette::Palette;
 use super::theme::ThemeToggle;
 
 /// Navigation bar and main landmark around the routed page.
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
+    super::listen::install();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
@@ -25,6 +27,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </ul>
             </nav>
             <div class="topbar-end">
+                <Palette/>
                 <SignedIn/>
                 <ThemeToggle/>
             </div>

@@ -1,4 +1,7 @@
-//! Reusable pieces of the design system: layout, navigation, page header, theme switch.
+//! Reusable pieces of the design system: layout, navigation, page header, command palette,
+//! theme switch.
 
 pub mod layout;
+pub mod listen;
+pub mod palette;
 pub mod theme;

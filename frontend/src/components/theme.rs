@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+#[cfg_attr(feature = "ssr", allow(dead_code))]
 const STORAGE_KEY: &str = "trellis-theme";
 
 /// The themes the design system defines.
@@ -44,59 +45,70 @@ impl Theme {
     }
 }
 
+/// The switch's id.
+pub const TOGGLE: &str = "theme-toggle";
+
 /// Reads the theme the page currently shows (browser only).
+#[cfg(not(feature = "ssr"))]
 fn current_theme() -> Theme {
-    #[cfg(not(feature = "ssr"))]
-    {
-        let attr = document()
-            .document_element()
-            .and_then(|el| el.get_attribute("data-theme"));
-        if let Some(theme) = attr.as_deref().and_then(Theme::parse) {
-            return theme;
-        }
-        let prefers_dark = window()
-            .match_media("(prefers-color-scheme: dark)")
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.matches());
-        if prefers_dark {
-            return Theme::Dark;
-        }
+    let attr = document()
+        .document_element()
+        .and_then(|el| el.get_attribute("data-theme"));
+    if let Some(theme) = attr.as_deref().and_then(Theme::parse) {
+        return theme;
     }
-    Theme::Light
+    let prefers_dark = window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    if prefers_dark {
+        Theme::Dark
+    } else {
+        Theme::Light
+    }
 }
 
-fn apply_theme(theme: Theme) {
+/// Shows `theme` on the switch (pressed for dark, its icon).
+#[cfg(not(feature = "ssr"))]
+fn show(theme: Theme) {
+    if let Some(button) = document().get_element_by_id(TOGGLE) {
+        let dark = theme == Theme::Dark;
+        let _ = button.set_attribute("aria-pressed", if dark { "true" } else { "false" });
+        if let Some(icon) = button.first_element_child() {
+            icon.set_text_content(Some(if dark { "☾" } else { "☀" }));
+        }
+    }
+}
+
+/// After hydration: the switch shows what `/theme.js` applied.
+#[cfg(not(feature = "ssr"))]
+pub fn sync() {
+    show(current_theme());
+}
+
+/// The switch was pressed: the other theme, on the page and in storage.
+#[cfg(not(feature = "ssr"))]
+pub fn toggle() {
+    let next = current_theme().toggled();
     if let Some(el) = document().document_element() {
         // Setting an attribute on <html> only fails for invalid names; ours is a constant.
-        let _ = el.set_attribute("data-theme", theme.as_str());
+        let _ = el.set_attribute("data-theme", next.as_str());
     }
     if let Ok(Some(storage)) = window().local_storage() {
         // Private browsing may refuse storage; the theme still applies for this page.
-        let _ = storage.set_item(STORAGE_KEY, theme.as_str());
+        let _ = storage.set_item(STORAGE_KEY, next.as_str());
     }
+    show(next);
 }
 
-/// A button that switches between light and dark.
+/// A button that switches between light and dark; [`super::listen`] answers its clicks.
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let theme = RwSignal::new(Theme::Light);
-    // Runs only in the browser, after hydration: pick up what /theme.js applied.
-    Effect::new(move |_| theme.set(current_theme()));
-    let toggle = move |_| {
-        let next = theme.get_untracked().toggled();
-        apply_theme(next);
-        theme.set(next);
-    };
     view! {
-        <button
-            type="button"
-            class="theme-toggle"
-            aria-pressed=move || (theme.get() == Theme::Dark).to_string()
-            title="Switch between light and dark theme"
-            on:click=toggle
-        >
-            <span aria-hidden="true">{move || if theme.get() == Theme::Dark { "☾" } else { "☀" }}</span>
+        <button type="button" class="theme-toggle" id=TOGGLE aria-pressed="false"
+            title="Switch between light and dark theme">
+            <span aria-hidden="true">"☀"</span>
             <span class="visually-hidden">"Dark theme"</span>
         </button>
     }

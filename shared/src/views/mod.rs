@@ -8,4 +8,5 @@ pub mod dashboards;
 pub mod entity;
 pub mod guest;
 pub mod home;
+pub mod palette;
 pub mod personal;
