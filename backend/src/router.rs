@@ -232,7 +232,10 @@ pub fn build(state: AppState) -> Router {
         // Guest mode's pick (its page, `/auth/guest`, is one of the Leptos pages).
         .route("/auth/guest", post(crate::auth::guest::pick))
         // The personal card's and the entity page's forms (stars, toolkit, layout).
-        .route("/me/edit", post(api::personal::edit))
+        .route("/me/edit", post(api::personal_edit::edit))
+        // Viewing the home page as someone else (admins, audited).
+        .route("/me/view-as", post(api::view_as::start))
+        .route("/me/view-as/stop", post(api::view_as::stop))
         .nest_service("/pkg", web::pkg_service(&state.config.server.site_root))
         .leptos_routes_with_context(
             &state,

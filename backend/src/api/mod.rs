@@ -12,6 +12,8 @@ pub mod openapi;
 pub mod palette;
 pub mod permission;
 pub mod personal;
+pub mod personal_edit;
+pub mod view_as;
 
 use crate::error::AppError;
 

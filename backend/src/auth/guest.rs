@@ -23,8 +23,14 @@ const REMEMBER: cookie::time::Duration = cookie::time::Duration::days(30);
 
 /// The user picked in this browser, if any (a User ref; anything else is ignored).
 pub fn chosen(headers: &HeaderMap) -> Option<String> {
+    user_in_cookie(headers, COOKIE)
+}
+
+/// The User ref cookie `name` holds, canonical; anything else is ignored (also for viewing as
+/// someone else, whose cookie names a user the same way).
+pub fn user_in_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     let jar = CookieJar::from_headers(headers);
-    let value = jar.get(COOKIE)?.value().to_string();
+    let value = jar.get(name)?.value().to_string();
     EntityRef::parse(&value, Some("user"), Some("default"))
         .ok()
         .filter(|r| r.kind.eq_ignore_ascii_case("user"))

@@ -3,6 +3,9 @@
 //! answers for requests without identity: browsers are redirected to `auth.sign_in_url` with
 //! the original path as `rd`, API and server-function calls get 401 in the error envelope.
 //!
+//! An admin viewing the home page as someone else (`crate::api::view_as`) gets that person as a
+//! [`ViewAs`] beside their own identity, checked again on every request.
+//!
 //! Probes, `/metrics` and static assets need no identity. State-changing requests are checked
 //! for cross-site origin first ([`security`]).
 
@@ -20,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use trellis_auth::identity::Outcome;
 use trellis_auth::resolve::ResolveError;
 use trellis_auth::{AuthMode, Identity};
+use trellis_services::personal::view_as::{self, ViewAs};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -70,11 +74,21 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     };
     match outcome {
         Outcome::Signed(identity) => {
+            let viewed = match guest::user_in_cookie(request.headers(), view_as::COOKIE) {
+                Some(user) => state.viewed(&identity, &user).await,
+                None => None,
+            };
             if is_page_load(&request) {
-                let layout = state.widget_layout_for(&identity).await;
+                // The home page shows the viewed person's cards, in their order.
+                let layout = state
+                    .widget_layout_for(viewed.as_ref().unwrap_or(&identity))
+                    .await;
                 request
                     .extensions_mut()
                     .insert(trellis_services::personal::layout::PersonLayout(layout));
+            }
+            if let Some(v) = viewed {
+                request.extensions_mut().insert(ViewAs(v));
             }
             request.extensions_mut().insert(identity);
             next.run(request).await

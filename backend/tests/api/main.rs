@@ -24,4 +24,5 @@ mod personal;
 mod platform;
 mod process;
 mod providers;
+mod view_as;
 mod widgets;

@@ -124,6 +124,24 @@ impl Identities {
         .await
     }
 
+    /// The identity of `user_ref`, a User entity in the catalog (for viewing the portal as
+    /// them); anyone else is `NotInCatalog`.
+    pub async fn of_user(&self, user_ref: &str) -> Result<Identity, ResolveError> {
+        let key = format!("u\u{0}{user_ref}");
+        self.cached(key, || async {
+            let canonical = EntityRef::parse(user_ref, Some("user"), Some("default"))
+                .ok()
+                .filter(|r| r.kind.eq_ignore_ascii_case("user"))
+                .ok_or_else(|| ResolveError::NotInCatalog(user_ref.to_string()))?
+                .canonical();
+            match store::get_entity(&self.db, &canonical).await? {
+                Some(entity) => Ok((self.build(&entity).await?, true)),
+                None => Err(ResolveError::NotInCatalog(canonical)),
+            }
+        })
+        .await
+    }
+
     async fn cached<F, Fut>(&self, key: String, compute: F) -> Result<Identity, ResolveError>
     where
         F: FnOnce() -> Fut,

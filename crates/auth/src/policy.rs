@@ -66,6 +66,9 @@ pub enum ResourceType {
     Admin,
     /// The audit log.
     Audit,
+    /// A person's home page: their widgets' data, owned by the person (reading someone
+    /// else's is viewing the portal as them).
+    Home,
 }
 
 /// A resource being acted on.
@@ -106,6 +109,7 @@ impl ResourceType {
             ResourceType::Integration => "integration",
             ResourceType::Admin => "admin",
             ResourceType::Audit => "audit",
+            ResourceType::Home => "home",
         }
     }
 
@@ -113,7 +117,10 @@ impl ResourceType {
     pub fn ownable(self) -> bool {
         matches!(
             self,
-            ResourceType::CatalogEntity | ResourceType::Workload | ResourceType::Integration
+            ResourceType::CatalogEntity
+                | ResourceType::Workload
+                | ResourceType::Integration
+                | ResourceType::Home
         )
     }
 }

@@ -19,8 +19,25 @@ pub async fn entity_detail(entity_ref: String, depth: u32) -> Result<Wire, Porta
         .ok_or_else(|| {
             trellis_services::ServiceError::NotFound(format!("No entity {entity_ref}"))
         })?;
-    page.actions = star_form(&entity_ref.to_lowercase(), starred);
+    let canonical = entity_ref.to_lowercase();
+    page.actions = star_form(&canonical, starred);
+    if canonical.starts_with("user:") && services.may_view_as(&me, &canonical) {
+        page.actions.push_str(&view_as_form(&canonical));
+    }
     Wire::encode(&page)
+}
+
+/// For those who may (admins): view the home page as this user, audited.
+#[cfg(feature = "ssr")]
+fn view_as_form(user_ref: &str) -> String {
+    view! {
+        <form method="post" action="/me/view-as">
+            <input type="hidden" name="user" value=user_ref.to_string()/>
+            <button class="button small secondary" type="submit"
+                title="See their home page as they see it (audited)">"View their home page"</button>
+        </form>
+    }
+    .to_html()
 }
 
 /// The star button: a plain form posted to `/me/edit`, which redirects back to the page.

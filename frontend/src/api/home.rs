@@ -48,13 +48,36 @@ pub async fn widget_card(
 ) -> Result<Wire, PortalError> {
     let services = super::server::services()?;
     let me = super::server::identity()?;
-    let card = services.widget_card_for(&id, &me, &input).await?;
+    // An admin viewing the home page as someone else gets that person's cards, each saying so.
+    let viewing = use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<trellis_services::personal::view_as::ViewAs>()
+            .map(|v| v.0.clone())
+    });
+    let card = services
+        .widget_card_for(&id, viewing.as_ref().unwrap_or(&me), &input)
+        .await?;
     let state = if card.unsettled {
         "unsettled"
     } else {
         "settled"
     };
-    Ok(Wire::text(format!("{state}\n{}", card.html)))
+    let banner = viewing
+        .map(|v| viewing_banner(&v.display_name))
+        .unwrap_or_default();
+    Ok(Wire::text(format!("{state}\n{banner}{}", card.html)))
+}
+
+/// The note on every card while viewing as someone else, with the way back.
+#[cfg(feature = "ssr")]
+fn viewing_banner(name: &str) -> String {
+    let text = format!("Viewing as {name}: their card, as they see it (audited). ");
+    view! {
+        <form class="widget-note warn" method="post" action="/me/view-as/stop">
+            {text}<button class="button small secondary" type="submit">"Stop viewing"</button>
+        </form>
+    }
+    .to_html()
 }
 
 /// A card's frame, as the page shows it before its body is in.

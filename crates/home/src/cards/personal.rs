@@ -20,6 +20,7 @@ pub fn refusal(reason: &str) -> Option<&'static str> {
         "stars-full" => "You have starred 200 entities, the most Trellis keeps: unstar one first.",
         "no-link" => "That link is no longer in your toolkit.",
         "no-entity" => "That entity is not in the catalog, or you cannot see it.",
+        "viewing-as" => "Nothing was changed: while you view someone else's home page, their corner is theirs to change. Stop viewing first.",
         "op" | "form" => "That change was not understood; nothing was changed.",
         "failed" => "That change could not be saved right now; nothing was changed. Try again in a moment.",
         _ => return None,

@@ -2,10 +2,12 @@
 //! always the caller's identity; what they send is checked here ([`check`]) before it is
 //! stored: refs must parse and name an entity they can read, links must be `http(s)` URLs or
 //! portal paths, visits local paths, layouts registered widgets only. [`layout`] holds the
-//! layout's rules and the per-person layout every page carries.
+//! layout's rules and the per-person layout every page carries; [`view_as`] lets an admin
+//! see another person's home page, audited.
 
 mod check;
 pub mod layout;
+pub mod view_as;
 
 use std::collections::HashMap;
 
