@@ -24,9 +24,9 @@ pub struct PaletteQuery {
 /// Search the palette
 ///
 /// Pages of the portal, catalog entities the caller can read, their toolkit links and their
-/// Grafana dashboards whose titles (or entity names) match `q`, case-insensitively: exact
-/// matches first, then prefixes, word starts, anywhere, and entities matched only through
-/// their description. At most six hits of each kind.
+/// Grafana dashboards whose titles (entities: name, title or display name) match `q`,
+/// case-insensitively: exact matches first, then prefixes, word starts, anywhere. At most six
+/// hits of each kind.
 #[utoipa::path(
     get,
     path = "/me/palette",

@@ -1,10 +1,11 @@
 //! Viewing the home page as someone else (admins, audited): `POST /me/view-as` with
 //! `user=<ref>` (the form on a User's entity page) starts it and `POST /me/view-as/stop` ends
 //! it; both answer `303` to the home page. The person viewed is kept in an `HttpOnly`,
-//! `SameSite=Strict` cookie for at most an hour, and every request re-checks that the caller
+//! `SameSite=Strict` cookie that expires after an hour, and every request re-checks that the caller
 //! may still read that home ([`trellis_services::personal::view_as`]).
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::Redirect;
 use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -44,9 +45,10 @@ pub async fn start(
 pub async fn stop(
     State(state): State<AppState>,
     Caller(actor): Caller,
+    headers: HeaderMap,
     jar: CookieJar,
 ) -> (CookieJar, Redirect) {
-    if let Some(user) = jar.get(COOKIE).map(|c| c.value().to_string()) {
+    if let Some(user) = crate::auth::guest::user_in_cookie(&headers, COOKIE) {
         state.stop_view_as(&actor, &user).await;
     }
     (

@@ -50,13 +50,13 @@ async fn the_palette_finds_pages_entities_and_my_tools(backend: TestBackend) {
         .expect("request");
     assert_eq!(call(&app, link, BOB).await.status, 201);
 
-    // "rank": the component whose name starts with it, Ann's team (a word start), the admins'
-    // runbook; not Bob's own link.
+    // "rank": the component whose name starts with it and the admins' runbook, then word
+    // starts (Ann herself by her display name, her team); not Bob's own link.
     let found = hits(&app, "rank", ANN).await;
     let titles: Vec<&str> = found.iter().map(|h| h.1.as_str()).collect();
     assert_eq!(
-        titles.get(..3),
-        Some(&["ranker", "Ranking runbook", "search-ranking"][..]),
+        titles,
+        ["ranker", "Ranking runbook", "Ann Ranker", "search-ranking"],
         "{found:?}"
     );
     assert_eq!(
@@ -68,6 +68,10 @@ async fn the_palette_finds_pages_entities_and_my_tools(backend: TestBackend) {
         )
     );
     assert_eq!(found[1].2, "https://wiki.acme.example/ranking");
+    assert!(
+        !found.iter().any(|h| h.1 == "Bob's ranker notes"),
+        "Bob's own link is his: {found:?}"
+    );
     let bobs = hits(&app, "rank", BOB).await;
     assert!(
         bobs.iter().any(|h| h.1 == "Bob's ranker notes"),

@@ -14,7 +14,8 @@ use crate::common::{TestApp, TestResponse};
 
 on_both!(
     an_admin_views_the_home_page_as_someone_else,
-    viewing_as_is_refused_to_others_and_bounded
+    viewing_as_is_refused_to_others_and_bounded,
+    a_rule_naming_home_grants_it_but_never_an_admins
 );
 
 const ANN: &str = "ann@acme.example";
@@ -213,4 +214,52 @@ async fn viewing_as_is_refused_to_others_and_bounded(backend: TestBackend) {
         "{}",
         res.text()
     );
+}
+
+async fn a_rule_naming_home_grants_it_but_never_an_admins(backend: TestBackend) {
+    use trellis_auth::policy::{Effect, Rule, Who};
+    use trellis_auth::{Action, ResourceType};
+    let (app, _dir) = proxy_app(backend, |c| {
+        // An old `*` rule reaches no one's home; the rule naming `home` does, for the search team.
+        c.permission.rules = vec![
+            Rule {
+                effect: Effect::Allow,
+                actions: vec![Action::Read],
+                resources: vec![ResourceType::All],
+                who: Who::Members(vec!["group:default/payments".into()]),
+            },
+            Rule {
+                effect: Effect::Allow,
+                actions: vec![Action::Read],
+                resources: vec![ResourceType::Home],
+                who: Who::Members(vec!["group:default/search".into()]),
+            },
+        ];
+    })
+    .await;
+    const PAT: &str = "pat@acme.example";
+    assert_eq!(
+        start(&app, BOB, "user%3Adefault%2Fann").await.status,
+        403,
+        "`*` is not `home`"
+    );
+    let res = start(&app, PAT, "user%3Adefault%2Fann").await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    assert!(personal_card(&app, PAT, Some(AS_ANN))
+        .await
+        .contains("Viewing as Ann Ranker"));
+    // Root is an admin: his home is for admins only, with the rule or without.
+    let res = start(&app, PAT, "user%3Adefault%2Froot").await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    let forged = personal_card(&app, PAT, Some("trellis_view_as=user:default/root")).await;
+    assert!(!forged.contains("Viewing as"), "{forged}");
+    // Stopping with a cookie naming someone Bob may not view as writes nothing to the log.
+    let stop = call(&app, post("/me/view-as/stop", "", Some(AS_ANN)), BOB).await;
+    assert_eq!(stop.status, 303);
+    assert!(!logged(
+        &audit(&app).await,
+        "user:default/bob",
+        "allowed",
+        Some("stopped viewing as")
+    ));
 }

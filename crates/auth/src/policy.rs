@@ -265,8 +265,16 @@ fn defaults(everyone_reads: bool) -> Vec<Rule> {
         who,
     };
     let mut rules = vec![
-        rule(vec![Action::All], vec![ResourceType::All], Who::Admin),
-        rule(vec![Action::All], vec![ResourceType::All], Who::Owner),
+        rule(
+            vec![Action::All],
+            vec![ResourceType::All, ResourceType::Home],
+            Who::Admin,
+        ),
+        rule(
+            vec![Action::All],
+            vec![ResourceType::All, ResourceType::Home],
+            Who::Owner,
+        ),
     ];
     if everyone_reads {
         rules.push(rule(

@@ -89,7 +89,14 @@ impl Rule {
             && self
                 .resources
                 .iter()
-                .any(|r| *r == ResourceType::All || *r == kind)
+                .any(|r| *r == kind || *r == ResourceType::All && self.wildcard_covers(kind))
+    }
+
+    /// Whether `*` in the rule's resources covers `kind`: everything, except that an allow
+    /// rule reaches a person's home (viewing the portal as them) only by naming `home`, so no
+    /// rule written before it existed grants it.
+    fn wildcard_covers(&self, kind: ResourceType) -> bool {
+        kind != ResourceType::Home || self.effect == Effect::Deny
     }
 
     /// Whether the rule's `who` includes the principal regardless of the resource.

@@ -219,3 +219,42 @@ fn bad_rules_are_reported_with_their_key() {
     );
     assert!(unknown.is_err(), "an unknown action does not parse");
 }
+
+#[test]
+fn a_home_is_read_by_its_person_admins_and_rules_naming_home_only() {
+    let ann = ["user:default/ann".to_string()];
+    let home = Resource {
+        kind: ResourceType::Home,
+        owners: &ann,
+    };
+    let me = person("user:default/ann", &["group:default/search"], false);
+    let admin = person("user:default/root", &[], true);
+    let support = person("user:default/sue", &["group:default/support"], false);
+    let wildcard = Rule {
+        effect: Effect::Allow,
+        actions: vec![Action::Read],
+        resources: vec![ResourceType::All],
+        who: Who::Anyone,
+    };
+    // Everyone reads the catalog, and an old `*` rule: neither reaches someone else's home.
+    let policy = Policy::new(vec![wildcard.clone()], true);
+    assert_eq!(policy.check(&me, Action::Read, &home), Decision::Allow);
+    assert_eq!(policy.check(&admin, Action::Read, &home), Decision::Allow);
+    assert_eq!(policy.check(&support, Action::Read, &home), Decision::Deny);
+    // A rule naming `home` does.
+    let named = Rule {
+        resources: vec![ResourceType::Home],
+        who: Who::Members(vec!["group:default/support".into()]),
+        ..wildcard.clone()
+    };
+    let policy = Policy::new(vec![named], true);
+    assert_eq!(policy.check(&support, Action::Read, &home), Decision::Allow);
+    // A `*` deny still covers it.
+    let deny = Rule {
+        effect: Effect::Deny,
+        who: Who::Admin,
+        ..wildcard
+    };
+    let policy = Policy::new(vec![deny], true);
+    assert_eq!(policy.check(&admin, Action::Read, &home), Decision::Deny);
+}

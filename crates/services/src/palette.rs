@@ -2,12 +2,14 @@
 //! entities they can read, their toolkit and their dashboards, best first. An empty query
 //! answers the pages, their starred entities and their toolkit, to pick from by keyboard.
 //!
-//! Matching is case-insensitive on titles and names: an exact match ranks first, then a prefix,
-//! then the start of a word, then anywhere; entities found only through their description come
-//! last. Entities come from the catalog's full-text query inside the person's read scope, so
+//! Matching is case-insensitive on titles and names (entities: name, title, display name, as
+//! the catalog's full-text search reads them): an exact match ranks first, then a prefix, then
+//! the start of a word, then anywhere. Entities come from the catalog's full-text query inside the person's read scope, so
 //! the palette never shows what the catalog would not.
 
-use trellis_shared::catalog::query::{EntityQuery, FullText};
+use std::collections::BTreeMap;
+
+use trellis_shared::catalog::query::{Condition, Conjunction, EntityQuery, Filter, FullText};
 use trellis_shared::nav::SECTIONS;
 use trellis_shared::views::palette::{HitKind, PaletteHit, MAX_QUERY};
 use trellis_shared::views::personal::ToolLink;
@@ -18,7 +20,7 @@ use crate::{Identity, ServiceError, ServiceResult, Services};
 /// Most hits of one kind.
 const PER_KIND: usize = 6;
 /// Entities read from the catalog before ranking.
-const ENTITIES_READ: usize = 40;
+const ENTITIES_READ: usize = 100;
 /// Rank of a hit that matched only outside its title.
 const ELSEWHERE: u8 = 4;
 
@@ -121,37 +123,64 @@ impl Services {
         Ok(out)
     }
 
+    /// Entities whose name, title or display name holds `q`: those named exactly `q` first
+    /// (a query of their own, so a common term cannot push them out), then the full-text
+    /// matches, at most [`ENTITIES_READ`] of them.
     async fn palette_entities(
         &self,
         me: &Identity,
         q: &str,
     ) -> ServiceResult<Vec<(u8, PaletteHit)>> {
-        let query = EntityQuery {
+        let exact = EntityQuery {
+            filter: Filter(vec![Conjunction(BTreeMap::from([(
+                "metadata.name".to_string(),
+                Condition::AnyOf(vec![q.to_string()]),
+            )]))]),
+            ..EntityQuery::default()
+        };
+        let text = EntityQuery {
             full_text: Some(FullText {
                 term: q.to_string(),
                 fields: vec![],
             }),
             ..EntityQuery::default()
         };
-        let page = self
-            .catalog(me)
-            .query(query, ENTITIES_READ, 0, None, false)
-            .await?;
-        Ok(page
+        let reader = self.catalog(me);
+        let (exact, text) = tokio::join!(
+            reader.query(exact, PER_KIND, 0, None, false),
+            reader.query(text, ENTITIES_READ, 0, None, false),
+        );
+        let mut seen = std::collections::HashSet::new();
+        Ok(exact?
             .entities
             .iter()
+            .chain(text?.entities.iter())
+            .filter(|e| seen.insert(e.entity_ref().canonical()))
             .map(|e| {
                 let entity_ref = e.entity_ref().canonical();
+                let display = e
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.get("profile"))
+                    .and_then(|p| p.get("displayName"))
+                    .and_then(|d| d.as_str());
                 let title = e
                     .metadata
                     .title
-                    .clone()
-                    .unwrap_or_else(|| e.metadata.name.clone());
-                let r = [rank(q, &e.metadata.name), rank(q, &title)]
-                    .into_iter()
-                    .flatten()
-                    .min()
-                    .unwrap_or(ELSEWHERE);
+                    .as_deref()
+                    .or(display)
+                    .unwrap_or(&e.metadata.name)
+                    .to_string();
+                let r = [
+                    Some(e.metadata.name.as_str()),
+                    Some(title.as_str()),
+                    display,
+                ]
+                .into_iter()
+                .flatten()
+                .filter_map(|t| rank(q, t))
+                .min()
+                .unwrap_or(ELSEWHERE);
                 let hit = PaletteHit {
                     kind: HitKind::Entity,
                     title,

@@ -189,7 +189,8 @@ impl Services {
     }
 
     /// The input a page whose URL query is `query` gives widget `id`: its `?<id>=` value when
-    /// the widget takes input, control characters made spaces, at most 500 characters.
+    /// the widget takes input, control characters made spaces, at most [`MAX_INPUT`]
+    /// characters.
     pub fn widget_input(&self, query: &str, id: &str) -> String {
         if query.is_empty()
             || !self
@@ -204,7 +205,7 @@ impl Services {
             .map(|(_, v)| {
                 v.chars()
                     .map(|c| if c.is_control() { ' ' } else { c })
-                    .take(500)
+                    .take(MAX_INPUT)
                     .collect()
             })
             .unwrap_or_default()
@@ -238,6 +239,9 @@ impl Services {
     ) -> ServiceResult<Card> {
         let widget = self.widget(id)?;
         let person = self.person(me).await?;
+        // The server function's input comes from anywhere: bounded like the page's.
+        let input = bounded(input);
+        let input = input.as_str();
         if input.trim().is_empty() {
             Ok(widget.card(self, &person).await)
         } else {
@@ -249,6 +253,15 @@ impl Services {
             })
         }
     }
+}
+
+/// Longest input a card is given, in characters: room for a form-encoded filter of two long
+/// names (a card bounds its own fields further).
+pub const MAX_INPUT: usize = 2000;
+
+/// `input` cut at [`MAX_INPUT`] characters.
+fn bounded(input: &str) -> String {
+    input.chars().take(MAX_INPUT).collect()
 }
 
 /// An id as it may be shown back: bounded, without control characters.

@@ -38,7 +38,9 @@ pub async fn show_hits(q: String) {
         if current().as_deref() != Some(q.as_str()) {
             return;
         }
-        if let Some(list) = document().get_element_by_id(crate::components::palette::HITS) {
+        let list = document().get_element_by_id(crate::components::palette::HITS);
+        // Closed (Escape, focus gone) since it was asked for: it stays closed.
+        if let Some(list) = list.filter(|l| !l.has_attribute("data-closed")) {
             list.set_inner_html(&html);
             // Which query the list shows (the e2e tests wait on it).
             let _ = list.set_attribute("data-q", &q);

@@ -22,7 +22,14 @@ mod browser {
     use crate::components::theme;
 
     /// The events listened to.
-    const EVENTS: [&str; 5] = ["keydown", "input", "submit", "focusout", "click"];
+    const EVENTS: [&str; 6] = [
+        "keydown",
+        "input",
+        "submit",
+        "focusout",
+        "mousedown",
+        "click",
+    ];
 
     pub fn install() {
         // Once per page, however often the shell is built.
@@ -65,6 +72,9 @@ mod browser {
                     .and_then(|t| t.dyn_into().ok());
                 palette::left(to.as_ref());
             }
+            // A press on a hit keeps the focus where it is: browsers that do not focus links
+            // on click would otherwise close the hits before the click lands.
+            "mousedown" if at(HITS) => ev.prevent_default(),
             "click" if at(theme::TOGGLE) => theme::toggle(),
             "click" if at(HITS) => palette::close(),
             _ => {}

@@ -71,14 +71,19 @@ pub mod browser {
 
     /// Something was typed: ask for the hits (in their own chunk).
     pub fn typed() {
+        if let Some(h) = by_id(HITS) {
+            let _ = h.remove_attribute("data-closed");
+        }
         if let Some(f) = field() {
             leptos::task::spawn_local(crate::api::palette::show_hits(f.value()));
         }
     }
 
+    /// Hides the hits; an answer still on its way does not open them again.
     pub fn close() {
         if let Some(h) = by_id(HITS) {
             let _ = h.set_attribute("hidden", "");
+            let _ = h.set_attribute("data-closed", "");
         }
     }
 
@@ -122,9 +127,16 @@ pub mod browser {
         }
     }
 
-    /// Enter in the field opens the first hit; with none shown, the form searches the catalog.
+    /// Whether the hits shown are those of what the field holds now.
+    fn current() -> bool {
+        let shown = by_id(HITS).and_then(|h| h.get_attribute("data-q"));
+        open() && shown.is_some() && shown == field().map(|f| f.value())
+    }
+
+    /// Enter in the field opens the first hit of what it holds; before those hits are in (or
+    /// with none), the form searches the catalog.
     pub fn submit(ev: &web_sys::Event) {
-        if let Some(first) = open().then(|| stops().into_iter().nth(1)).flatten() {
+        if let Some(first) = current().then(|| stops().into_iter().nth(1)).flatten() {
             ev.prevent_default();
             first.click();
         }

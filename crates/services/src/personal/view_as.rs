@@ -4,7 +4,8 @@
 //! ref), so the owner and admins may read it and nobody else unless a rule says so.
 //!
 //! Starting is authorized and audited (`home.read` on the person, allowed or denied); stopping
-//! is audited too. While it lasts (a cookie, at most an hour) only the home page's widgets and
+//! is audited too. An admin's home is viewed by admins only (it would show what they may see).
+//! While it lasts (a cookie that expires after an hour; it grants nothing by itself) only the home page's widgets and
 //! the layout the pages carry are the other person's; everything else (the catalog, every
 //! change) stays the viewer's own, and the personal corner refuses changes meanwhile, so
 //! nothing is ever done in the other person's name.
@@ -58,17 +59,25 @@ impl Services {
         }
         let owners = [target.clone()];
         self.guarded(actor, act(&owners), async {
-            self.identities
-                .of_user(&target)
-                .await
-                .map(|_| target.clone())
-                .map_err(|_| ServiceError::NotFound(format!("no user '{target}' in the catalog")))
+            let them = self.identities.of_user(&target).await.map_err(|_| {
+                ServiceError::NotFound(format!("no user '{target}' in the catalog"))
+            })?;
+            if them.admin && !actor.identity.admin {
+                return Err(ServiceError::Forbidden(format!(
+                    "{target} is an admin: only admins view the portal as an admin"
+                )));
+            }
+            Ok(target.clone())
         })
         .await
     }
 
-    /// Stops viewing as `user`: audited (nothing else to undo).
+    /// Stops viewing as `user` (the cookie's value): audited when the caller could view as
+    /// them, so a hand-made cookie writes nothing to the log.
     pub async fn stop_view_as(&self, actor: &Actor, user: &str) {
+        if !self.may_view_as(&actor.identity, user) {
+            return;
+        }
         let owners = [user.to_string()];
         self.audit(
             actor,
@@ -85,7 +94,12 @@ impl Services {
         if !self.may_view_as(me, user) {
             return None;
         }
-        self.identities.of_user(user).await.ok()
+        // Never more than the viewer may see: an admin's home only to admins.
+        self.identities
+            .of_user(user)
+            .await
+            .ok()
+            .filter(|them| me.admin || !them.admin)
     }
 
     /// Whether `me` may view the home page as `user` (a canonical User ref, not themselves).
