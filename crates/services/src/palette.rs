@@ -196,15 +196,8 @@ impl Services {
     async fn palette_tools(&self, me: &Identity) -> ServiceResult<Vec<PaletteHit>> {
         let own = trellis_personal::prefs::links(&self.db, &me.user_ref).await?;
         Ok(self
-            .config
-            .home
-            .toolkit
-            .iter()
-            .map(|l| ToolLink {
-                id: None,
-                title: l.title.clone(),
-                url: l.url.clone(),
-            })
+            .admin_toolkit()
+            .into_iter()
             .chain(own)
             .map(tool)
             .collect())

@@ -34,6 +34,20 @@ pub fn check_link(title: &str, url: &str) -> ServiceResult<(String, String)> {
 pub const VISITS_SHOWN: i64 = 8;
 
 impl Services {
+    /// The admins' toolkit links (`home.toolkit`), as everyone's toolkit starts.
+    pub(crate) fn admin_toolkit(&self) -> Vec<ToolLink> {
+        self.config
+            .home
+            .toolkit
+            .iter()
+            .map(|l| ToolLink {
+                id: None,
+                title: l.title.clone(),
+                url: l.url.clone(),
+            })
+            .collect()
+    }
+
     /// Everything the personal card shows for `me`.
     pub async fn personal(&self, me: &Identity) -> ServiceResult<Personal> {
         let person = me.user_ref.as_str();
@@ -84,17 +98,7 @@ impl Services {
                 visited_at: v.visited_at,
             })
             .collect();
-        let mut toolkit: Vec<ToolLink> = self
-            .config
-            .home
-            .toolkit
-            .iter()
-            .map(|l| ToolLink {
-                id: None,
-                title: l.title.clone(),
-                url: l.url.clone(),
-            })
-            .collect();
+        let mut toolkit = self.admin_toolkit();
         toolkit.extend(links?);
         Ok(Personal {
             stars,
