@@ -44,8 +44,17 @@ async fn demo_upstreams(
         .github
         .push(trellis_integrations::github::GitHubIntegration {
             host: "github.com".into(),
-            token: Some(trellis_fakes::demo::DEMO_TOKEN.into()),
+            token: None,
             api_base_url: Some(fakes.github_api_base.clone()),
+            // As a GitHub App: installation tokens, as a real deployment would.
+            apps: vec![trellis_integrations::github::GitHubAppConfig {
+                app_id: trellis_fakes::demo::DEMO_APP_ID,
+                private_key: trellis_fakes::github_app::TEST_PRIVATE_KEY.into(),
+                client_id: None,
+                client_secret: None,
+                webhook_secret: None,
+                allowed_installation_owners: None,
+            }],
         });
     config
         .integrations

@@ -5,7 +5,9 @@
 //     calls a 10 s run made (the cache must make it 0 while the data is fresh);
 //   - SSR of / for the 50 people against a bare axum handler in the same run (wrk -t2 -c32);
 //   - /healthz, /theme.js and a Leptos-rendered 404 page, for comparison.
-// Needs TRELLIS_BIN, TRELLIS_SITE_ROOT, HELLO_BIN, wrk.
+// Needs TRELLIS_BIN, TRELLIS_SITE_ROOT, HELLO_BIN, wrk. With BENCH_PROFILE=<file>, `perf record`
+// samples the server during the SSR run (call graphs from DWARF) into that file, for a flame
+// graph (docs/PERFORMANCE.md says how).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,7 +65,11 @@ try {
   const calls = (await upstreamCalls(server.base)) - before;
   console.log(`widget data, ${PEOPLE} people, warm: ${widget.rps.toFixed(0)} req/s, p50 ${widget.p50}, p99 ${widget.p99}; upstream calls during the run: ${calls}`);
   const base = wrk("http://127.0.0.1:3999/");
+  const perf = process.env.BENCH_PROFILE
+    ? spawn("perf", ["record", "-F", "499", "--call-graph", "dwarf,16384", "-o", process.env.BENCH_PROFILE, "-p", String(server.pid), "--", "sleep", "8"], { stdio: "inherit" })
+    : null;
   const ssr = wrk(`${server.base}/`, script);
+  if (perf) await new Promise((r) => (perf.exitCode !== null ? r() : perf.once("exit", r)));
   console.log(`bare axum hello: ${base.rps.toFixed(0)} req/s (p99 ${base.p99})`);
   console.log(`SSR of / (${PEOPLE} people, warm caches): ${ssr.rps.toFixed(0)} req/s (p50 ${ssr.p50}, p99 ${ssr.p99}, non-2xx ${ssr.non2xx}); ratio ${(ssr.rps / base.rps).toFixed(3)}`);
   for (const path of ["/healthz", "/theme.js", "/no/such/page"]) {

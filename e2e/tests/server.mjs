@@ -68,7 +68,7 @@ export async function startServer({ pollMs = 100, config = null, headers = {}, e
     rmSync(dir, { recursive: true, force: true });
   };
   // `readyOnly`: only until /readyz answers (the cold-start figure).
-  if (readyOnly) return { base, stop };
+  if (readyOnly) return { base, stop, pid: child.pid };
   // The first catalog refresh runs right after start; wait for the demo catalog to be in.
   for (;;) {
     const res = await fetch(`${base}/api/catalog/entities/by-query?limit=0`, { headers });
@@ -84,7 +84,7 @@ export async function startServer({ pollMs = 100, config = null, headers = {}, e
     if (Date.now() > deadline) throw new Error("the first catalog refresh did not finish within 30 s");
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  return { base, stop };
+  return { base, stop, pid: child.pid };
 }
 
 export async function launchBrowser() {

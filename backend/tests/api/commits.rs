@@ -164,6 +164,7 @@ pub(crate) async fn app_with(
             host: "github.com".into(),
             token: Some("gh-token".into()),
             api_base_url: Some(format!("http://{addr}")),
+            apps: Vec::new(),
         }];
         c.deployments = serde_json::from_value(serde_json::json!({"environments": [
             {"name": "production", "source": "githubDeployments"},

@@ -45,6 +45,7 @@ async fn widgets_are_per_person_and_survive_a_failing_github(backend: TestBacken
             host: "github.com".into(),
             token: Some("test-token".into()),
             api_base_url: Some(format!("http://{addr}/api/v3")),
+            apps: Vec::new(),
         }];
     })
     .await;

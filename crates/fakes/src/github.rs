@@ -13,6 +13,8 @@
 //! - <https://docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api>:
 //!   `x-ratelimit-*` headers and `rateLimit {cost limit remaining resetAt}`; a spent budget is
 //!   `200` with `errors: [{type: "RATE_LIMITED", ...}]` and `x-ratelimit-remaining: 0`.
+//! - An installation token of a GitHub App ([`crate::github_app`]) finds only pull requests
+//!   in repositories of the installation's account.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,6 +27,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use crate::github_app::FakeGitHubApp;
 use crate::Faults;
 
 /// Budget per hour the fake reports.
@@ -88,6 +91,7 @@ pub struct FakeGitHub {
     prs: RwLock<Vec<FakePr>>,
     merged: RwLock<Vec<FakeMerged>>,
     teams: RwLock<HashMap<String, Vec<String>>>,
+    app: RwLock<Option<Arc<FakeGitHubApp>>>,
     /// Injected faults.
     pub faults: Faults,
     calls: AtomicU64,
@@ -143,6 +147,21 @@ impl FakeGitHub {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(slug.to_ascii_lowercase(), members);
+    }
+
+    /// Also accepts `app`'s installation tokens (each for its account's repositories).
+    pub fn accept_app(&self, app: Arc<FakeGitHubApp>) {
+        *self.app.write().unwrap_or_else(|e| e.into_inner()) = Some(app);
+    }
+
+    /// Whom `token` lets in: `Some(None)` everything, `Some(Some(owner))` an installation's
+    /// account, `None` nobody.
+    pub(crate) fn scope(&self, token: &str) -> Option<Option<String>> {
+        if token == self.token {
+            return Some(None);
+        }
+        let app = self.app.read().unwrap_or_else(|e| e.into_inner());
+        app.as_ref()?.owner_of(token).map(Some)
     }
 
     /// GraphQL requests answered so far.
@@ -269,11 +288,24 @@ async fn graphql(
 ) -> Response {
     gh.calls.fetch_add(1, Ordering::Relaxed);
     let fail = gh.faults.apply().await;
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-    let expected = format!("bearer {}", gh.token);
-    if !auth.is_some_and(|a| a.eq_ignore_ascii_case(&expected)) {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let given = auth
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("bearer "))
+        .and_then(|_| auth.get(7..));
+    let Some(scope) = given.and_then(|t| gh.scope(t)) else {
         return err(StatusCode::UNAUTHORIZED, "Bad credentials");
-    }
+    };
+    let in_scope = |repo: &str| {
+        scope.as_ref().is_none_or(|owner| {
+            repo.split('/')
+                .next()
+                .is_some_and(|o| o.eq_ignore_ascii_case(owner))
+        })
+    };
     if fail {
         return err(StatusCode::BAD_GATEWAY, "Server Error");
     }
@@ -303,7 +335,8 @@ async fn graphql(
         .unwrap_or(10)
         .clamp(1, 100) as usize;
     let search = |var: &str| {
-        let found = gh.search(body["variables"][var].as_str().unwrap_or(""));
+        let mut found = gh.search(body["variables"][var].as_str().unwrap_or(""));
+        found.retain(|p| in_scope(&p.repo));
         json!({
             "issueCount": found.len(),
             "nodes": found.iter().take(first).map(node).collect::<Vec<_>>(),
@@ -316,6 +349,7 @@ async fn graphql(
     let merged: Vec<Value> = gh
         .merged_by(body["variables"]["merged"].as_str().unwrap_or(""))
         .iter()
+        .filter(|m| in_scope(&m.repo))
         .take(recent)
         .map(|m| {
             json!({"__typename": "PullRequest", "number": m.number, "title": m.title,

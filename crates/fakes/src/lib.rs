@@ -5,6 +5,7 @@
 //! demo org.
 //!
 //! - [`github`]: GitHub's GraphQL API (the home page's pull request search).
+//! - [`github_app`]: GitHub App authentication (the app's JWT, installation tokens).
 //! - [`github_rest`]: GitHub's REST API for "find any commit" (commits, pull requests, compare,
 //!   deployments, tags), answering from real local git repositories ([`git`]).
 //! - [`grafana`]: Grafana's HTTP API (dashboard search, dashboards by uid).
@@ -15,6 +16,7 @@
 pub mod demo;
 pub mod git;
 pub mod github;
+pub mod github_app;
 pub mod github_rest;
 pub mod grafana;
 pub mod jira;

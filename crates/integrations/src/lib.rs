@@ -101,7 +101,7 @@ impl Integrations {
                     ..UpstreamOptions::default()
                 };
                 let upstream = Arc::new(Upstream::new("GitHub", options, metrics.clone())?);
-                Some(Arc::new(GitHubClient::new(g, upstream)))
+                Some(Arc::new(GitHubClient::new(g, upstream)?))
             }
             None => None,
         };

@@ -60,10 +60,11 @@ async fn setup_with(token: &str, options: UpstreamOptions, metrics: Metrics) -> 
         host: "github.example".into(),
         token: Some(token.into()),
         api_base_url: Some(format!("http://{addr}/api/v3")),
+        apps: Vec::new(),
     };
     let upstream = Arc::new(Upstream::new("GitHub", options, metrics).expect("upstream"));
     Setup {
-        client: GitHubClient::new(&config, upstream),
+        client: GitHubClient::new(&config, upstream).expect("client"),
         fake,
         _server: server,
     }

@@ -78,6 +78,7 @@ async fn setup(token: &str, tags: usize) -> Setup {
             host: "github.example".into(),
             token: Some(token.into()),
             api_base_url: Some(format!("http://{addr}")),
+            apps: Vec::new(),
         }],
         ..IntegrationsConfig::default()
     };

@@ -19,8 +19,13 @@ pub use org::{read_org, DemoOrg};
 use crate::github::FakeGitHub;
 use crate::statuspage::FakeStatuspage;
 
-/// The token the demo's fake GitHub and Jira accept.
+/// The token the demo's fake Jira, PagerDuty and Grafana accept (the fake GitHub too, but the
+/// demo reaches it as a GitHub App: [`DEMO_APP_ID`]).
 pub const DEMO_TOKEN: &str = "demo-token";
+
+/// The demo's GitHub App (signed with [`crate::github_app::TEST_PRIVATE_KEY`]), installed on
+/// every account owning a demo repository.
+pub const DEMO_APP_ID: u64 = 1_000_001;
 
 /// The demo's running fakes.
 #[derive(Debug)]
@@ -31,6 +36,8 @@ pub struct DemoUpstreams {
     pub jira_base: String,
     /// The fake GitHub.
     pub github: Arc<FakeGitHub>,
+    /// The demo's GitHub App ([`DEMO_APP_ID`]), which issues the installation tokens.
+    pub github_app: Arc<crate::github_app::FakeGitHubApp>,
     /// The fake GitHub REST API ("find any commit"), over real git repositories.
     pub github_rest: Arc<crate::github_rest::FakeGitHubRest>,
     /// The `staging` deploy events CI would have posted (record them once the store is up).
@@ -80,6 +87,17 @@ pub async fn start(
         github.set_team(&format!("{github_org}/{team}"), members.clone());
     }
     github.add_prs(pull_requests(&org, &github_org));
+    let mut owners: Vec<&str> = org
+        .repos
+        .keys()
+        .filter_map(|r| r.split('/').next())
+        .collect();
+    owners.push(&github_org);
+    owners.sort_unstable();
+    owners.dedup();
+    let installations: Vec<(u64, &str)> = (1..).zip(owners).collect();
+    let app = crate::github_app::FakeGitHubApp::new(DEMO_APP_ID, &installations);
+    github.accept_app(app.clone());
     github.faults.set_latency(latency);
     github.faults.set_error_rate(error_rate);
     let jira = crate::jira::FakeJira::new(JIRA_EMAIL, DEMO_TOKEN);
@@ -105,6 +123,7 @@ pub async fn start(
     });
     github.add_merged(history.merged);
     let deploys = history.deploys;
+    rest.accept_app(app.clone());
     rest.faults.set_latency(latency);
     rest.faults.set_error_rate(error_rate);
     let grafana = crate::grafana::FakeGrafana::new(DEMO_TOKEN);
@@ -119,7 +138,7 @@ pub async fn start(
         .router()
         .merge(jira.router())
         .merge(status.router())
-        .nest("/api/v3", rest.router())
+        .nest("/api/v3", rest.router().merge(app.router()))
         .nest("/pagerduty", pager.router())
         .nest("/grafana", grafana.router());
     let (addr, task) = crate::serve(routes).await?;
@@ -133,6 +152,7 @@ pub async fn start(
         grafana_base: format!("http://{addr}/grafana"),
         grafana,
         github,
+        github_app: app,
         github_rest: rest,
         deploys,
         jira,

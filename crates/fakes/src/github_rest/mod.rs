@@ -19,6 +19,9 @@
 //! - Auth `Authorization: Bearer|token <token>`, else `401 Bad credentials`; `x-ratelimit-*`
 //!   headers (resource `core`); a spent budget is `403` with `x-ratelimit-remaining: 0`:
 //!   <https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api>.
+//! - An installation token of a GitHub App ([`crate::github_app`]) reaches the installation
+//!   account's repositories; any other is `404 Not Found`:
+//!   <https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/authenticating-as-a-github-app-installation>.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,6 +35,7 @@ use serde_json::json;
 
 use crate::git::GitRepo;
 use crate::github::{rate_headers, LIMIT};
+use crate::github_app::FakeGitHubApp;
 use crate::Faults;
 
 mod handlers;
@@ -79,6 +83,7 @@ pub(crate) struct Repo {
 pub struct FakeGitHubRest {
     token: String,
     repos: RwLock<HashMap<String, Repo>>,
+    app: RwLock<Option<Arc<FakeGitHubApp>>>,
     /// Injected faults.
     pub faults: Faults,
     calls: AtomicU64,
@@ -137,6 +142,11 @@ impl FakeGitHubRest {
         repos.get(&slug.to_ascii_lowercase()).map(|r| f(&r.git))
     }
 
+    /// Also accepts `app`'s installation tokens (each for its account's repositories).
+    pub fn accept_app(&self, app: Arc<FakeGitHubApp>) {
+        *self.app.write().unwrap_or_else(|e| e.into_inner()) = Some(app);
+    }
+
     /// Requests answered so far.
     pub fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
@@ -162,8 +172,9 @@ impl FakeGitHubRest {
             .with_state(self.clone())
     }
 
-    /// Auth, faults and rate limit: the headers to answer with, or the refusal.
-    async fn check(&self, headers: &HeaderMap) -> Result<HeaderMap, Response> {
+    /// Auth, faults and rate limit for a request to `path`: the headers to answer with, or
+    /// the refusal.
+    async fn check(&self, path: &str, headers: &HeaderMap) -> Result<HeaderMap, Response> {
         self.calls.fetch_add(1, Ordering::Relaxed);
         let fail = self.faults.apply().await;
         let auth = headers
@@ -173,8 +184,23 @@ impl FakeGitHubRest {
         let given = auth
             .strip_prefix("Bearer ")
             .or_else(|| auth.strip_prefix("token "));
-        if given != Some(self.token.as_str()) {
+        let scope = match given {
+            Some(t) if t == self.token => Some(None),
+            Some(t) => {
+                let app = self.app.read().unwrap_or_else(|e| e.into_inner());
+                app.as_ref().and_then(|a| a.owner_of(t)).map(Some)
+            }
+            None => None,
+        };
+        let Some(scope) = scope else {
             return Err(err(StatusCode::UNAUTHORIZED, "Bad credentials"));
+        };
+        let owner = path
+            .strip_prefix("/repos/")
+            .and_then(|p| p.split('/').next())
+            .unwrap_or_default();
+        if scope.is_some_and(|s| !s.eq_ignore_ascii_case(owner)) {
+            return Err(err(StatusCode::NOT_FOUND, "Not Found"));
         }
         if fail {
             return Err(err(StatusCode::BAD_GATEWAY, "Server Error"));
@@ -219,7 +245,7 @@ async fn admit(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    match gh.check(request.headers()).await {
+    match gh.check(request.uri().path(), request.headers()).await {
         Ok(limits) => {
             let mut response = next.run(request).await;
             response.headers_mut().extend(limits);

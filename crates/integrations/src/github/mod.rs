@@ -4,10 +4,15 @@
 //! API contract: <https://docs.github.com/en/graphql> (endpoint `POST /graphql`, bearer token,
 //! `errors[]` on 200, `rateLimit` object), <https://docs.github.com/en/search-github/searching-on-github/searching-issues-and-pull-requests>
 //! (the search qualifiers). GitHub Enterprise Server serves GraphQL at `/api/graphql` beside
-//! its REST `apiBaseUrl` (`https://HOST/api/v3`).
+//! its REST `apiBaseUrl` (`https://HOST/api/v3`). Calls carry a token, or with GitHub App
+//! credentials ([`app`]) the token of the installation on the repository's owner (the pull
+//! request search runs once per installation and the answers are merged).
 
+mod app;
 mod pulls;
 pub mod rest;
+
+pub use app::GitHubAppConfig;
 
 use std::sync::Arc;
 
@@ -17,8 +22,9 @@ use trellis_shared::views::home::PullRequests;
 
 use crate::{Upstream, UpstreamError};
 
-/// One entry of `integrations.github` (Backstage's shape: `host`, `token`, `apiBaseUrl`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One entry of `integrations.github` (Backstage's shape: `host`, `token`, `apiBaseUrl`,
+/// `apps`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GitHubIntegration {
     /// The host people use (`github.com`, `ghe.example.net`).
@@ -30,6 +36,10 @@ pub struct GitHubIntegration {
     /// `https://HOST/api/v3` otherwise.
     #[serde(default)]
     pub api_base_url: Option<String>,
+    /// GitHub App credentials; when given, calls use installation tokens (and `token`, if
+    /// also given, only for owners none of the apps is installed on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<GitHubAppConfig>,
 }
 
 impl GitHubIntegration {
@@ -67,10 +77,14 @@ impl GitHubIntegration {
                 ));
             }
         }
-        if self.token.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        let no_token = self.token.as_deref().is_none_or(|t| t.trim().is_empty());
+        if no_token && self.apps.is_empty() {
             out.push(format!(
-                "{at}.token: is required (GitHub App credentials are not supported yet)"
+                "{at}.token: is required unless GitHub App credentials are given ({at}.apps)"
             ));
+        }
+        for (i, a) in self.apps.iter().enumerate() {
+            out.extend(a.problems(&format!("{at}.apps[{i}]")));
         }
         out
     }
@@ -137,7 +151,8 @@ pub struct GitHubClient {
     upstream: Arc<Upstream>,
     graphql_url: String,
     rest_url: String,
-    token: String,
+    token: Option<String>,
+    apps: Vec<app::AppTokens>,
 }
 
 impl GitHubRepos for GitHubClient {
@@ -184,14 +199,62 @@ impl GitHubRepos for GitHubClient {
 }
 
 impl GitHubClient {
-    /// A client for `config` making its calls through `upstream`.
-    pub fn new(config: &GitHubIntegration, upstream: Arc<Upstream>) -> Self {
-        Self {
-            upstream,
+    /// A client for `config` making its calls through `upstream` (refused when an app's
+    /// private key is not RSA PEM).
+    pub fn new(config: &GitHubIntegration, upstream: Arc<Upstream>) -> Result<Self, UpstreamError> {
+        let apps = config
+            .apps
+            .iter()
+            .map(|a| app::AppTokens::new(a, config.rest_url(), upstream.clone()))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
             graphql_url: config.graphql_url(),
             rest_url: config.rest_url(),
-            token: config.token.clone().unwrap_or_default(),
+            token: config.token.clone().filter(|t| !t.trim().is_empty()),
+            apps,
+            upstream,
+        })
+    }
+
+    /// The token for calls about `owner`'s repositories: the installation's on that account,
+    /// else the configured token; `None` when neither reaches it.
+    async fn token_for(&self, owner: &str) -> Result<Option<String>, UpstreamError> {
+        for app in &self.apps {
+            if let Some(t) = app.for_owner(owner).await? {
+                return Ok(Some(t));
+            }
         }
+        Ok(self.token.clone())
+    }
+
+    /// After a `401`: drops the installation tokens kept, so the call can be made once more
+    /// with new ones; `false` when there are none (a configured token is not renewable).
+    async fn renew_after(&self, e: &UpstreamError) -> bool {
+        if self.apps.is_empty() || !matches!(e, UpstreamError::Status { status: 401, .. }) {
+            return false;
+        }
+        for app in &self.apps {
+            app.forget_tokens().await;
+        }
+        true
+    }
+
+    /// The tokens the pull request search runs with: the configured token, or one per
+    /// installation of the apps.
+    async fn search_tokens(&self) -> Result<Vec<String>, UpstreamError> {
+        if self.apps.is_empty() {
+            return Ok(self.token.clone().into_iter().collect());
+        }
+        let mut out = Vec::new();
+        for app in &self.apps {
+            out.extend(app.all().await?);
+        }
+        if out.is_empty() {
+            return Err(UpstreamError::Local(
+                "the GitHub App is not installed on any allowed account".into(),
+            ));
+        }
+        Ok(out)
     }
 }
 
@@ -219,12 +282,14 @@ mod tests {
             host: "github.com".into(),
             token: Some("t".into()),
             api_base_url: None,
+            ..GitHubIntegration::default()
         };
         assert_eq!(com.graphql_url(), "https://api.github.com/graphql");
         let ghe = GitHubIntegration {
             host: "ghe.example.net".into(),
             token: Some("t".into()),
             api_base_url: Some("https://ghe.example.net/api/v3/".into()),
+            ..GitHubIntegration::default()
         };
         assert_eq!(ghe.rest_url(), "https://ghe.example.net/api/v3");
         assert_eq!(ghe.graphql_url(), "https://ghe.example.net/api/graphql");
@@ -233,6 +298,7 @@ mod tests {
             host: "https://github.com".into(),
             token: None,
             api_base_url: Some("ftp://x".into()),
+            ..GitHubIntegration::default()
         };
         let p = bad.problems("integrations.github[0]");
         assert_eq!(p.len(), 3, "{p:?}");

@@ -60,8 +60,67 @@ pub fn searches(login: &str) -> [String; 3] {
 /// How many of my merged pull requests are asked for.
 pub const RECENT_MERGED: i64 = 5;
 
+/// `login`'s pull requests: one request per token (one, or one per installation of the
+/// GitHub Apps, whose answers are merged newest first).
 pub(super) async fn fetch(
     client: &GitHubClient,
+    login: String,
+    first: u32,
+) -> Result<PullRequests, UpstreamError> {
+    match fetch_all(client, login.clone(), first).await {
+        Err(e) if client.renew_after(&e).await => fetch_all(client, login, first).await,
+        other => other,
+    }
+}
+
+async fn fetch_all(
+    client: &GitHubClient,
+    login: String,
+    first: u32,
+) -> Result<PullRequests, UpstreamError> {
+    let mut answers = Vec::new();
+    for token in client.search_tokens().await? {
+        answers.push(fetch_with(client, &token, login.clone(), first).await?);
+    }
+    Ok(merge(login, answers, first))
+}
+
+/// Several installations' answers as one (each pull request is in one repository, so in one
+/// installation's answer).
+fn merge(login: String, answers: Vec<PullRequests>, first: u32) -> PullRequests {
+    let answers = match <[PullRequests; 1]>::try_from(answers) {
+        Ok([one]) => return one,
+        Err(many) => many,
+    };
+    let mut out = PullRequests {
+        login,
+        mine: Vec::new(),
+        mine_total: 0,
+        review: Vec::new(),
+        review_total: 0,
+        merged: Vec::new(),
+    };
+    for a in answers {
+        out.mine.extend(a.mine);
+        out.mine_total += a.mine_total;
+        out.review.extend(a.review);
+        out.review_total += a.review_total;
+        out.merged.extend(a.merged);
+    }
+    let first = usize::try_from(first).unwrap_or(usize::MAX);
+    for list in [&mut out.mine, &mut out.review] {
+        list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+        list.truncate(first);
+    }
+    out.merged.sort_by(|a, b| b.merged_at.cmp(&a.merged_at));
+    out.merged
+        .truncate(usize::try_from(RECENT_MERGED).unwrap_or(usize::MAX));
+    out
+}
+
+async fn fetch_with(
+    client: &GitHubClient,
+    token: &str,
     login: String,
     first: u32,
 ) -> Result<PullRequests, UpstreamError> {
@@ -77,7 +136,7 @@ pub(super) async fn fetch(
     let answer = upstream
         .call("pull_requests", true, |http| {
             http.post(&client.graphql_url)
-                .bearer_auth(&client.token)
+                .bearer_auth(token)
                 .header("accept", "application/vnd.github+json")
                 .json(&body)
         })

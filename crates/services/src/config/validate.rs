@@ -156,6 +156,14 @@ impl Config {
             if let Some(token) = github.token.as_mut() {
                 *token = "********".into();
             }
+            for app in &mut github.apps {
+                app.private_key = "********".into();
+                for secret in [&mut app.client_secret, &mut app.webhook_secret] {
+                    if let Some(s) = secret.as_mut() {
+                        *s = "********".into();
+                    }
+                }
+            }
         }
         for jira in &mut shown.integrations.jira {
             jira.token = "********".into();

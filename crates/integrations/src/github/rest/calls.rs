@@ -63,12 +63,33 @@ impl GitHubClient {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<Option<crate::Answer>, UpstreamError> {
+        match self.get_once(operation, path, query).await {
+            Err(e) if self.renew_after(&e).await => self.get_once(operation, path, query).await,
+            other => other,
+        }
+    }
+
+    async fn get_once(
+        &self,
+        operation: &'static str,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Option<crate::Answer>, UpstreamError> {
+        // Every path is `/repos/{owner}/...` of a checked repository.
+        let owner = path
+            .strip_prefix("/repos/")
+            .and_then(|p| p.split('/').next())
+            .unwrap_or_default();
+        // No credential reaches that owner (no installation there): GitHub would not know it.
+        let Some(token) = self.token_for(owner).await? else {
+            return Ok(None);
+        };
         let url = format!("{}{path}", self.rest_url);
         let answer = self
             .upstream
             .call(operation, true, |http| {
                 http.get(&url)
-                    .bearer_auth(&self.token)
+                    .bearer_auth(&token)
                     .header("accept", "application/vnd.github+json")
                     .header("x-github-api-version", "2022-11-28")
                     .query(query)
