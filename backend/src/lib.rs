@@ -10,6 +10,7 @@
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod coalesce;
 pub mod error;
 pub mod openapi;
 pub mod plugins;

@@ -246,6 +246,8 @@ pub fn build(state: AppState) -> Router {
         .fallback(web::fallback(state.services.clone()))
         // Leptos's handlers must not see another request's reactive owner (see the function).
         .layer(middleware::from_fn(web::isolate_reactive_owner))
+        // A page's ready parts go out together (fewer writes), before compression.
+        .layer(middleware::from_fn(crate::coalesce::coalesce_html))
         // Innermost first: headers, compression, limits; then the error envelope; outermost the
         // request id, so every layer below (and every log line) sees it.
         .layer(

@@ -66,10 +66,14 @@ pub fn pkg_service(site_root: &Path) -> axum::routing::MethodRouter {
     axum::routing::get_service(service)
 }
 
+/// The most bytes of a site root file held in memory (a larger one is read on each request).
+const IN_MEMORY_MAX: u64 = 256 * 1024;
+
 /// The site root's own files (`theme.js`, `favicon.svg`, `robots.txt`, ...: what
-/// `frontend/public` holds), one route each, found when the server starts. Served directly
-/// rather than through Leptos's file-or-404 fallback, which renders the app's shell around
-/// every miss and is several times slower for the render-blocking `theme.js`.
+/// `frontend/public` holds), one route each, found and read when the server starts. Served
+/// directly rather than through Leptos's file-or-404 fallback, which renders the app's shell
+/// around every miss and is several times slower for the render-blocking `theme.js`; and from
+/// memory, with an `ETag` (a revalidation is a `304`), rather than opened and read per request.
 pub fn root_files<S: Clone + Send + Sync + 'static>(
     site_root: &Path,
 ) -> Vec<(String, axum::routing::MethodRouter<S>)> {
@@ -90,13 +94,55 @@ pub fn root_files<S: Clone + Send + Sync + 'static>(
         let plain = name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-        if path.is_file() && plain && !name.starts_with('.') {
-            let file = tower_http::services::ServeFile::new(&path);
-            out.push((format!("/{name}"), axum::routing::get_service(file)));
+        if !path.is_file() || !plain || name.starts_with('.') {
+            continue;
         }
+        let small = entry.metadata().is_ok_and(|m| m.len() <= IN_MEMORY_MAX);
+        let route = match std::fs::read(&path) {
+            Ok(bytes) if small => in_memory(&name, bytes),
+            _ => axum::routing::get_service(tower_http::services::ServeFile::new(&path)),
+        };
+        out.push((format!("/{name}"), route));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// A route answering `bytes`, the content of file `name`, with its type and an `ETag`.
+fn in_memory<S: Clone + Send + Sync + 'static>(
+    name: &str,
+    bytes: Vec<u8>,
+) -> axum::routing::MethodRouter<S> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    let etag = format!("\"{:016x}\"", hasher.finish());
+    let kind = mime_guess::from_path(name).first_or_octet_stream();
+    let (Ok(etag), Ok(kind)) = (
+        HeaderValue::from_str(&etag),
+        HeaderValue::from_str(kind.as_ref()),
+    ) else {
+        return axum::routing::get(|| async { axum::http::StatusCode::INTERNAL_SERVER_ERROR });
+    };
+    let body = bytes::Bytes::from(bytes);
+    axum::routing::get(move |headers: axum::http::HeaderMap| async move {
+        let fresh = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        let mut response = if fresh {
+            Response::builder()
+                .status(axum::http::StatusCode::NOT_MODIFIED)
+                .body(Body::empty())
+        } else {
+            Response::builder()
+                .header(header::CONTENT_TYPE, kind)
+                .body(Body::from(body))
+        }
+        .unwrap_or_default();
+        response.headers_mut().insert(header::ETAG, etag);
+        response
+    })
 }
 
 /// The future a fallback request resolves to.

@@ -133,6 +133,21 @@ async fn static_files_come_from_the_site_root() {
     let res = app.get("/robots.txt").await;
     assert_eq!(res.status, 200);
     assert_eq!(res.text(), "User-agent: *\n");
+    assert_eq!(res.header("content-type"), Some("text/plain"));
+    assert_eq!(res.header("cache-control"), Some("no-cache"));
+    let etag = res.header("etag").expect("an ETag").to_string();
+    let again = Request::get("/robots.txt")
+        .header("if-none-match", format!("\"other\", {etag}"))
+        .body(Body::empty())
+        .expect("req");
+    let again = app.send(again).await;
+    assert_eq!(again.status, 304, "a revalidation with its ETag");
+    assert_eq!(again.text(), "");
+    let stale = Request::get("/robots.txt")
+        .header("if-none-match", "\"other\"")
+        .body(Body::empty())
+        .expect("req");
+    assert_eq!(app.send(stale).await.text(), "User-agent: *\n");
     let missing = app.get("/pkg/none.wasm").await;
     assert_eq!(missing.status, 404);
     assert_eq!(
@@ -236,6 +251,8 @@ async fn files_served_during_a_page_render_leave_its_headers_alone() {
             file.header("content-security-policy")
         );
         files += 1;
+        // The file is served from memory without waiting: let the page's tasks run.
+        tokio::task::yield_now().await;
     };
     assert!(files > 0, "the page never waited, so nothing was tested");
     let policy = response

@@ -35,6 +35,7 @@ pub mod jobs;
 pub mod ldap;
 pub mod metrics;
 pub mod palette;
+mod per_person;
 pub mod personal;
 pub mod plugin;
 pub mod widget;
@@ -93,6 +94,11 @@ pub struct Services {
     pub(crate) dashboards: dashboards::State,
     /// People's home layouts, as every page carries them, for a few seconds.
     pub(crate) layouts: personal::layout::Layouts,
+    /// What the personal card shows, per person, for a few seconds.
+    pub(crate) personal: per_person::PerPerson<trellis_shared::views::personal::Personal>,
+    /// The dashboards each person viewed lately, for a few seconds.
+    pub(crate) viewed_dashboards:
+        per_person::PerPerson<Vec<trellis_shared::views::dashboards::ViewedDashboard>>,
 }
 
 impl std::fmt::Debug for Services {
@@ -190,6 +196,8 @@ impl Services {
             commits,
             dashboards,
             layouts: personal::layout::layouts(),
+            personal: per_person::PerPerson::new(),
+            viewed_dashboards: per_person::PerPerson::new(),
         }))
     }
 

@@ -118,7 +118,7 @@ pub async fn card(id: String) -> Result<Wire, PortalError> {
         let input = super::server::services()
             .map(|s| s.widget_input(&query, &id))
             .unwrap_or_default();
-        widget_card(id, input).await
+        widget_card(id, input).await.map(Wire::rendered_in_page)
     }
     #[cfg(not(feature = "ssr"))]
     return load_card(id).await;

@@ -29,7 +29,15 @@ use super::PortalError;
 /// A page's data as JSON text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Wire(String);
+pub struct Wire(
+    String,
+    /// A card's HTML that the page already holds as rendered: only its first line (the card's
+    /// state) is carried to the browser for hydration, which keeps the rendered HTML as it is
+    /// (an `inner_html` hydrated from the server is not set again), instead of a second,
+    /// escaped copy of every card in the page.
+    #[serde(skip)]
+    bool,
+);
 
 impl Wire {
     /// The value (called by the view, in its chunk).
@@ -45,7 +53,14 @@ impl Wire {
     /// Text that is not JSON (a card's server-rendered HTML), carried as it is.
     #[cfg(feature = "ssr")]
     pub fn text(text: String) -> Self {
-        Wire(text)
+        Wire(text, false)
+    }
+
+    /// The same text, rendered into the page as it is served: the page's data carries only
+    /// its first line.
+    #[cfg(feature = "ssr")]
+    pub fn rendered_in_page(self) -> Self {
+        Wire(self.0, true)
     }
 
     /// The text (for [`Wire::text`] answers).
@@ -56,12 +71,14 @@ impl Wire {
     /// Encodes `value` (on the server).
     #[cfg(feature = "ssr")]
     pub fn encode<T: Serialize>(value: &T) -> Result<Self, PortalError> {
-        serde_json::to_string(value).map(Wire).map_err(|e| {
-            PortalError::new(
-                ErrorKind::Internal,
-                format!("cannot encode the answer: {e}"),
-            )
-        })
+        serde_json::to_string(value)
+            .map(|t| Wire(t, false))
+            .map_err(|e| {
+                PortalError::new(
+                    ErrorKind::Internal,
+                    format!("cannot encode the answer: {e}"),
+                )
+            })
     }
 }
 
@@ -73,6 +90,10 @@ pub struct Fetched(pub Result<Wire, PortalError>);
 impl fmt::Display for Fetched {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
+            Ok(Wire(text, true)) => {
+                let head = text.split_inclusive('\n').next().unwrap_or_default();
+                write!(f, "ok {head}")
+            }
             Ok(wire) => write!(f, "ok {}", wire.0),
             Err(e) => write!(
                 f,
@@ -90,7 +111,7 @@ impl FromStr for Fetched {
 
     fn from_str(s: &str) -> Result<Self, PortalError> {
         if let Some(json) = s.strip_prefix("ok ") {
-            return Ok(Fetched(Ok(Wire(json.to_string()))));
+            return Ok(Fetched(Ok(Wire(json.to_string(), false))));
         }
         let unreadable = || PortalError::new(ErrorKind::Internal, "the page's data is unreadable");
         let rest = s.strip_prefix("err ").ok_or_else(unreadable)?;
@@ -209,8 +230,13 @@ mod tests {
 
     #[test]
     fn fetched_round_trips_through_its_string() {
-        let ok = Fetched(Ok(Wire("{\"a\":\"x\\ny\"}".into())));
+        let ok = Fetched(Ok(Wire("{\"a\":\"x\\ny\"}".into(), false)));
         assert_eq!(ok.to_string().parse::<Fetched>(), Ok(ok));
+        // A card rendered in the page: only its state line goes along.
+        let card = Fetched(Ok(Wire("settled\n<ul><li>a</li></ul>".into(), true)));
+        assert_eq!(card.to_string(), "ok settled\n");
+        let read = card.to_string().parse::<Fetched>();
+        assert_eq!(read, Ok(Fetched(Ok(Wire("settled\n".into(), false)))));
         let mut failed = PortalError::new(ErrorKind::Forbidden, "ann may not read the admin page");
         failed.request_id = Some("r-1".into());
         let err = Fetched(Err(failed));

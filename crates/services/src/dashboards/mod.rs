@@ -128,8 +128,9 @@ impl Services {
                 "Grafana is not configured on this portal (grafana.domain)",
             );
         };
-        let recent = match trellis_dashboards::store::recent(&self.db, &me.user_ref, RECENT).await {
-            Ok(r) => r,
+        let read = trellis_dashboards::store::recent(&self.db, &me.user_ref, RECENT);
+        let recent = match self.viewed_dashboards.get_or_load(&me.user_ref, read).await {
+            Ok(r) => (*r).clone(),
             Err(e) => {
                 tracing::error!(error = %e, "reading the viewer's dashboard views");
                 return Widget::failed(
@@ -291,6 +292,7 @@ impl Services {
             .map_err(|e| {
                 ServiceError::Internal(anyhow::anyhow!("recording a dashboard view: {e}"))
             })?;
+        self.viewed_dashboards.forget(&me.user_ref).await;
         Ok(d.reference.clone())
     }
 }

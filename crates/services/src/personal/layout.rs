@@ -121,6 +121,7 @@ impl Services {
             LayoutOp::Reset => {
                 prefs::reset_layout(&self.db, &me.user_ref).await?;
                 self.layouts.invalidate(&me.user_ref).await;
+                self.personal_changed(me).await;
                 return Ok(self.effective(Vec::new()));
             }
             LayoutOp::Up(id) => {
@@ -177,6 +178,7 @@ impl Services {
             .collect();
         prefs::set_layout(&self.db, &me.user_ref, &items, Utc::now()).await?;
         self.layouts.invalidate(&me.user_ref).await;
+        self.personal_changed(me).await;
         Ok(())
     }
 

@@ -48,8 +48,22 @@ impl Services {
             .collect()
     }
 
-    /// Everything the personal card shows for `me`.
+    /// Everything the personal card shows for `me` (read once per person per
+    /// [`crate::per_person::PER_PERSON_TTL`] on each replica; their own changes show at once).
     pub async fn personal(&self, me: &Identity) -> ServiceResult<Personal> {
+        let found = self
+            .personal
+            .get_or_load(&me.user_ref, self.read_personal(me))
+            .await?;
+        Ok((*found).clone())
+    }
+
+    /// Forgets what the personal card showed `me` (they changed it).
+    pub(crate) async fn personal_changed(&self, me: &Identity) {
+        self.personal.forget(&me.user_ref).await;
+    }
+
+    async fn read_personal(&self, me: &Identity) -> ServiceResult<Personal> {
         let person = me.user_ref.as_str();
         let (stars, visits, links, layout) = tokio::join!(
             marks::stars(&self.db, person),
@@ -114,7 +128,9 @@ impl Services {
         if self.catalog(me).entity(&key).await?.is_none() {
             return Err(ServiceError::NotFound(format!("No entity {key}")));
         }
-        if !marks::star(&self.db, &me.user_ref, &key, Utc::now()).await? {
+        let starred = marks::star(&self.db, &me.user_ref, &key, Utc::now()).await?;
+        self.personal_changed(me).await;
+        if !starred {
             return Err(ServiceError::Conflict(format!(
                 "you have starred {} entities, the most Trellis keeps: unstar one first",
                 marks::MAX_STARS
@@ -127,6 +143,7 @@ impl Services {
     pub async fn unstar(&self, me: &Identity, entity_ref: &str) -> ServiceResult<String> {
         let key = check::entity_ref(entity_ref)?;
         marks::unstar(&self.db, &me.user_ref, &key).await?;
+        self.personal_changed(me).await;
         Ok(key)
     }
 
@@ -134,14 +151,14 @@ impl Services {
     pub async fn add_link(&self, me: &Identity, link: NewLink) -> ServiceResult<ToolLink> {
         let title = check::link_title(&link.title)?;
         let url = check::link_url(&link.url)?;
-        let id = prefs::add_link(&self.db, &me.user_ref, &title, &url, Utc::now())
-            .await?
-            .ok_or_else(|| {
-                ServiceError::Conflict(format!(
-                    "your toolkit has {} links, the most Trellis keeps: remove one first",
-                    prefs::MAX_LINKS
-                ))
-            })?;
+        let added = prefs::add_link(&self.db, &me.user_ref, &title, &url, Utc::now()).await?;
+        self.personal_changed(me).await;
+        let id = added.ok_or_else(|| {
+            ServiceError::Conflict(format!(
+                "your toolkit has {} links, the most Trellis keeps: remove one first",
+                prefs::MAX_LINKS
+            ))
+        })?;
         Ok(ToolLink {
             id: Some(id),
             title,
@@ -151,7 +168,9 @@ impl Services {
 
     /// Removes `me`'s link `id`.
     pub async fn remove_link(&self, me: &Identity, id: i64) -> ServiceResult<()> {
-        match prefs::remove_link(&self.db, &me.user_ref, id).await? {
+        let removed = prefs::remove_link(&self.db, &me.user_ref, id).await?;
+        self.personal_changed(me).await;
+        match removed {
             true => Ok(()),
             false => Err(ServiceError::NotFound(format!(
                 "your toolkit has no link {id}"
@@ -189,12 +208,13 @@ impl Services {
         let (Some(path), title) = (local_path(path), check::visit_title(title)) else {
             return;
         };
-        let db = self.db.clone();
+        let (db, cards) = (self.db.clone(), self.personal.clone());
         let person = me.user_ref.clone();
         tokio::spawn(async move {
             if let Err(e) = marks::visit(&db, &person, &path, &title, Utc::now()).await {
                 tracing::warn!(error = %e, "recording a visit");
             }
+            cards.forget(&person).await;
         });
     }
 }
