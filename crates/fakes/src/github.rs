@@ -27,7 +27,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use crate::github_app::FakeGitHubApp;
+use crate::github_app::{reaches, Credentials, FakeGitHubApp};
 use crate::Faults;
 
 /// Budget per hour the fake reports.
@@ -86,12 +86,11 @@ pub struct FakeMerged {
 /// The fake's state.
 #[derive(Debug, Default)]
 pub struct FakeGitHub {
-    /// The token it accepts.
-    pub token: String,
     prs: RwLock<Vec<FakePr>>,
     merged: RwLock<Vec<FakeMerged>>,
     teams: RwLock<HashMap<String, Vec<String>>>,
-    app: RwLock<Option<Arc<FakeGitHubApp>>>,
+    /// The tokens it accepts.
+    credentials: Credentials,
     /// Injected faults.
     pub faults: Faults,
     calls: AtomicU64,
@@ -102,7 +101,7 @@ impl FakeGitHub {
     /// A fake accepting `token`, with no pull requests.
     pub fn new(token: &str) -> Arc<Self> {
         Arc::new(Self {
-            token: token.into(),
+            credentials: Credentials::new(token),
             ..Self::default()
         })
     }
@@ -151,17 +150,7 @@ impl FakeGitHub {
 
     /// Also accepts `app`'s installation tokens (each for its account's repositories).
     pub fn accept_app(&self, app: Arc<FakeGitHubApp>) {
-        *self.app.write().unwrap_or_else(|e| e.into_inner()) = Some(app);
-    }
-
-    /// Whom `token` lets in: `Some(None)` everything, `Some(Some(owner))` an installation's
-    /// account, `None` nobody.
-    pub(crate) fn scope(&self, token: &str) -> Option<Option<String>> {
-        if token == self.token {
-            return Some(None);
-        }
-        let app = self.app.read().unwrap_or_else(|e| e.into_inner());
-        app.as_ref()?.owner_of(token).map(Some)
+        self.credentials.accept_app(app);
     }
 
     /// GraphQL requests answered so far.
@@ -296,16 +285,10 @@ async fn graphql(
         .get(..7)
         .filter(|p| p.eq_ignore_ascii_case("bearer "))
         .and_then(|_| auth.get(7..));
-    let Some(scope) = given.and_then(|t| gh.scope(t)) else {
+    let Some(scope) = given.and_then(|t| gh.credentials.scope(t)) else {
         return err(StatusCode::UNAUTHORIZED, "Bad credentials");
     };
-    let in_scope = |repo: &str| {
-        scope.as_ref().is_none_or(|owner| {
-            repo.split('/')
-                .next()
-                .is_some_and(|o| o.eq_ignore_ascii_case(owner))
-        })
-    };
+    let in_scope = |repo: &str| reaches(scope.as_deref(), repo);
     if fail {
         return err(StatusCode::BAD_GATEWAY, "Server Error");
     }

@@ -126,6 +126,46 @@ impl FakeGitHubApp {
     }
 }
 
+/// What a fake GitHub API accepts: its plain token, and the installation tokens of the app it
+/// was told to accept ([`Credentials::accept_app`]).
+#[derive(Debug, Default)]
+pub(crate) struct Credentials {
+    token: String,
+    app: RwLock<Option<Arc<FakeGitHubApp>>>,
+}
+
+impl Credentials {
+    pub(crate) fn new(token: &str) -> Self {
+        Self {
+            token: token.to_string(),
+            app: RwLock::new(None),
+        }
+    }
+
+    pub(crate) fn accept_app(&self, app: Arc<FakeGitHubApp>) {
+        *self.app.write().unwrap_or_else(|e| e.into_inner()) = Some(app);
+    }
+
+    /// Whom `token` lets in: `Some(None)` everything, `Some(Some(owner))` an installation's
+    /// account, `None` nobody.
+    pub(crate) fn scope(&self, token: &str) -> Option<Option<String>> {
+        if token == self.token {
+            return Some(None);
+        }
+        let app = self.app.read().unwrap_or_else(|e| e.into_inner());
+        app.as_ref()?.owner_of(token).map(Some)
+    }
+}
+
+/// Whether `scope` (from [`Credentials::scope`]) reaches repository `owner/...`.
+pub(crate) fn reaches(scope: Option<&str>, repo: &str) -> bool {
+    scope.is_none_or(|owner| {
+        repo.split('/')
+            .next()
+            .is_some_and(|o| o.eq_ignore_ascii_case(owner))
+    })
+}
+
 fn err(status: StatusCode, message: &str) -> Response {
     (
         status,

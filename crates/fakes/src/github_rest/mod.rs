@@ -35,7 +35,7 @@ use serde_json::json;
 
 use crate::git::GitRepo;
 use crate::github::{rate_headers, LIMIT};
-use crate::github_app::FakeGitHubApp;
+use crate::github_app::{reaches, Credentials, FakeGitHubApp};
 use crate::Faults;
 
 mod handlers;
@@ -81,9 +81,8 @@ pub(crate) struct Repo {
 /// The fake's state: repositories by `owner/name` (lower case).
 #[derive(Debug, Default)]
 pub struct FakeGitHubRest {
-    token: String,
+    credentials: Credentials,
     repos: RwLock<HashMap<String, Repo>>,
-    app: RwLock<Option<Arc<FakeGitHubApp>>>,
     /// Injected faults.
     pub faults: Faults,
     calls: AtomicU64,
@@ -95,7 +94,7 @@ impl FakeGitHubRest {
     /// A fake accepting `token`, with no repositories.
     pub fn new(token: &str) -> Arc<Self> {
         Arc::new(Self {
-            token: token.into(),
+            credentials: Credentials::new(token),
             next_id: AtomicU64::new(1000),
             ..Self::default()
         })
@@ -144,7 +143,7 @@ impl FakeGitHubRest {
 
     /// Also accepts `app`'s installation tokens (each for its account's repositories).
     pub fn accept_app(&self, app: Arc<FakeGitHubApp>) {
-        *self.app.write().unwrap_or_else(|e| e.into_inner()) = Some(app);
+        self.credentials.accept_app(app);
     }
 
     /// Requests answered so far.
@@ -184,22 +183,11 @@ impl FakeGitHubRest {
         let given = auth
             .strip_prefix("Bearer ")
             .or_else(|| auth.strip_prefix("token "));
-        let scope = match given {
-            Some(t) if t == self.token => Some(None),
-            Some(t) => {
-                let app = self.app.read().unwrap_or_else(|e| e.into_inner());
-                app.as_ref().and_then(|a| a.owner_of(t)).map(Some)
-            }
-            None => None,
-        };
-        let Some(scope) = scope else {
+        let Some(scope) = given.and_then(|t| self.credentials.scope(t)) else {
             return Err(err(StatusCode::UNAUTHORIZED, "Bad credentials"));
         };
-        let owner = path
-            .strip_prefix("/repos/")
-            .and_then(|p| p.split('/').next())
-            .unwrap_or_default();
-        if scope.is_some_and(|s| !s.eq_ignore_ascii_case(owner)) {
+        let repo = path.strip_prefix("/repos/").unwrap_or_default();
+        if !reaches(scope.as_deref(), repo) {
             return Err(err(StatusCode::NOT_FOUND, "Not Found"));
         }
         if fail {
