@@ -44,6 +44,7 @@ pub struct FakeGitHubApp {
     installations: Vec<(u64, String)>,
     tokens: RwLock<HashMap<String, (String, DateTime<Utc>)>>,
     issued: AtomicU64,
+    pages: AtomicU64,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +64,7 @@ impl FakeGitHubApp {
                 .collect(),
             tokens: RwLock::new(HashMap::new()),
             issued: AtomicU64::new(0),
+            pages: AtomicU64::new(0),
         })
     }
 
@@ -86,6 +88,11 @@ impl FakeGitHubApp {
     /// Installation tokens issued so far.
     pub fn issued(&self) -> u64 {
         self.issued.load(Ordering::Relaxed)
+    }
+
+    /// Pages of the installation list served so far.
+    pub fn pages_served(&self) -> u64 {
+        self.pages.load(Ordering::Relaxed)
     }
 
     /// Makes every issued token expire now (what an hour does).
@@ -182,6 +189,7 @@ async fn installations(
     if let Err(message) = app.check_jwt(&headers) {
         return err(StatusCode::UNAUTHORIZED, message);
     }
+    app.pages.fetch_add(1, Ordering::Relaxed);
     let per_page = page.per_page.unwrap_or(30).clamp(1, 100);
     let number = page.page.unwrap_or(1).max(1);
     let list: Vec<_> = app

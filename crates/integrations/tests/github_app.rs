@@ -3,6 +3,8 @@
 //! the pull request search once per installation and merges the answers, calls the REST API
 //! with the token of the repository owner's installation (a repository of an account without
 //! one is unknown, unless a plain token is configured too), and is refused with a wrong app id.
+//! An app installed on more accounts than it is worth searching is bounded: the list is read
+//! for at most 1,000 installations, the search runs in at most 20 of them.
 
 use std::sync::Arc;
 
@@ -12,6 +14,7 @@ use trellis_fakes::github_app::{FakeGitHubApp, TEST_PRIVATE_KEY};
 use trellis_fakes::github_rest::FakeGitHubRest;
 use trellis_integrations::github::{
     GitHubApi, GitHubAppConfig, GitHubClient, GitHubIntegration, GitHubRepos,
+    MAX_SEARCHED_INSTALLATIONS,
 };
 use trellis_integrations::{
     CachePolicy, Integrations, IntegrationsConfig, Metrics, Upstream, UpstreamError,
@@ -227,4 +230,51 @@ fn a_bad_private_key_is_named() {
     assert!(p[0].starts_with("integrations.github[0].apps[0].privateKey"));
     assert!(p[1].contains("'bad/owner'"));
     assert!(Integrations::new(&config, CachePolicy::default()).is_err());
+}
+
+#[tokio::test]
+async fn an_app_on_thousands_of_accounts_is_read_and_searched_within_bounds() {
+    let accounts: Vec<(u64, String)> = (1..=2345).map(|i| (i, format!("org-{i}"))).collect();
+    let refs: Vec<(u64, &str)> = accounts.iter().map(|(i, o)| (*i, o.as_str())).collect();
+    let app = FakeGitHubApp::new(APP_ID, &refs);
+    let graphql = FakeGitHub::new("plain-token");
+    graphql.add_prs([pr("org-1/web", 1, 9), pr("org-2000/api", 2, 10)]);
+    graphql.accept_app(app.clone());
+    let (addr, _server) = trellis_fakes::serve(graphql.router().merge(app.router()))
+        .await
+        .expect("fake");
+    let config = GitHubIntegration {
+        host: "github.example".into(),
+        token: None,
+        api_base_url: Some(format!("http://{addr}")),
+        apps: vec![GitHubAppConfig {
+            app_id: APP_ID,
+            private_key: TEST_PRIVATE_KEY.into(),
+            client_id: None,
+            client_secret: None,
+            webhook_secret: None,
+            allowed_installation_owners: None,
+        }],
+    };
+    let upstream = Upstream::new("GitHub", UpstreamOptions::default(), Metrics::default());
+    let gh = GitHubClient::new(&config, Arc::new(upstream.expect("upstream"))).expect("client");
+    let p = GitHubApi::pull_requests(&gh, "ann".into(), 10)
+        .await
+        .expect("answer");
+    assert_eq!(
+        repos_of(&p),
+        (vec!["org-1/web"], 1),
+        "searched in the first installations only"
+    );
+    assert_eq!(app.pages_served(), 10, "at most ten pages of 100 are read");
+    assert_eq!(app.issued(), MAX_SEARCHED_INSTALLATIONS as u64);
+    GitHubApi::pull_requests(&gh, "bob".into(), 10)
+        .await
+        .expect("answer");
+    assert_eq!(app.pages_served(), 10, "the list is kept, not read again");
+    assert_eq!(
+        app.issued(),
+        MAX_SEARCHED_INSTALLATIONS as u64,
+        "tokens are kept"
+    );
 }

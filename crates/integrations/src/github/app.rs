@@ -99,6 +99,9 @@ const RENEW_BEFORE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 /// Installations asked for per page, and pages read at most.
 const PER_PAGE: usize = 100;
 const MAX_PAGES: usize = 10;
+/// Installations the pull request search runs in at most (one search each per person per
+/// refresh): an app installed on more accounts needs `allowedInstallationOwners`.
+pub const MAX_SEARCHED_INSTALLATIONS: usize = 20;
 
 #[derive(Debug, Clone)]
 struct Installation {
@@ -203,11 +206,13 @@ impl AppTokens {
         }
     }
 
-    /// A token for each installation (the pull request search runs once per installation).
+    /// A token for each installation, the first [`MAX_SEARCHED_INSTALLATIONS`] of them (the pull
+    /// request search runs once per installation).
     pub(crate) async fn all(&self) -> Result<Vec<String>, UpstreamError> {
         let mut state = self.state.lock().await;
+        let installations = self.installations(&mut state).await?;
         let mut out = Vec::new();
-        for i in self.installations(&mut state).await? {
+        for i in installations.iter().take(MAX_SEARCHED_INSTALLATIONS) {
             out.push(self.token(&mut state, i.id).await?);
         }
         Ok(out)
@@ -253,6 +258,13 @@ impl AppTokens {
             if n < PER_PAGE {
                 break;
             }
+        }
+        if list.len() > MAX_SEARCHED_INSTALLATIONS {
+            tracing::warn!(
+                installations = list.len(),
+                searched = MAX_SEARCHED_INSTALLATIONS,
+                "the GitHub App is installed on more accounts than the pull request search runs in; list the ones to search in allowedInstallationOwners"
+            );
         }
         state.installations = Some((Instant::now(), list.clone()));
         Ok(list)

@@ -12,7 +12,7 @@ mod app;
 mod pulls;
 pub mod rest;
 
-pub use app::GitHubAppConfig;
+pub use app::{GitHubAppConfig, MAX_SEARCHED_INSTALLATIONS};
 
 use std::sync::Arc;
 
