@@ -1,5 +1,5 @@
 //! The Jira card's filters, on SQLite and PostgreSQL, with Jira played by the fake: rows of
-//! links filter my open issues by status and priority (combined, any case), from the issues
+//! links filter my open issues by status, priority and due date (combined, any case), from the issues
 //! already cached (no further Jira call); an unknown filter is refused by name; the rendered
 //! page hands the card its `?jira-issues=`; another person never sees my issues.
 
@@ -30,10 +30,21 @@ async fn the_jira_card_filters_by_status_and_priority(backend: TestBackend) {
     fake.add_user(ANN, "acc-ann");
     fake.add_user("bob@acme.example", "acc-bob");
     let todo = ("To Do", "new");
+    let day = |days: i64| {
+        (chrono::Utc::now().date_naive() + chrono::Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
     fake.add_issues([
-        issue("ADS-1", "acc-ann", todo, "High"),
+        FakeIssue {
+            due: Some(day(-2)),
+            ..issue("ADS-1", "acc-ann", todo, "High")
+        },
         issue("ADS-2", "acc-ann", ("In Progress", "indeterminate"), "High"),
-        issue("ADS-3", "acc-ann", todo, "Low"),
+        FakeIssue {
+            due: Some(day(1)),
+            ..issue("ADS-3", "acc-ann", todo, "Low")
+        },
         issue("PAY-1", "acc-bob", todo, "High"),
     ]);
     let (addr, _server) = trellis_fakes::serve(fake.router())
@@ -96,6 +107,19 @@ async fn the_jira_card_filters_by_status_and_priority(backend: TestBackend) {
         none.contains("None of your 3 open issues matches."),
         "{none}"
     );
+    // By due date: overdue, due soon (today to two days ahead), with the other filters.
+    assert!(all.contains("aria-label=\\\"Filter by due\\\""), "{all}");
+    let overdue = card(&app, "id=jira-issues&input=due%3Doverdue", ANN).await;
+    assert_eq!(has(&overdue, &["ADS-1"]), Vec::<String>::new(), "{overdue}");
+    let soon = card(
+        &app,
+        "id=jira-issues&input=due%3Dsoon%26status%3Dto%2Bdo",
+        ANN,
+    )
+    .await;
+    assert_eq!(has(&soon, &["ADS-3"]), Vec::<String>::new(), "{soon}");
+    let nonsense = card(&app, "id=jira-issues&input=due%3Dtomorrow", ANN).await;
+    assert!(nonsense.contains("not 'tomorrow'"), "{nonsense}");
     let bad = card(&app, "id=jira-issues&input=assignee%3Dbob", ANN).await;
     assert!(bad.contains("cannot filter by 'assignee'"), "{bad}");
     assert_eq!(
@@ -113,7 +137,8 @@ async fn the_jira_card_filters_by_status_and_priority(backend: TestBackend) {
     let page = call(&app, get("/?jira-issues=priority%3DLow"), ANN)
         .await
         .text();
-    assert_eq!(has(&page, &["ADS-3"]), Vec::<String>::new(), "{page}");
+    // (Overdue and due-soon issues are on the page's "needs attention" list too.)
+    assert!(page.contains("1 of 3 open match"), "{page}");
     // Bob's card is his.
     let bob = card(
         &app,

@@ -1,11 +1,11 @@
 //! The Jira card's body: my open issues across projects, soonest due first, with status,
-//! priority, and overdue or due-soon marked; rows of links filter them by status and priority
-//! ([`super::jira_filter`]).
+//! priority, and overdue or due-soon marked; rows of links filter them by status, priority and
+//! due date ([`super::jira_filter`]).
 
 use leptos::prelude::*;
 use trellis_shared::views::home::{JiraIssue, JiraIssues, Widget, WidgetProblem};
 
-use super::jira_filter::{priorities, statuses, Choice, Filter};
+use super::jira_filter::{dues, priorities, statuses, Choice, Filter};
 use crate::kit::status;
 
 /// Most issues the card lists.
@@ -28,7 +28,12 @@ pub fn body_for(w: Widget<JiraIssues>, input: &str) -> AnyView {
         let rows = (d.issues.len() > 1).then(|| {
             let s = statuses(&d.issues, &filter);
             let p = priorities(&d.issues, &filter);
-            view! { <Choices label="Status" choices=s/> <Choices label="Priority" choices=p/> }
+            let due = d
+                .issues
+                .iter()
+                .any(|i| i.due_in_days.is_some())
+                .then(|| view! { <Choices label="Due" choices=dues(&d.issues, &filter)/> });
+            view! { <Choices label="Status" choices=s/> <Choices label="Priority" choices=p/> {due} }
         });
         let total = d.issues.len();
         let shown: Vec<JiraIssue> = d.issues.into_iter().filter(|i| filter.keeps(i)).collect();

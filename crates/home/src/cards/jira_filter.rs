@@ -1,7 +1,8 @@
-//! The Jira card's filter: by status and by priority, read from the page's `?jira-issues=`
-//! value, itself form-encoded (`status=In+Progress&priority=High`), and applied to the issues
-//! already cached for the person (filtering never calls Jira). Its links carry the other
-//! dimension along, so both filters combine; names match without regard to case.
+//! The Jira card's filter: by status, by priority and by due date (overdue, or due within
+//! [`DUE_SOON_DAYS`]), read from the page's `?jira-issues=` value, itself form-encoded
+//! (`status=In+Progress&priority=High&due=soon`), and applied to the issues already cached for
+//! the person (filtering never calls Jira). Its links carry the other dimensions along, so the
+//! filters combine; names match without regard to case.
 
 use trellis_shared::views::home::JiraIssue;
 
@@ -12,13 +13,67 @@ const MAX_NAME: usize = 255;
 /// Jira's default priority scheme, in its own order; other names follow alphabetically.
 const PRIORITY_ORDER: [&str; 5] = ["highest", "high", "medium", "low", "lowest"];
 
-/// What the card shows: everything, or issues of one status and/or one priority.
+/// Days ahead (today counting as 0) an issue counts as due soon, as the "needs attention" list
+/// ranks it.
+pub const DUE_SOON_DAYS: i64 = 2;
+
+/// What the card shows: everything, or issues of one status, one priority and/or one due-date
+/// choice.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     /// Status name.
     pub status: Option<String>,
     /// Priority name.
     pub priority: Option<String>,
+    /// Overdue or due soon.
+    pub due: Option<Due>,
+}
+
+/// The due-date choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// Past its due date.
+    Overdue,
+    /// Due today or within [`DUE_SOON_DAYS`].
+    Soon,
+}
+
+impl Due {
+    /// Both, in the row's order.
+    pub const ALL: [Due; 2] = [Due::Overdue, Due::Soon];
+
+    fn parse(value: &str) -> Option<Self> {
+        match value.to_ascii_lowercase().as_str() {
+            "overdue" => Some(Due::Overdue),
+            "soon" => Some(Due::Soon),
+            _ => None,
+        }
+    }
+
+    /// Its value in the filter (`overdue`, `soon`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Due::Overdue => "overdue",
+            Due::Soon => "soon",
+        }
+    }
+
+    /// What the row shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Due::Overdue => "Overdue",
+            Due::Soon => "Due soon",
+        }
+    }
+
+    /// Whether an issue due in `days` (negative: overdue; none: no due date) has it.
+    pub fn keeps(self, days: Option<i64>) -> bool {
+        match (self, days) {
+            (_, None) => false,
+            (Due::Overdue, Some(d)) => d < 0,
+            (Due::Soon, Some(d)) => (0..=DUE_SOON_DAYS).contains(&d),
+        }
+    }
 }
 
 impl Filter {
@@ -31,11 +86,21 @@ impl Filter {
             match &*key {
                 "status" => out.status = value,
                 "priority" => out.priority = value,
+                "due" => {
+                    out.due = match value {
+                        None => None,
+                        Some(v) => Some(Due::parse(&v).ok_or_else(|| {
+                            let v: String =
+                                v.chars().filter(|c| !c.is_control()).take(40).collect();
+                            format!("The Jira card's due filter is 'overdue' or 'soon', not '{v}'.")
+                        })?),
+                    }
+                }
                 other => {
                     let other: String =
                         other.chars().filter(|c| !c.is_control()).take(40).collect();
                     return Err(format!(
-                        "The Jira card cannot filter by '{other}': it filters by status and priority."
+                        "The Jira card cannot filter by '{other}': it filters by status, priority and due date."
                     ));
                 }
             }
@@ -49,7 +114,9 @@ impl Filter {
             None => true,
             Some(w) => have.is_some_and(|h| h.eq_ignore_ascii_case(w)),
         };
-        same(&self.status, Some(&issue.status)) && same(&self.priority, issue.priority.as_deref())
+        same(&self.status, Some(&issue.status))
+            && same(&self.priority, issue.priority.as_deref())
+            && self.due.is_none_or(|d| d.keeps(issue.due_in_days))
     }
 
     /// Whether `other` names the same choices, without regard to case.
@@ -59,7 +126,9 @@ impl Filter {
             (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
             _ => false,
         };
-        same(&self.status, &other.status) && same(&self.priority, &other.priority)
+        same(&self.status, &other.status)
+            && same(&self.priority, &other.priority)
+            && self.due == other.due
     }
 
     /// The page address showing this filter (`/` when it shows everything).
@@ -70,6 +139,9 @@ impl Filter {
         }
         if let Some(p) = &self.priority {
             inner.append_pair("priority", p);
+        }
+        if let Some(d) = self.due {
+            inner.append_pair("due", d.as_str());
         }
         let inner = inner.finish();
         if inner.is_empty() {
@@ -149,6 +221,34 @@ pub fn priorities(issues: &[JiraIssue], f: &Filter) -> Vec<Choice> {
     )
 }
 
+/// The due-date row: "All", "Overdue", "Due soon", counted within the other choices.
+pub fn dues(issues: &[JiraIssue], f: &Filter) -> Vec<Choice> {
+    let base = Filter {
+        due: None,
+        ..f.clone()
+    };
+    let within: Vec<&JiraIssue> = issues.iter().filter(|i| base.keeps(i)).collect();
+    let mut out = vec![Choice {
+        name: None,
+        count: within.len(),
+        current: f.due.is_none(),
+        href: base.href(),
+    }];
+    for due in Due::ALL {
+        let chosen = Filter {
+            due: Some(due),
+            ..f.clone()
+        };
+        out.push(Choice {
+            name: Some(due.label().to_string()),
+            count: within.iter().filter(|i| due.keeps(i.due_in_days)).count(),
+            current: f.due == Some(due),
+            href: chosen.href(),
+        });
+    }
+    out
+}
+
 /// A row of choices over `names`, counted within the other dimension's current choice.
 fn row(
     issues: &[JiraIssue],
@@ -181,122 +281,4 @@ fn row(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn issue(key: &str, status: &str, category: &str, priority: Option<&str>) -> JiraIssue {
-        JiraIssue {
-            key: key.into(),
-            url: format!("https://acme.atlassian.net/browse/{key}"),
-            summary: key.into(),
-            status: status.into(),
-            status_category: category.into(),
-            priority: priority.map(Into::into),
-            due: None,
-            due_in_days: None,
-            issue_type: "Task".into(),
-            project: "ADS".into(),
-        }
-    }
-
-    fn issues() -> Vec<JiraIssue> {
-        vec![
-            issue("ADS-1", "In Progress", "indeterminate", Some("High")),
-            issue("ADS-2", "To Do", "new", Some("Low")),
-            issue("ADS-3", "To Do", "new", Some("High")),
-            issue("ADS-4", "Review", "indeterminate", None),
-            issue("ADS-5", "To Do", "new", Some("Blocker")),
-        ]
-    }
-
-    #[test]
-    fn a_filter_reads_back_from_its_own_link() {
-        let f = Filter {
-            status: Some("In Progress & Review".into()),
-            priority: Some("High".into()),
-        };
-        let href = f.href();
-        let value = href
-            .strip_prefix("/?jira-issues=")
-            .expect("the card's parameter");
-        let value: String = form_urlencoded::parse(format!("v={value}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default();
-        assert_eq!(Filter::parse(&value), Ok(f));
-        assert_eq!(Filter::default().href(), "/");
-        assert_eq!(Filter::parse("status=&priority=+"), Ok(Filter::default()));
-    }
-
-    #[test]
-    fn unknown_keys_are_refused_by_name_and_names_are_bounded() {
-        let err = Filter::parse("assignee=bob").unwrap_err();
-        assert!(
-            err.contains("'assignee'") && err.contains("status and priority"),
-            "{err}"
-        );
-        let long = format!("status={}", "x".repeat(5000));
-        assert_eq!(
-            Filter::parse(&long).map(|f| f.status.map(|s| s.len())),
-            Ok(Some(255))
-        );
-    }
-
-    #[test]
-    fn filters_combine_and_match_without_case() {
-        let all = issues();
-        let f = Filter::parse("status=to+do&priority=HIGH").expect("filter");
-        let kept: Vec<&str> = all
-            .iter()
-            .filter(|i| f.keeps(i))
-            .map(|i| i.key.as_str())
-            .collect();
-        assert_eq!(kept, ["ADS-3"]);
-        let no_priority = Filter::parse("priority=High").expect("filter");
-        assert!(
-            !no_priority.keeps(&all[3]),
-            "an issue without priority has none of them"
-        );
-    }
-
-    #[test]
-    fn rows_are_ordered_counted_within_the_other_choice_and_keep_it() {
-        let all = issues();
-        let f = Filter::parse("priority=high").expect("filter");
-        let s = statuses(&all, &f);
-        let names: Vec<_> = s
-            .iter()
-            .map(|c| (c.name.as_deref(), c.count, c.current))
-            .collect();
-        assert_eq!(
-            names,
-            [
-                (None, 2, true),
-                (Some("To Do"), 1, false),
-                (Some("In Progress"), 1, false),
-                (Some("Review"), 0, false)
-            ]
-        );
-        assert_eq!(
-            s[1].href,
-            "/?jira-issues=status%3DTo%2BDo%26priority%3Dhigh"
-        );
-        let p = priorities(&all, &Filter::default());
-        let names: Vec<_> = p.iter().map(|c| (c.name.as_deref(), c.count)).collect();
-        assert_eq!(
-            names,
-            [
-                (None, 5),
-                (Some("High"), 2),
-                (Some("Low"), 1),
-                (Some("Blocker"), 1)
-            ]
-        );
-        let current: Vec<bool> = priorities(&all, &f).iter().map(|c| c.current).collect();
-        assert_eq!(
-            current,
-            [false, true, false, false],
-            "the choice is current whatever its case"
-        );
-    }
-}
+mod tests;
