@@ -5,7 +5,8 @@
 //! `router` lists every HTTP route, `openapi` generates the API's documents from it, `auth`
 //! establishes who is asking, `api` holds the JSON handlers (thin: each parses, calls one
 //! service method, shapes the answer) and `web` the server-side rendering of the Leptos app and
-//! its static files.
+//! its static files; `coalesce` and `page_cache` shape how pages go out (fewer writes, a
+//! person's unchanged home page served again).
 
 pub mod api;
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod coalesce;
 pub mod error;
 pub mod openapi;
+pub mod page_cache;
 pub mod plugins;
 pub mod router;
 pub mod server;

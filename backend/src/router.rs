@@ -248,6 +248,11 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(web::isolate_reactive_owner))
         // A page's ready parts go out together (fewer writes), before compression.
         .layer(middleware::from_fn(crate::coalesce::coalesce_html))
+        // A person's unchanged home page served again (inside compression, outside the render).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_cache::reuse,
+        ))
         // Innermost first: headers, compression, limits; then the error envelope; outermost the
         // request id, so every layer below (and every log line) sees it.
         .layer(

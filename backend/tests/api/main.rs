@@ -18,6 +18,7 @@ mod health;
 mod home;
 mod jira_cards;
 mod openapi;
+mod page_reuse;
 mod pages;
 mod palette;
 mod personal;

@@ -166,7 +166,8 @@ async fn syncs_on_demand_and_reports_runs(backend: TestBackend) {
     assert_metrics_format(&text);
 }
 
-/// Every line is a comment or `name{labels} value` with a numeric value (the exposition format).
+/// Every line is a comment or `name{labels} value` with a numeric value, of a declared gauge or
+/// counter (a counter's samples are `<family>_total`: the exposition format).
 fn assert_metrics_format(text: &str) {
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let (series, value) = line.rsplit_once(' ').expect("name and value");
@@ -176,8 +177,11 @@ fn assert_metrics_format(text: &str) {
             name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
             "{line}"
         );
+        let counter = name
+            .strip_suffix("_total")
+            .is_some_and(|family| text.contains(&format!("# TYPE {family} counter")));
         assert!(
-            text.contains(&format!("# TYPE {name} gauge")),
+            counter || text.contains(&format!("# TYPE {name} gauge")),
             "{name} declared"
         );
     }

@@ -34,6 +34,7 @@ pub mod home;
 pub mod jobs;
 pub mod ldap;
 pub mod metrics;
+pub mod page_cache;
 pub mod palette;
 mod per_person;
 pub mod personal;
@@ -99,6 +100,8 @@ pub struct Services {
     /// The dashboards each person viewed lately, for a few seconds.
     pub(crate) viewed_dashboards:
         per_person::PerPerson<Vec<trellis_shared::views::dashboards::ViewedDashboard>>,
+    /// People's rendered home pages, for a few seconds (`home.pageCacheSecs`).
+    pub pages: page_cache::Pages,
 }
 
 impl std::fmt::Debug for Services {
@@ -176,6 +179,7 @@ impl Services {
         let dashboards = dashboards::State::new(&config, &integrations)?;
         let jobs = plugins.iter().flat_map(|p| (p.jobs)(&config)).collect();
         let replica_services = plugins.iter().flat_map(|p| (p.services)(&config)).collect();
+        let pages = page_cache::Pages::new(Duration::from_secs(config.home.page_cache_secs));
         Ok(Arc::new(Services {
             config,
             db,
@@ -198,6 +202,7 @@ impl Services {
             layouts: personal::layout::layouts(),
             personal: per_person::PerPerson::new(),
             viewed_dashboards: per_person::PerPerson::new(),
+            pages,
         }))
     }
 

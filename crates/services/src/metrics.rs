@@ -72,6 +72,18 @@ impl Services {
             .collect();
         self.integrations
             .register_metrics(&mut registry, &widget_upstreams);
+        let pages = Family::<Labels, prometheus_client::metrics::counter::Counter>::default();
+        let (hit, miss, kept) = self.pages.counts();
+        for (outcome, n) in [("hit", hit), ("miss", miss), ("kept", kept)] {
+            pages
+                .get_or_create(&vec![("outcome".to_string(), outcome.to_string())])
+                .inc_by(n);
+        }
+        registry.register(
+            "trellis_page_cache",
+            "Home page loads served from this replica's kept pages (hit) or rendered (miss), and pages kept",
+            pages,
+        );
         let mut out = String::new();
         encode(&mut out, &registry).map_err(|e| anyhow::anyhow!("encoding metrics: {e}"))?;
         Ok(out)

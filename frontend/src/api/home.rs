@@ -56,7 +56,18 @@ pub async fn widget_card(
     });
     let card = services
         .widget_card_for(&id, viewing.as_ref().unwrap_or(&me), &input)
-        .await?;
+        .await;
+    // A page whose card is loading, refreshing or failed is not kept (`page_cache`).
+    if card.as_ref().map_or(true, |c| c.unsettled) {
+        if let Some(capture) = use_context::<http::request::Parts>().and_then(|p| {
+            p.extensions
+                .get::<trellis_services::page_cache::Capture>()
+                .cloned()
+        }) {
+            capture.spoil();
+        }
+    }
+    let card = card?;
     let state = if card.unsettled {
         "unsettled"
     } else {

@@ -20,6 +20,9 @@ pub struct HomeConfig {
     pub github_login: LoginRule,
     /// The toolkit every person's personal card starts with (each person adds their own).
     pub toolkit: Vec<ToolkitLink>,
+    /// Seconds a replica serves a person's rendered home page again while nothing it shows
+    /// has changed (0: render every load). A person's own change drops it at once.
+    pub page_cache_secs: u64,
 }
 
 /// `home.toolkit[]`: a link the admins give everyone.
@@ -40,6 +43,7 @@ impl Default for HomeConfig {
             wait_for_ms: 1000,
             github_login: LoginRule::Name,
             toolkit: Vec::new(),
+            page_cache_secs: 5,
         }
     }
 }

@@ -113,6 +113,9 @@ impl Config {
         if !(1..=86_400).contains(&self.home.fresh_for_secs) {
             problems.push("home.freshForSecs: must be between 1 and 86400".into());
         }
+        if self.home.page_cache_secs > 60 {
+            problems.push("home.pageCacheSecs: must be between 0 and 60".into());
+        }
         if !(10..=30_000).contains(&self.home.wait_for_ms) {
             problems.push("home.waitForMs: must be between 10 and 30000".into());
         }

@@ -293,6 +293,7 @@ impl Services {
                 ServiceError::Internal(anyhow::anyhow!("recording a dashboard view: {e}"))
             })?;
         self.viewed_dashboards.forget(&me.user_ref).await;
+        self.pages.forget(&me.user_ref).await;
         Ok(d.reference.clone())
     }
 }

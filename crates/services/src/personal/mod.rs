@@ -61,6 +61,7 @@ impl Services {
     /// Forgets what the personal card showed `me` (they changed it).
     pub(crate) async fn personal_changed(&self, me: &Identity) {
         self.personal.forget(&me.user_ref).await;
+        self.pages.forget(&me.user_ref).await;
     }
 
     async fn read_personal(&self, me: &Identity) -> ServiceResult<Personal> {
@@ -208,13 +209,14 @@ impl Services {
         let (Some(path), title) = (local_path(path), check::visit_title(title)) else {
             return;
         };
-        let (db, cards) = (self.db.clone(), self.personal.clone());
+        let (db, cards, pages) = (self.db.clone(), self.personal.clone(), self.pages.clone());
         let person = me.user_ref.clone();
         tokio::spawn(async move {
             if let Err(e) = marks::visit(&db, &person, &path, &title, Utc::now()).await {
                 tracing::warn!(error = %e, "recording a visit");
             }
             cards.forget(&person).await;
+            pages.forget(&person).await;
         });
     }
 }

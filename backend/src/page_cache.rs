@@ -1,0 +1,281 @@
+//! Serves a person's home page again, as rendered, while nothing it shows has changed (the
+//! rules are [`trellis_services::page_cache`]'s). A load of `/` that finds no kept page is
+//! rendered as always, streamed as always, and taken down as it streams; once it has streamed
+//! whole with every card settled, it is kept. A kept page goes out with a script nonce of its
+//! own: the nonce of the render is cut out of its headers and body, and each answer puts a
+//! fresh one in its place, so no two answers share a nonce (CSP 3, "nonce-source": a nonce is
+//! "unique for each HTTP response").
+//!
+//! Only `GET /` without a query (a query is a card's form input) from a signed-in person, and
+//! not a hard reload (`Cache-Control: no-cache`), which renders anew.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use bytes::{Bytes, BytesMut};
+use http_body::Frame;
+use trellis_services::page_cache::{Audience, Capture, Page, Pages};
+use trellis_services::personal::layout::PersonLayout;
+use trellis_services::personal::view_as::ViewAs;
+use trellis_shared::auth::Identity;
+
+use crate::state::AppState;
+
+/// The most bytes of a page taken down to be kept (a larger one is streamed, not kept).
+pub const MAX_PAGE: usize = 1024 * 1024;
+
+/// Middleware: a kept page for the request's audience, else the render (kept when it can be).
+pub async fn reuse(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let pages = state.services.pages.clone();
+    let audience = match audience(&pages, &request) {
+        Some(audience) => audience,
+        None => return next.run(request).await,
+    };
+    if let Some(page) = pages.get(&audience).await {
+        return answer(&page);
+    }
+    let capture = pages.begin();
+    request.extensions_mut().insert(capture.clone());
+    let response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let Some(nonce) = nonce_of(response.headers()) else {
+        return response;
+    };
+    if response.status() != StatusCode::OK || !html {
+        return response;
+    }
+    let headers = response.headers().clone();
+    response.map(|body| {
+        Body::new(Taking {
+            inner: body,
+            taken: Vec::new(),
+            size: 0,
+            then: Some(Keep {
+                pages,
+                capture,
+                audience,
+                headers,
+                nonce,
+            }),
+        })
+    })
+}
+
+/// Who a request that may be answered with a kept page is for.
+fn audience(pages: &Pages, request: &Request) -> Option<Audience> {
+    let hard_reload = request
+        .headers()
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .chain(request.headers().get_all(header::PRAGMA))
+        .any(|v| v.to_str().is_ok_and(|v| v.contains("no-cache")));
+    if !pages.enabled()
+        || request.method() != Method::GET
+        || request.uri().path() != "/"
+        || request.uri().query().is_some()
+        || hard_reload
+    {
+        return None;
+    }
+    let extensions = request.extensions();
+    Some(Audience {
+        viewer: extensions.get::<Identity>()?.clone(),
+        viewed: extensions.get::<ViewAs>().map(|v| v.0.clone()),
+        layout: extensions.get::<PersonLayout>().map(|l| l.0.clone()),
+    })
+}
+
+/// The nonce in a page's `Content-Security-Policy` (`'nonce-…'`).
+fn nonce_of(headers: &HeaderMap) -> Option<String> {
+    let policy = headers
+        .get(header::CONTENT_SECURITY_POLICY)?
+        .to_str()
+        .ok()?;
+    let (_, rest) = policy.split_once("'nonce-")?;
+    let (nonce, _) = rest.split_once('\'')?;
+    (nonce.len() >= 16).then(|| nonce.to_string())
+}
+
+/// A fresh nonce, as Leptos makes one for a render (128 random bits).
+fn fresh_nonce() -> String {
+    leptos::nonce::Nonce::new().to_string()
+}
+
+/// `page`, with a nonce of its own.
+fn answer(page: &Page) -> Response {
+    let nonce = fresh_nonce();
+    let mut response = Response::new(Body::from(join(&page.body, &nonce)));
+    for (name, parts) in &page.headers {
+        if let Ok(value) = HeaderValue::from_maybe_shared(join(parts, &nonce)) {
+            response.headers_mut().append(name.clone(), value);
+        }
+    }
+    response
+}
+
+/// `text` cut at every `nonce` (none cut: one part). `None` when it is not UTF-8.
+pub fn cut(text: &[u8], nonce: &str) -> Option<Vec<Bytes>> {
+    let text = std::str::from_utf8(text).ok()?;
+    Some(
+        text.split(nonce)
+            .map(|part| Bytes::copy_from_slice(part.as_bytes()))
+            .collect(),
+    )
+}
+
+/// `parts` joined by `nonce`.
+pub fn join(parts: &[Bytes], nonce: &str) -> Bytes {
+    let total = parts.iter().map(Bytes::len).sum::<usize>() + nonce.len() * parts.len();
+    let mut out = BytesMut::with_capacity(total);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(nonce.as_bytes());
+        }
+        out.extend_from_slice(part);
+    }
+    out.freeze()
+}
+
+/// What to keep once a render has streamed whole.
+struct Keep {
+    pages: Pages,
+    capture: Capture,
+    audience: Audience,
+    headers: HeaderMap,
+    nonce: String,
+}
+
+impl Keep {
+    /// Keeps the page whose body was `taken` (in the background: the answer is complete).
+    fn keep(self, taken: Vec<Bytes>) {
+        if self.capture.spoiled() {
+            return;
+        }
+        let body = join(&taken, "");
+        let Some(body) = cut(&body, &self.nonce) else {
+            return;
+        };
+        let mut headers = Vec::new();
+        for (name, value) in &self.headers {
+            let Some(parts) = cut(value.as_bytes(), &self.nonce) else {
+                return;
+            };
+            headers.push((name.clone(), parts));
+        }
+        let page = Page {
+            audience: self.audience,
+            headers,
+            body,
+        };
+        let (pages, capture) = (self.pages, self.capture);
+        tokio::spawn(async move {
+            pages.keep(&capture, page).await;
+        });
+    }
+}
+
+/// A page's body passed on as it streams, its frames taken down on the way.
+struct Taking {
+    inner: Body,
+    taken: Vec<Bytes>,
+    size: usize,
+    /// Taken away when the page cannot be kept (too large, an error).
+    then: Option<Keep>,
+}
+
+impl http_body::Body for Taking {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let (Some(data), Some(_)) = (frame.data_ref(), this.then.as_ref()) {
+                    this.size += data.len();
+                    if this.size > MAX_PAGE {
+                        this.then = None;
+                        this.taken = Vec::new();
+                    } else {
+                        this.taken.push(data.clone());
+                    }
+                }
+            }
+            Poll::Ready(Some(Err(_))) => this.then = None,
+            Poll::Ready(None) => {
+                if let Some(keep) = this.then.take() {
+                    keep.keep(std::mem::take(&mut this.taken));
+                }
+            }
+            Poll::Pending => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nonce_is_cut_out_and_each_answer_gets_its_own() {
+        let nonce = "0123456789abcdef0123";
+        let page = format!(
+            "<script nonce=\"{nonce}\">a</script><p>x</p><script nonce=\"{nonce}\">b</script>"
+        );
+        let parts = cut(page.as_bytes(), nonce).expect("utf-8");
+        assert_eq!(parts.len(), 3);
+        assert_eq!(join(&parts, nonce), Bytes::from(page.clone()));
+        let other = join(&parts, "ffffffffffffffffffff");
+        assert!(!String::from_utf8_lossy(&other).contains(nonce));
+        assert_eq!(
+            String::from_utf8_lossy(&other)
+                .matches("ffffffffffffffffffff")
+                .count(),
+            2
+        );
+        assert_eq!(cut(b"no nonce here", nonce).map(|p| p.len()), Some(1));
+        assert!(cut(&[0xff, 0xfe], nonce).is_none());
+        assert_ne!(fresh_nonce(), fresh_nonce());
+        assert_eq!(fresh_nonce().len(), 22, "16 bytes, base64 without padding");
+    }
+
+    #[test]
+    fn the_nonce_is_read_from_the_policy() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(nonce_of(&headers), None);
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "script-src 'self' 'nonce-AbCdEfGhIjKlMnOpQr12' 'wasm-unsafe-eval'",
+            ),
+        );
+        assert_eq!(nonce_of(&headers).as_deref(), Some("AbCdEfGhIjKlMnOpQr12"));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("script-src 'nonce-short'"),
+        );
+        assert_eq!(nonce_of(&headers), None, "too short to be a render's nonce");
+    }
+}
