@@ -66,7 +66,16 @@ async fn demo_upstreams(
         });
     if !config.pager_duty.enabled() {
         config.pager_duty.api_base_url = Some(fakes.pagerduty_base.clone());
-        config.pager_duty.api_token = Some(trellis_fakes::demo::DEMO_TOKEN.into());
+        // With scoped OAuth, as a deployment should.
+        config.pager_duty.oauth = Some(
+            trellis_integrations::pagerduty::oauth::PagerDutyOAuthConfig {
+                client_id: trellis_fakes::demo::PAGERDUTY_CLIENT_ID.into(),
+                client_secret: trellis_fakes::demo::DEMO_TOKEN.into(),
+                sub_domain: "acme".into(),
+                region: None,
+                token_url: Some(fakes.pagerduty_token_url.clone()),
+            },
+        );
     }
     if !config.grafana.enabled() {
         config.grafana.domain = Some(fakes.grafana_base.clone());

@@ -3,7 +3,9 @@
 // (guest cookies), every widget warmed first:
 //   - widget data (GET /api/home/pull-requests) p50/p99 after warm-up, and how many upstream
 //     calls a 10 s run made (the cache must make it 0 while the data is fresh);
-//   - SSR of / for the 50 people against a bare axum handler in the same run (wrk -t2 -c32);
+//   - SSR of / for the 50 people against a bare axum handler in the same run (wrk -t2 -c32):
+//     their kept pages (home.pageCacheSecs), the same gzip-compressed, and rendered every load
+//     (a hard reload's `Cache-Control: no-cache`);
 //   - /healthz, /theme.js and a Leptos-rendered 404 page, for comparison.
 // Needs TRELLIS_BIN, TRELLIS_SITE_ROOT, HELLO_BIN, wrk. With BENCH_PROFILE=<file>, `perf record`
 // samples the server during the SSR run (call graphs from DWARF) into that file, for a flame
@@ -58,8 +60,16 @@ try {
   }
   console.log(`warm-up of ${cookies.length} people with a ${LATENCY_MS} ms upstream: ${(performance.now() - t0).toFixed(0)} ms`);
   const dir = mkdtempSync(join(tmpdir(), "trellis-bench-"));
-  const script = join(dir, "people.lua");
-  writeFileSync(script, `cookies = {${cookies.map((c) => JSON.stringify(c)).join(",")}}\nn = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, nil, { ["Cookie"] = cookies[(n % #cookies) + 1] })\nend\n`);
+  // One person after the other; `extra` adds headers (a hard reload renders anew, gzip as
+  // browsers ask).
+  const people = (name, extra = "") => {
+    const file = join(dir, name);
+    writeFileSync(file, `cookies = {${cookies.map((c) => JSON.stringify(c)).join(",")}}\nn = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, nil, { ["Cookie"] = cookies[(n % #cookies) + 1]${extra} })\nend\n`);
+    return file;
+  };
+  const script = people("people.lua");
+  const rendering = people("people-render.lua", `, ["Cache-Control"] = "no-cache"`);
+  const gzip = people("people-gzip.lua", `, ["Accept-Encoding"] = "gzip"`);
   const before = await upstreamCalls(server.base);
   const widget = wrk(`${server.base}/api/home/pull-requests`, script);
   const calls = (await upstreamCalls(server.base)) - before;
@@ -71,7 +81,11 @@ try {
   const ssr = wrk(`${server.base}/`, script);
   if (perf) await new Promise((r) => (perf.exitCode !== null ? r() : perf.once("exit", r)));
   console.log(`bare axum hello: ${base.rps.toFixed(0)} req/s (p99 ${base.p99})`);
-  console.log(`SSR of / (${PEOPLE} people, warm caches): ${ssr.rps.toFixed(0)} req/s (p50 ${ssr.p50}, p99 ${ssr.p99}, non-2xx ${ssr.non2xx}); ratio ${(ssr.rps / base.rps).toFixed(3)}`);
+  console.log(`SSR of / (${PEOPLE} people, warm caches; their kept pages, home.pageCacheSecs): ${ssr.rps.toFixed(0)} req/s (p50 ${ssr.p50}, p99 ${ssr.p99}, non-2xx ${ssr.non2xx}); ratio ${(ssr.rps / base.rps).toFixed(3)}`);
+  const zipped = wrk(`${server.base}/`, gzip);
+  console.log(`  the same, gzip (as browsers ask): ${zipped.rps.toFixed(0)} req/s (p50 ${zipped.p50}, p99 ${zipped.p99}); ratio ${(zipped.rps / base.rps).toFixed(3)}`);
+  const rendered = wrk(`${server.base}/`, rendering);
+  console.log(`  rendered every load (hard reload, Cache-Control: no-cache): ${rendered.rps.toFixed(0)} req/s (p50 ${rendered.p50}, p99 ${rendered.p99}, non-2xx ${rendered.non2xx}); ratio ${(rendered.rps / base.rps).toFixed(3)}`);
   for (const path of ["/healthz", "/theme.js", "/no/such/page"]) {
     const r = wrk(`${server.base}${path}`, path === "/no/such/page" ? script : null);
     console.log(`${path}: ${r.rps.toFixed(0)} req/s (p99 ${r.p99})`);

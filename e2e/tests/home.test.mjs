@@ -1,6 +1,7 @@
 // The home page in Chromium against the demo, whose fake GitHub answers only after 4 s: the
 // page paints and hydrates before GitHub answers, with the card saying it is loading, then the
-// card fills in by itself; and each person sees their own pull requests and Jira issues.
+// card fills in by itself, and a reload then served from the person's kept page hydrates too;
+// and each person sees their own pull requests and Jira issues.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchBrowser, newContext, hydrated } from "./server.mjs";
@@ -29,6 +30,17 @@ test("the home page paints and hydrates before a slow GitHub answers, then fills
     const filled = Date.now() - started;
     assert.ok(filled >= LATENCY_MS, `filled in after ${filled} ms`);
     assert.match(await page.textContent("[aria-label='Pull requests']"), /Waiting on your review/);
+    // Reloaded with every card settled, the page is kept; the next reload gets the kept page,
+    // with a nonce of its own that its scripts carry: it hydrates, and nothing is blocked.
+    const hits = async () => Number((await (await fetch(`${server.base}/metrics`)).text()).match(/^trellis_page_cache_total\{outcome="hit"\} (\d+)/m)?.[1] ?? 0);
+    const before = await hits();
+    for (let i = 0; i < 2; i++) {
+      await page.reload();
+      await hydrated(page, 20_000);
+      await page.waitForSelector("[aria-label='Pull requests'] .pr");
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.ok((await hits()) > before, "the last reload was a kept page");
     assert.deepEqual(context.problems, [], "no errors in the page");
   } finally {
     await browser.close();

@@ -21,6 +21,7 @@ pub mod github_rest;
 pub mod grafana;
 pub mod jira;
 pub mod pagerduty;
+pub mod pagerduty_oauth;
 pub mod statuspage;
 
 use std::net::SocketAddr;

@@ -1,7 +1,8 @@
 //! A fake PagerDuty REST API v2 for the requests Trellis sends.
 //!
 //! Contract followed (<https://developer.pagerduty.com/api-reference/>):
-//! - `Authorization: Token token=KEY`; a wrong or missing one is `401` with
+//! - `Authorization: Token token=KEY`, or `Bearer <token>` of the scoped OAuth app it was told
+//!   to accept ([`crate::pagerduty_oauth`]); a wrong or missing one is `401` with
 //!   `{"error": {"message", "code"}}`.
 //! - Classic pagination (<https://developer.pagerduty.com/docs/pagination>): `limit` (default
 //!   25, at most 100), `offset`; answers carry `limit`, `offset`, `more` and `total` (null).
@@ -85,6 +86,7 @@ pub struct FakePagerDuty {
     /// Injected faults.
     pub faults: Faults,
     calls: AtomicU64,
+    app: RwLock<Option<Arc<crate::pagerduty_oauth::FakePagerDutyApp>>>,
 }
 
 const SITE: &str = "https://acme.pagerduty.example";
@@ -105,6 +107,26 @@ impl FakePagerDuty {
         write(&self.incidents).extend(incidents);
     }
 
+    /// Accepts the tokens of `app` too.
+    pub fn accept_oauth(&self, app: Arc<crate::pagerduty_oauth::FakePagerDutyApp>) {
+        *self.app.write().unwrap_or_else(|e| e.into_inner()) = Some(app);
+    }
+
+    /// Whether `authorization` is the key or a live token of the accepted app.
+    fn authorized(&self, authorization: Option<&str>) -> bool {
+        let Some(value) = authorization else {
+            return false;
+        };
+        if value == format!("Token token={}", self.token) {
+            return true;
+        }
+        let app = self.app.read().unwrap_or_else(|e| e.into_inner());
+        match (value.strip_prefix("Bearer "), app.as_ref()) {
+            (Some(token), Some(app)) => app.valid(token),
+            _ => false,
+        }
+    }
+
     /// Requests answered so far.
     pub fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
@@ -122,8 +144,7 @@ impl FakePagerDuty {
     async fn gate(&self, headers: &HeaderMap) -> Option<Response> {
         self.calls.fetch_add(1, Ordering::Relaxed);
         let fail = self.faults.apply().await;
-        let expected = format!("Token token={}", self.token);
-        if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
+        if !self.authorized(headers.get("authorization").and_then(|v| v.to_str().ok())) {
             return Some(error(StatusCode::UNAUTHORIZED, 2006, "Unauthorized"));
         }
         if self.faults.rate_limited() {

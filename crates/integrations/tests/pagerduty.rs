@@ -86,6 +86,7 @@ async fn setup(
         api_base_url: Some(format!("http://{addr}")),
         api_token: Some(token.into()),
         on_call_days: Some(14),
+        oauth: None,
     };
     let options = UpstreamOptions {
         retries: 0,

@@ -46,6 +46,9 @@ pub struct DemoUpstreams {
     pub jira: Arc<crate::jira::FakeJira>,
     /// The fake PagerDuty's REST base URL (`pagerDuty.apiBaseUrl`).
     pub pagerduty_base: String,
+    /// The fake PagerDuty identity service's token URL (`pagerDuty.oauth.tokenUrl`): demo mode
+    /// signs in to PagerDuty with scoped OAuth, as [`PAGERDUTY_CLIENT_ID`] of account `acme`.
+    pub pagerduty_token_url: String,
     /// The fake Grafana's address (`grafana.domain`).
     pub grafana_base: String,
     /// The fake Grafana.
@@ -64,6 +67,9 @@ impl Drop for DemoUpstreams {
         self.task.abort();
     }
 }
+
+/// The demo's PagerDuty OAuth app (its secret is [`DEMO_TOKEN`]), on account `acme` (`us`).
+pub const PAGERDUTY_CLIENT_ID: &str = "trellis-demo-app";
 
 /// The account the demo's fake Jira accepts.
 pub const JIRA_EMAIL: &str = "trellis@acme.example";
@@ -109,6 +115,19 @@ pub async fn start(
     jira.faults.set_latency(latency);
     jira.faults.set_error_rate(error_rate);
     let pager = pagerduty::fake(&org);
+    let pager_app = crate::pagerduty_oauth::FakePagerDutyApp::new(
+        PAGERDUTY_CLIENT_ID,
+        DEMO_TOKEN,
+        "us",
+        "acme",
+        &[
+            "incidents.read",
+            "oncalls.read",
+            "users.read",
+            "services.read",
+        ],
+    );
+    pager.accept_oauth(pager_app.clone());
     pager.faults.set_latency(latency);
     pager.faults.set_error_rate(error_rate);
     let rest = crate::github_rest::FakeGitHubRest::new(DEMO_TOKEN);
@@ -140,6 +159,7 @@ pub async fn start(
         .merge(status.router())
         .nest("/api/v3", rest.router().merge(app.router()))
         .nest("/pagerduty", pager.router())
+        .nest("/pagerduty-identity", pager_app.router())
         .nest("/grafana", grafana.router());
     let (addr, task) = crate::serve(routes).await?;
     Ok(DemoUpstreams {
@@ -149,6 +169,7 @@ pub async fn start(
             .map(|p| format!("http://{addr}/status/{p}"))
             .to_vec(),
         pagerduty_base: format!("http://{addr}/pagerduty"),
+        pagerduty_token_url: format!("http://{addr}/pagerduty-identity/oauth/token"),
         grafana_base: format!("http://{addr}/grafana"),
         grafana,
         github,

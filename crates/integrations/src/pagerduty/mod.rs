@@ -15,18 +15,23 @@
 //! - Rate limits: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset` headers, 429.
 //!
 //! Config in the shape of PagerDuty's Backstage plugin: `pagerDuty.apiBaseUrl`,
-//! `pagerDuty.apiToken` (OAuth and several accounts are not supported).
+//! `pagerDuty.apiToken`, or `pagerDuty.oauth` for scoped OAuth ([`oauth`]; the key wins when
+//! both are set, as in the plugin). Several accounts (`pagerDuty.accounts`) are not supported.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration as Days, Utc};
 use futures_util::future::BoxFuture;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use trellis_shared::views::home::{Incident, OnCall, PagerDuty, PagerDutyUser};
 
 use crate::{Upstream, UpstreamError};
 
+mod config;
+pub mod oauth;
 mod wire;
+pub use config::{is_id, PagerDutyConfig};
+use oauth::Tokens;
 use wire::{Incidents, OnCalls, Users};
 
 /// Most incidents read for one person.
@@ -37,53 +42,6 @@ pub const SERVICES_PER_CALL: usize = 50;
 
 /// Most services asked about in all (the rest are left out and counted).
 pub const MAX_SERVICES: usize = 200;
-
-/// `pagerDuty.*` (PagerDuty's Backstage plugin's keys).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct PagerDutyConfig {
-    /// The REST API (`https://api.pagerduty.com`; EU: `https://api.eu.pagerduty.com`).
-    pub api_base_url: Option<String>,
-    /// A REST API key (`${PAGERDUTY_TOKEN}`); never sent to browsers. Unset: no PagerDuty card.
-    pub api_token: Option<String>,
-    /// How many days ahead the card looks for my next shifts (1 to 90; default 14).
-    pub on_call_days: Option<u32>,
-}
-
-/// Whether `id` looks like a PagerDuty object id (`P5BLJZR`): it goes into queries.
-pub fn is_id(id: &str) -> bool {
-    (1..=32).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric())
-}
-
-impl PagerDutyConfig {
-    /// Whether the card is on.
-    pub fn enabled(&self) -> bool {
-        self.api_token
-            .as_deref()
-            .is_some_and(|t| !t.trim().is_empty())
-    }
-
-    /// The days ahead the card looks.
-    pub fn window_days(&self) -> u32 {
-        self.on_call_days.unwrap_or(14)
-    }
-
-    /// What is wrong with it, as `key: message`.
-    pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Some(url) = &self.api_base_url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                out.push(format!(
-                    "pagerDuty.apiBaseUrl: must be an http(s) URL, not '{url}'"
-                ));
-            }
-        }
-        if !(1..=90).contains(&self.window_days()) {
-            out.push("pagerDuty.onCallDays: must be 1 to 90 (PagerDuty answers on-calls for at most 90 days)".into());
-        }
-        out
-    }
-}
 
 /// Who to ask about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -110,8 +68,17 @@ pub trait PagerDutyApi: Send + Sync + 'static {
 pub struct PagerDutyClient {
     upstream: Arc<Upstream>,
     base: String,
-    token: String,
+    auth: Auth,
     days: u32,
+}
+
+/// How the client signs its calls.
+#[derive(Debug)]
+enum Auth {
+    /// A REST API key.
+    Key(String),
+    /// Scoped OAuth: the app's tokens.
+    OAuth(Tokens),
 }
 
 impl PagerDutyClient {
@@ -124,7 +91,10 @@ impl PagerDutyClient {
         Self {
             upstream,
             base: base.trim_end_matches('/').to_string(),
-            token: config.api_token.clone().unwrap_or_default(),
+            auth: match (config.key(), &config.oauth) {
+                (None, Some(oauth)) => Auth::OAuth(Tokens::new(oauth.clone())),
+                (key, _) => Auth::Key(key.unwrap_or_default().to_string()),
+            },
             days: config.window_days(),
         }
     }
@@ -139,17 +109,33 @@ impl PagerDutyClient {
     ) -> Result<T, UpstreamError> {
         let url = format!("{}{path}", self.base);
         let offset = offset.to_string();
-        let answer = self
-            .upstream
-            .call(operation, true, |http| {
-                http.get(&url)
-                    .header("authorization", format!("Token token={}", self.token))
-                    .header("accept", "application/vnd.pagerduty+json;version=2")
-                    .query(query)
-                    .query(&[("limit", "100"), ("offset", offset.as_str())])
-            })
-            .await?;
-        self.upstream.json(&answer)
+        let mut renewed = false;
+        loop {
+            let authorization = match &self.auth {
+                Auth::Key(key) => format!("Token token={key}"),
+                Auth::OAuth(tokens) => tokens.authorization(&self.upstream).await?,
+            };
+            let answer = self
+                .upstream
+                .call(operation, true, |http| {
+                    http.get(&url)
+                        .header("authorization", &authorization)
+                        .header("accept", "application/vnd.pagerduty+json;version=2")
+                        .query(query)
+                        .query(&[("limit", "100"), ("offset", offset.as_str())])
+                })
+                .await;
+            match (answer, &self.auth) {
+                // A refused OAuth token (revoked, expired early): once more with a new one.
+                (Err(UpstreamError::Status { status: 401, .. }), Auth::OAuth(tokens))
+                    if !renewed =>
+                {
+                    tokens.forget().await;
+                    renewed = true;
+                }
+                (answer, _) => return self.upstream.json(&answer?),
+            }
+        }
     }
 
     async fn user(&self, ask: &Ask) -> Result<Option<PagerDutyUser>, UpstreamError> {

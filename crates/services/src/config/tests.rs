@@ -229,7 +229,7 @@ fn unreadable_and_malformed_files_are_named() {
 }
 
 #[test]
-fn integration_and_home_errors_name_the_key_and_tokens_stay_hidden() {
+fn integration_and_home_errors_name_the_key_and_secrets_stay_hidden() {
     let guest = "auth: {mode: guest}\n";
     let (key, reason) = key_error(
         &format!("{guest}integrations: {{github: [{{host: github.com}}]}}\n"),
@@ -275,4 +275,23 @@ fn integration_and_home_errors_name_the_key_and_tokens_stay_hidden() {
     assert_eq!(loaded.config.home.github_login, LoginRule::EmailLocalPart);
     let shown = loaded.config.to_redacted_yaml();
     assert!(!shown.contains("ghp_secret"), "{shown}");
+
+    // PagerDuty's scoped OAuth, in its Backstage plugin's keys; the secret stays hidden.
+    let (key, _) = key_error(
+        &format!("{guest}pagerDuty: {{oauth: {{clientId: c, clientSecret: s, subDomain: acme, region: apac}}}}\n"),
+        &[],
+    );
+    assert_eq!(key, "pagerDuty.oauth.region");
+    let (key, _) = key_error(&format!("{guest}home: {{pageCacheSecs: 61}}\n"), &[]);
+    assert_eq!(key, "home.pageCacheSecs");
+    let f = file(&format!(
+        "{guest}pagerDuty: {{oauth: {{clientId: trellis, clientSecret: '${{PD_SECRET}}', subDomain: acme}}}}\n"
+    ));
+    let loaded = load(Some(f.path()), env(&[("PD_SECRET", "pd-oauth-secret")])).expect("valid");
+    assert!(loaded.config.pager_duty.enabled());
+    let shown = loaded.config.to_redacted_yaml();
+    assert!(
+        !shown.contains("pd-oauth-secret") && shown.contains("clientId: trellis"),
+        "{shown}"
+    );
 }

@@ -174,6 +174,9 @@ impl Config {
         if let Some(token) = shown.pager_duty.api_token.as_mut() {
             *token = "********".into();
         }
+        if let Some(oauth) = shown.pager_duty.oauth.as_mut() {
+            oauth.client_secret = "********".into();
+        }
         if let Some(token) = shown.grafana.token.as_mut() {
             *token = "********".into();
         }
