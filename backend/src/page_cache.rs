@@ -192,6 +192,15 @@ struct Taking {
     then: Option<Keep>,
 }
 
+impl Taking {
+    /// The page has streamed whole: keep it (once).
+    fn finish(&mut self) {
+        if let Some(keep) = self.then.take() {
+            keep.keep(std::mem::take(&mut self.taken));
+        }
+    }
+}
+
 impl http_body::Body for Taking {
     type Data = Bytes;
     type Error = axum::Error;
@@ -215,12 +224,12 @@ impl http_body::Body for Taking {
                 }
             }
             Poll::Ready(Some(Err(_))) => this.then = None,
-            Poll::Ready(None) => {
-                if let Some(keep) = this.then.take() {
-                    keep.keep(std::mem::take(&mut this.taken));
-                }
-            }
+            Poll::Ready(None) => this.finish(),
             Poll::Pending => {}
+        }
+        // hyper stops polling once the body says it has ended: the last frame may be the end.
+        if this.inner.is_end_stream() {
+            this.finish();
         }
         polled
     }
@@ -259,6 +268,64 @@ mod tests {
         assert!(cut(&[0xff, 0xfe], nonce).is_none());
         assert_ne!(fresh_nonce(), fresh_nonce());
         assert_eq!(fresh_nonce().len(), 22, "16 bytes, base64 without padding");
+    }
+
+    #[tokio::test]
+    async fn a_page_is_kept_when_its_last_frame_ends_it_as_hyper_polls() {
+        let pages = Pages::new(std::time::Duration::from_secs(60));
+        let person = Identity {
+            user_ref: "user:default/ann".into(),
+            display_name: "Ann".into(),
+            email: None,
+            ownership_refs: Vec::new(),
+            groups: Vec::new(),
+            admin: false,
+            guest: false,
+        };
+        let audience = Audience {
+            viewer: person,
+            viewed: None,
+            layout: None,
+        };
+        let nonce = "AbCdEfGhIjKlMnOpQr12";
+        let mut headers = HeaderMap::new();
+        let policy = format!("script-src 'nonce-{nonce}'");
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&policy).expect("value"),
+        );
+        let mut body = Taking {
+            // One frame, after which the body says it has ended (as a whole page does).
+            inner: Body::from(format!("<script nonce=\"{nonce}\"></script>")),
+            taken: Vec::new(),
+            size: 0,
+            then: Some(Keep {
+                pages: pages.clone(),
+                capture: pages.begin(),
+                audience: audience.clone(),
+                headers,
+                nonce: nonce.into(),
+            }),
+        };
+        // Polled as hyper does: no further poll once the body has ended.
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        while !http_body::Body::is_end_stream(&body) {
+            match http_body::Body::poll_frame(Pin::new(&mut body), &mut cx) {
+                Poll::Ready(Some(Ok(_))) => {}
+                other => panic!("unexpected {:?}", other.map(|o| o.map(|r| r.is_ok()))),
+            }
+        }
+        for _ in 0..100 {
+            if pages.get(&audience).await.is_some() {
+                let kept = pages.get(&audience).await.expect("kept");
+                assert_eq!(kept.body.len(), 2, "cut at the nonce");
+                assert_eq!(kept.headers.len(), 1);
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the page was not kept");
     }
 
     #[test]
