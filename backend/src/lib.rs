@@ -15,6 +15,7 @@ pub mod coalesce;
 pub mod error;
 pub mod openapi;
 pub mod page_cache;
+pub mod page_gzip;
 pub mod plugins;
 pub mod router;
 pub mod server;

@@ -37,7 +37,12 @@ pub async fn reuse(State(state): State<AppState>, mut request: Request, next: Ne
         None => return next.run(request).await,
     };
     if let Some(page) = pages.get(&audience).await {
-        return answer(&page);
+        let gzip = request
+            .headers()
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(crate::page_gzip::accepts_gzip));
+        return answer(&page, gzip);
     }
     let capture = pages.begin();
     request.extensions_mut().insert(capture.clone());
@@ -110,14 +115,27 @@ fn fresh_nonce() -> String {
     leptos::nonce::Nonce::new().to_string()
 }
 
-/// `page`, with a nonce of its own.
-fn answer(page: &Page) -> Response {
+/// `page`, with a nonce of its own; compressed once already when `gzip` is asked for.
+fn answer(page: &Page, gzip: bool) -> Response {
     let nonce = fresh_nonce();
-    let mut response = Response::new(Body::from(join(&page.body, &nonce)));
+    let zipped = page
+        .gzip
+        .as_ref()
+        .filter(|_| gzip)
+        .map(|d| crate::page_gzip::answer(d, &nonce));
+    let encoded = zipped.is_some();
+    let body = zipped.unwrap_or_else(|| join(&page.body, &nonce));
+    let mut response = Response::new(Body::from(body));
     for (name, parts) in &page.headers {
         if let Ok(value) = HeaderValue::from_maybe_shared(join(parts, &nonce)) {
             response.headers_mut().append(name.clone(), value);
         }
+    }
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if encoded {
+        // The compression layer passes an encoded answer on as it is.
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     response
 }
@@ -171,13 +189,20 @@ impl Keep {
             };
             headers.push((name.clone(), parts));
         }
-        let page = Page {
-            audience: self.audience,
-            headers,
-            body,
-        };
-        let (pages, capture) = (self.pages, self.capture);
+        let (pages, capture, audience) = (self.pages, self.capture, self.audience);
         tokio::spawn(async move {
+            // Compressing takes about a millisecond: off the runtime's threads.
+            let parts = body.clone();
+            let gzip = tokio::task::spawn_blocking(move || crate::page_gzip::deflate(&parts))
+                .await
+                .ok()
+                .flatten();
+            let page = Page {
+                audience,
+                headers,
+                body,
+                gzip,
+            };
             pages.keep(&capture, page).await;
         });
     }

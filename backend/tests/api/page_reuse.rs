@@ -1,6 +1,7 @@
 //! A person's unchanged home page served again (`home.pageCacheSecs`), on SQLite and
 //! PostgreSQL, with GitHub played by the fake: the second load of `/` is the kept page, byte
-//! for byte but for a script nonce of its own (in the policy and in every script); another
+//! for byte but for a script nonce of its own (in the policy and in every script), gzip-compressed
+//! once for browsers that ask; another
 //! person gets their own page; a change the person makes shows on their next load; a hard
 //! reload, a query, a page with a card still loading and a replica configured with 0 seconds
 //! all render anew.
@@ -132,12 +133,30 @@ async fn an_unchanged_page_is_served_again_only_to_its_person_with_a_nonce_of_it
     );
     assert_eq!(b.replace(&n2, &n1), a, "otherwise the page as rendered");
 
+    // As browsers ask: gzip, compressed once when kept, with this answer's nonce inside.
+    let request = Request::get("/")
+        .header("accept-encoding", "gzip, deflate, br")
+        .body(Body::empty())
+        .expect("request");
+    let zipped = call(&app, request, ANN).await;
+    assert_eq!(pages().0, 2);
+    assert_eq!(zipped.header("content-encoding"), Some("gzip"));
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&zipped.body[..]),
+        &mut unzipped,
+    )
+    .expect("valid gzip");
+    let n3 = nonce(&zipped);
+    assert!(n3 != n1 && n3 != n2);
+    assert_eq!(unzipped.replace(&n3, &n1), a, "the same page");
+
     // Bob: his own page, never Ann's kept one; and Ann's never shows Bob's.
     let bob = call(&app, get("/"), BOB).await.text();
     assert!(bob.contains("Bob's private refactor"), "{bob}");
     assert!(!bob.contains("Ann's ranking change"), "{bob}");
     assert!(!b.contains("Bob's private refactor"));
-    assert_eq!(pages().0, 1, "Bob's load was no hit");
+    assert_eq!(pages().0, 2, "Bob's load was no hit");
 
     // Ann adds a link: her next load shows it (her kept page was dropped).
     let link = json!({"title": "Runbooks of the ledger", "url": "https://wiki.acme.example/rb"});
@@ -148,7 +167,7 @@ async fn an_unchanged_page_is_served_again_only_to_its_person_with_a_nonce_of_it
     assert_eq!(call(&app, request, ANN).await.status, 201);
     let after = call(&app, get("/"), ANN).await.text();
     assert!(after.contains("Runbooks of the ledger"), "{after}");
-    assert_eq!(pages().0, 1, "a change is no hit");
+    assert_eq!(pages().0, 2, "a change is no hit");
 
     // A hard reload and a page with a query render anew.
     kept(&app, 3).await;

@@ -47,11 +47,30 @@ pub struct Page {
     pub headers: Vec<(http::HeaderName, Vec<Bytes>)>,
     /// Its body, cut at the nonce.
     pub body: Vec<Bytes>,
+    /// The same parts compressed one by one, for answers in gzip.
+    pub gzip: Option<Deflated>,
+}
+
+/// A page's parts, each compressed on its own (raw deflate), with its CRC-32 and length: what a
+/// gzip answer is joined from.
+#[derive(Debug, Clone, Default)]
+pub struct Deflated {
+    /// Each part, compressed.
+    pub parts: Vec<Bytes>,
+    /// Each part's CRC-32.
+    pub crcs: Vec<u32>,
+    /// Each part's length.
+    pub lens: Vec<u64>,
 }
 
 impl Page {
     fn weight(&self) -> u32 {
-        let bytes: usize = self.body.iter().map(Bytes::len).sum::<usize>()
+        let gzip = self
+            .gzip
+            .as_ref()
+            .map_or(0, |g| g.parts.iter().map(Bytes::len).sum::<usize>());
+        let bytes: usize = gzip
+            + self.body.iter().map(Bytes::len).sum::<usize>()
             + self
                 .headers
                 .iter()

@@ -28,6 +28,7 @@ fn page(audience: &Audience, text: &'static str) -> Page {
         audience: audience.clone(),
         headers: Vec::new(),
         body: vec![Bytes::from_static(text.as_bytes())],
+        gzip: None,
     }
 }
 
@@ -110,6 +111,7 @@ async fn kept_pages_stay_within_their_byte_bound() {
             audience: who.clone(),
             headers: Vec::new(),
             body: vec![Bytes::from_static(&BIG)],
+            gzip: None,
         };
         pages.keep(&pages.begin(), big).await;
     }
