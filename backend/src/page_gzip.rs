@@ -77,19 +77,27 @@ pub fn answer(d: &Deflated, nonce: &str) -> Bytes {
     out.freeze()
 }
 
-/// Whether `accept` (an `Accept-Encoding` value) takes gzip.
+/// Whether `accept` (an `Accept-Encoding` value) takes gzip: named with a weight above 0, or
+/// not named and `*` taken (RFC 9110 §12.5.3).
 pub fn accepts_gzip(accept: &str) -> bool {
-    accept.split(',').any(|item| {
-        let mut parts = item.split(';');
-        let coding = parts.next().unwrap_or("").trim();
-        let refused = parts.any(|p| {
-            p.trim()
-                .strip_prefix("q=")
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .is_some_and(|q| q <= 0.0)
-        });
-        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
-    })
+    let weight = |coding: &str| {
+        accept.split(',').find_map(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            name.eq_ignore_ascii_case(coding).then(|| {
+                let q = parts.find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                });
+                q.unwrap_or(1.0)
+            })
+        })
+    };
+    match weight("gzip") {
+        Some(q) => q > 0.0,
+        None => weight("*").is_some_and(|q| q > 0.0),
+    }
 }
 
 #[cfg(test)]
@@ -143,6 +151,11 @@ mod tests {
         assert!(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
         assert!(accepts_gzip("*"));
         assert!(!accepts_gzip("gzip;q=0, br"));
+        assert!(
+            !accepts_gzip("gzip;q=0, *"),
+            "a refusal by name wins over *"
+        );
+        assert!(!accepts_gzip("*;q=0"));
         assert!(!accepts_gzip("br, zstd"));
         assert!(!accepts_gzip(""));
     }

@@ -12,7 +12,8 @@
 //!   `id`, `account {login, type}`, `app_id`.
 //! - <https://docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app>:
 //!   `POST /app/installations/{installation_id}/access_tokens`: `201 {token, expires_at,
-//!   permissions, repository_selection}`, the token valid for an hour; an unknown installation
+//!   permissions, repository_selection}`, the token valid for an hour (a suspended installation,
+//!   listed with `suspended_at`, is refused with `403`); an unknown installation
 //!   is `404 Not Found`.
 //! - <https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/authenticating-as-a-github-app-installation>:
 //!   an installation token reaches only the installation's repositories (others are `404`).
@@ -45,6 +46,7 @@ pub struct FakeGitHubApp {
     tokens: RwLock<HashMap<String, (String, DateTime<Utc>)>>,
     issued: AtomicU64,
     pages: AtomicU64,
+    suspended: RwLock<Vec<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +67,7 @@ impl FakeGitHubApp {
             tokens: RwLock::new(HashMap::new()),
             issued: AtomicU64::new(0),
             pages: AtomicU64::new(0),
+            suspended: RwLock::new(Vec::new()),
         })
     }
 
@@ -88,6 +91,21 @@ impl FakeGitHubApp {
     /// Installation tokens issued so far.
     pub fn issued(&self) -> u64 {
         self.issued.load(Ordering::Relaxed)
+    }
+
+    /// Suspends installation `id`: listed with `suspended_at`, its token refused with `403`.
+    pub fn suspend(&self, id: u64) {
+        self.suspended
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(id);
+    }
+
+    fn is_suspended(&self, id: u64) -> bool {
+        self.suspended
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&id)
     }
 
     /// Pages of the installation list served so far.
@@ -198,9 +216,10 @@ async fn installations(
         .skip((number - 1) * per_page)
         .take(per_page)
         .map(|(id, owner)| {
+            let suspended = app.is_suspended(*id).then_some("2026-11-30T10:00:00Z");
             json!({"id": id, "app_id": app.app_id, "target_type": "Organization",
                    "account": {"login": owner, "type": "Organization"},
-                   "repository_selection": "all"})
+                   "repository_selection": "all", "suspended_at": suspended})
         })
         .collect();
     let mut out = HeaderMap::new();
@@ -227,6 +246,12 @@ async fn access_token(
     let Some((_, owner)) = app.installations.iter().find(|(i, _)| *i == id) else {
         return err(StatusCode::NOT_FOUND, "Not Found");
     };
+    if app.is_suspended(id) {
+        return err(
+            StatusCode::FORBIDDEN,
+            "This installation has been suspended",
+        );
+    }
     let n = app.issued.fetch_add(1, Ordering::Relaxed) + 1;
     let token = format!("ghs_fake{id}x{n}x{:08x}", fastrand::u32(..));
     let expires = Utc::now() + TimeDelta::hours(1);

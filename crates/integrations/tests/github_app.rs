@@ -164,6 +164,17 @@ async fn allowed_owners_limit_the_installations() {
 }
 
 #[tokio::test]
+async fn a_suspended_installation_is_left_out_and_the_others_searched() {
+    let s = setup(APP_ID, None, None).await;
+    s.app.suspend(1);
+    let p = GitHubApi::pull_requests(&*s.gh, "ann".into(), 10)
+        .await
+        .expect("answer");
+    assert_eq!(repos_of(&p), (vec!["globex/api"], 1), "acme's is suspended");
+    assert_eq!(s.app.issued(), 1);
+}
+
+#[tokio::test]
 async fn rest_calls_use_the_owners_installation_or_the_token() {
     let s = setup(APP_ID, None, None).await;
     let repos = &s.gh;

@@ -128,3 +128,42 @@ async fn a_key_when_also_set_wins() {
     assert!(client.mine(ann()).await.expect("answer").user.is_some());
     assert_eq!(s.app.issued(), 0);
 }
+
+#[tokio::test]
+async fn a_token_endpoint_echoing_the_request_never_shows_the_secret() {
+    // A proxy's error page that repeats the form it was sent, not JSON.
+    let echo = axum::Router::new().route(
+        "/oauth/token",
+        axum::routing::post(|body: String| async move {
+            (
+                axum::http::StatusCode::UNAUTHORIZED,
+                format!("denied: {body}"),
+            )
+        }),
+    );
+    let (addr, _task) = trellis_fakes::serve(echo).await.expect("serve");
+    let s = setup(&READ).await;
+    let config = PagerDutyConfig {
+        api_base_url: Some(format!("http://{}", s.addr)),
+        oauth: Some(PagerDutyOAuthConfig {
+            client_id: "client-1".into(),
+            client_secret: "s3cret value+&".into(),
+            sub_domain: "acme".into(),
+            region: None,
+            token_url: Some(format!("http://{addr}/oauth/token")),
+        }),
+        ..PagerDutyConfig::default()
+    };
+    let upstream = Upstream::new("PagerDuty", UpstreamOptions::default(), Metrics::default());
+    let c = PagerDutyClient::new(&config, Arc::new(upstream.expect("upstream")));
+    let e = c.mine(ann()).await.expect_err("refused").to_string();
+    assert!(
+        e.contains("denied") && e.contains("client_id=client-1"),
+        "{e}"
+    );
+    assert!(
+        !e.contains("s3cret") && !e.contains("value%2B"),
+        "neither as is nor form-encoded: {e}"
+    );
+    assert!(!format!("{c:?}").contains("s3cret"), "Debug hides it too");
+}

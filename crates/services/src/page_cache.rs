@@ -188,11 +188,16 @@ impl Pages {
             return false;
         };
         let person = page.audience.person().to_string();
-        let changed = self.changed.get(&person).await;
-        if capture.spoiled() || changed.is_some_and(|at| at > capture.generation) {
+        let newer = |at: Option<u64>| at.is_some_and(|at| at > capture.generation);
+        if capture.spoiled() || newer(self.changed.get(&person).await) {
             return false;
         }
-        entries.insert(person, Arc::new(page)).await;
+        entries.insert(person.clone(), Arc::new(page)).await;
+        // A change that came in between the check and the insert: the page may predate it.
+        if newer(self.changed.get(&person).await) {
+            entries.invalidate(&person).await;
+            return false;
+        }
         self.counts[KEPT].fetch_add(1, Ordering::Relaxed);
         true
     }

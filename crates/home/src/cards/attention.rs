@@ -65,7 +65,7 @@ fn from_jira(d: &JiraIssues) -> Vec<Item> {
             let days = i.due_in_days?;
             let (rank, label) = match days {
                 ..=-1 => (2, "Overdue"),
-                0..=2 => (3, "Due soon"),
+                0..=super::jira_filter::DUE_SOON_DAYS => (3, "Due soon"),
                 _ => return None,
             };
             Some(Item {

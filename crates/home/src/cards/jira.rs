@@ -28,10 +28,8 @@ pub fn body_for(w: Widget<JiraIssues>, input: &str) -> AnyView {
         let rows = (d.issues.len() > 1).then(|| {
             let s = statuses(&d.issues, &filter);
             let p = priorities(&d.issues, &filter);
-            let due = d
-                .issues
-                .iter()
-                .any(|i| i.due_in_days.is_some())
+            // Shown while chosen too, so a due filter can always be cleared.
+            let due = (filter.due.is_some() || d.issues.iter().any(|i| i.due_in_days.is_some()))
                 .then(|| view! { <Choices label="Due" choices=dues(&d.issues, &filter)/> });
             view! { <Choices label="Status" choices=s/> <Choices label="Priority" choices=p/> {due} }
         });
@@ -96,7 +94,7 @@ fn Issue(i: JiraIssue) -> impl IntoView {
         let (class, text) = match n {
             ..=-1 => ("badge bad", format!("{} d overdue", -n)),
             0 => ("badge warn", "due today".to_string()),
-            1..=2 => ("badge warn", format!("due in {n} d")),
+            1..=super::jira_filter::DUE_SOON_DAYS => ("badge warn", format!("due in {n} d")),
             _ => (
                 "badge",
                 format!("due {}", i.due.clone().unwrap_or_default()),

@@ -119,6 +119,9 @@ struct State {
 struct InstallationWire {
     id: u64,
     account: Option<Account>,
+    /// Set while the installation is suspended (its tokens are refused).
+    #[serde(default)]
+    suspended_at: Option<String>,
 }
 #[derive(Deserialize)]
 struct Account {
@@ -212,10 +215,21 @@ impl AppTokens {
         let mut state = self.state.lock().await;
         let installations = self.installations(&mut state).await?;
         let mut out = Vec::new();
+        let mut failed = None;
         for i in installations.iter().take(MAX_SEARCHED_INSTALLATIONS) {
-            out.push(self.token(&mut state, i.id).await?);
+            // One installation GitHub will not give a token for leaves the others searched.
+            match self.token(&mut state, i.id).await {
+                Ok(token) => out.push(token),
+                Err(e) => {
+                    tracing::warn!(installation = i.id, owner = %i.owner, error = %e, "no token for a GitHub App installation; searching the others");
+                    failed.get_or_insert(e);
+                }
+            }
         }
-        Ok(out)
+        match (out.is_empty(), failed) {
+            (true, Some(e)) => Err(e),
+            _ => Ok(out),
+        }
     }
 
     /// Drops the tokens kept (GitHub refused one: revoked, or expired early).
@@ -247,14 +261,18 @@ impl AppTokens {
                 .await?;
             let wire: Vec<InstallationWire> = self.upstream.json(&answer)?;
             let n = wire.len();
-            list.extend(wire.into_iter().filter_map(|w| {
-                let owner = w.account?.login;
-                let allowed = self
-                    .allowed
-                    .as_ref()
-                    .is_none_or(|a| a.contains(&owner.to_ascii_lowercase()));
-                allowed.then_some(Installation { id: w.id, owner })
-            }));
+            list.extend(
+                wire.into_iter()
+                    .filter(|w| w.suspended_at.is_none())
+                    .filter_map(|w| {
+                        let owner = w.account?.login;
+                        let allowed = self
+                            .allowed
+                            .as_ref()
+                            .is_none_or(|a| a.contains(&owner.to_ascii_lowercase()));
+                        allowed.then_some(Installation { id: w.id, owner })
+                    }),
+            );
             if n < PER_PAGE {
                 break;
             }

@@ -73,7 +73,6 @@ pub struct PagerDutyClient {
 }
 
 /// How the client signs its calls.
-#[derive(Debug)]
 enum Auth {
     /// A REST API key.
     Key(String),
@@ -81,13 +80,25 @@ enum Auth {
     OAuth(Tokens),
 }
 
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Key(_) => f.write_str("Key(********)"),
+            Auth::OAuth(tokens) => f.debug_tuple("OAuth").field(tokens).finish(),
+        }
+    }
+}
+
 impl PagerDutyClient {
     /// A client for `config` calling through `upstream`.
     pub fn new(config: &PagerDutyConfig, upstream: Arc<Upstream>) -> Self {
-        let base = config
-            .api_base_url
-            .as_deref()
-            .unwrap_or("https://api.pagerduty.com");
+        // An EU account's API is PagerDuty's EU service unless a base is set.
+        let eu = config.oauth.as_ref().is_some_and(|o| o.region() == "eu");
+        let base = config.api_base_url.as_deref().unwrap_or(if eu {
+            "https://api.eu.pagerduty.com"
+        } else {
+            "https://api.pagerduty.com"
+        });
         Self {
             upstream,
             base: base.trim_end_matches('/').to_string(),
@@ -130,7 +141,7 @@ impl PagerDutyClient {
                 (Err(UpstreamError::Status { status: 401, .. }), Auth::OAuth(tokens))
                     if !renewed =>
                 {
-                    tokens.forget().await;
+                    tokens.forget(&authorization).await;
                     renewed = true;
                 }
                 (answer, _) => return self.upstream.json(&answer?),

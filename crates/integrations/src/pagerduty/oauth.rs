@@ -22,11 +22,13 @@ pub const TOKEN_URL: &str = "https://identity.pagerduty.com/oauth/token";
 /// The scopes the home page needs: who I am, my shifts, my teams' incidents (read only).
 pub const SCOPES: &str = "incidents.read oncalls.read users.read";
 
-/// A token is renewed this long before it expires.
+/// A token is renewed this long before it expires (at most half its life).
 const RENEW_BEFORE: Duration = Duration::from_secs(300);
+/// The lifetimes believed of a token: an answer outside them is clamped.
+const LIFETIME: (u64, u64) = (60, 86_400);
 
 /// `pagerDuty.oauth` (PagerDuty's Backstage plugin's keys).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PagerDutyOAuthConfig {
     /// The app's client id.
@@ -41,8 +43,20 @@ pub struct PagerDutyOAuthConfig {
     pub token_url: Option<String>,
 }
 
+impl std::fmt::Debug for PagerDutyOAuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PagerDutyOAuthConfig")
+            .field("client_id", &self.client_id)
+            .field("sub_domain", &self.sub_domain)
+            .field("region", &self.region)
+            .field("token_url", &self.token_url)
+            .finish_non_exhaustive()
+    }
+}
+
 impl PagerDutyOAuthConfig {
-    fn region(&self) -> &str {
+    /// `us` or `eu`.
+    pub fn region(&self) -> &str {
         self.region.as_deref().unwrap_or("us")
     }
 
@@ -79,9 +93,17 @@ impl PagerDutyOAuthConfig {
             ));
         }
         if let Some(url) = &self.token_url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
+            // The secret goes in the request: never in the clear off this machine.
+            let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                .iter()
+                .any(|p| {
+                    url.strip_prefix(p)
+                        .is_some_and(|r| r.is_empty() || r.starts_with([':', '/']))
+                });
+            if !(url.starts_with("https://") || loopback) {
                 out.push(format!(
-                    "pagerDuty.oauth.tokenUrl: must be an http(s) URL, not '{url}'"
+                    "pagerDuty.oauth.tokenUrl: must be an https URL (http only on loopback), not '{}'",
+                    url.chars().take(200).collect::<String>()
                 ));
             }
         }
@@ -95,11 +117,19 @@ struct TokenWire {
     expires_in: u64,
 }
 
-/// The app's current token, asked for when there is none or it is about to expire.
-#[derive(Debug)]
+/// The app's current token (with when to renew it), asked for when there is none or it is
+/// about to expire.
 pub(crate) struct Tokens {
     config: PagerDutyOAuthConfig,
     held: tokio::sync::Mutex<Option<(String, Instant)>>,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Tokens {
@@ -113,8 +143,8 @@ impl Tokens {
     /// The `Authorization` value for a REST call (one token request at a time).
     pub(crate) async fn authorization(&self, upstream: &Upstream) -> Result<String, UpstreamError> {
         let mut held = self.held.lock().await;
-        if let Some((token, until)) = held.as_ref() {
-            if Instant::now() + RENEW_BEFORE < *until {
+        if let Some((token, renew_at)) = held.as_ref() {
+            if Instant::now() < *renew_at {
                 return Ok(format!("Bearer {token}"));
             }
         }
@@ -133,29 +163,65 @@ impl Tokens {
                     .body(body.clone())
             })
             .await
-            .map_err(|e| match e {
-                UpstreamError::Status {
-                    upstream,
-                    status: status @ (400 | 401),
-                    detail,
-                } => UpstreamError::Status {
-                    upstream,
-                    status,
-                    detail: format!(
-                        "its OAuth token was refused (check pagerDuty.oauth's client id, secret and subdomain): {detail}"
-                    ),
-                },
-                other => other,
-            })?;
-        let wire: TokenWire = upstream.json(&answer)?;
-        let until = Instant::now() + Duration::from_secs(wire.expires_in);
-        *held = Some((wire.access_token.clone(), until));
+            .map_err(|e| self.scrubbed(e))?;
+        let wire: TokenWire = upstream.json(&answer).map_err(|e| self.scrubbed(e))?;
+        let life = Duration::from_secs(wire.expires_in.clamp(LIFETIME.0, LIFETIME.1));
+        let renew_at = Instant::now() + life - RENEW_BEFORE.min(life / 2);
+        *held = Some((wire.access_token.clone(), renew_at));
         Ok(format!("Bearer {}", wire.access_token))
     }
 
-    /// Drops the token held (PagerDuty refused it: revoked, or expired early).
-    pub(crate) async fn forget(&self) {
-        *self.held.lock().await = None;
+    /// `e` as it may be logged and shown: a refusal says which keys to check, and nothing an
+    /// answer echoed of the request carries the secret.
+    fn scrubbed(&self, e: UpstreamError) -> UpstreamError {
+        let secret = self.config.client_secret.as_str();
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let clean = |d: String| {
+            if secret.is_empty() {
+                d
+            } else {
+                d.replace(&encoded, "********").replace(secret, "********")
+            }
+        };
+        match e {
+            UpstreamError::Status {
+                upstream,
+                status,
+                detail,
+            } => UpstreamError::Status {
+                upstream,
+                status,
+                detail: if matches!(status, 400 | 401) {
+                    format!(
+                        "its OAuth token was refused (check pagerDuty.oauth's client id, secret and subdomain): {}",
+                        clean(detail)
+                    )
+                } else {
+                    clean(detail)
+                },
+            },
+            UpstreamError::Decode { upstream, detail } => UpstreamError::Decode {
+                upstream,
+                detail: clean(detail),
+            },
+            UpstreamError::Transport { upstream, detail } => UpstreamError::Transport {
+                upstream,
+                detail: clean(detail),
+            },
+            other => other,
+        }
+    }
+
+    /// Drops the token held if it is still `refused` (PagerDuty refused it: revoked, or expired
+    /// early); a newer one, which another call fetched meanwhile, stays.
+    pub(crate) async fn forget(&self, refused: &str) {
+        let mut held = self.held.lock().await;
+        if held
+            .as_ref()
+            .is_some_and(|(token, _)| refused.strip_prefix("Bearer ") == Some(token.as_str()))
+        {
+            *held = None;
+        }
     }
 }
 
@@ -173,6 +239,21 @@ mod tests {
             token_url: None,
         };
         assert!(good.problems().is_empty(), "{:?}", good.problems());
+        for fine in [
+            "https://proxy.acme.example/pd",
+            "http://127.0.0.1:9/oauth/token",
+            "http://localhost/t",
+        ] {
+            let c = PagerDutyOAuthConfig {
+                token_url: Some(fine.into()),
+                ..good.clone()
+            };
+            assert!(c.problems().is_empty(), "{fine}: {:?}", c.problems());
+        }
+        assert!(
+            !format!("{good:?}").contains("secret"),
+            "Debug hides the secret"
+        );
         assert_eq!(
             good.scope(),
             "as_account-eu.acme incidents.read oncalls.read users.read"
@@ -182,7 +263,7 @@ mod tests {
             client_secret: String::new(),
             sub_domain: "acme.pagerduty.com/x".into(),
             region: Some("apac".into()),
-            token_url: Some("ftp://x".into()),
+            token_url: Some("http://identity.example/oauth/token".into()),
         };
         let problems = bad.problems().join("\n");
         for key in [

@@ -284,6 +284,12 @@ fn integration_and_home_errors_name_the_key_and_secrets_stay_hidden() {
     assert_eq!(key, "pagerDuty.oauth.region");
     let (key, _) = key_error(&format!("{guest}home: {{pageCacheSecs: 61}}\n"), &[]);
     assert_eq!(key, "home.pageCacheSecs");
+    let (key, reason) = key_error(
+        &format!("{guest}home: {{freshForSecs: 3, pageCacheSecs: 5}}\n"),
+        &[],
+    );
+    assert_eq!(key, "home.pageCacheSecs");
+    assert!(reason.contains("freshForSecs"), "{reason}");
     let f = file(&format!(
         "{guest}pagerDuty: {{oauth: {{clientId: trellis, clientSecret: '${{PD_SECRET}}', subDomain: acme}}}}\n"
     ));

@@ -115,6 +115,11 @@ impl Config {
         }
         if self.home.page_cache_secs > 60 {
             problems.push("home.pageCacheSecs: must be between 0 and 60".into());
+        } else if self.home.page_cache_secs > self.home.fresh_for_secs {
+            problems.push(format!(
+                "home.pageCacheSecs: must be at most home.freshForSecs ({}): a kept page shows nothing older than a render would",
+                self.home.fresh_for_secs
+            ));
         }
         if !(10..=30_000).contains(&self.home.wait_for_ms) {
             problems.push("home.waitForMs: must be between 10 and 30000".into());
