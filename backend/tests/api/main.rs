@@ -19,6 +19,7 @@ mod home;
 mod jira_cards;
 mod openapi;
 mod page_reuse;
+mod pagerduty_accounts;
 mod pages;
 mod palette;
 mod personal;

@@ -1,13 +1,16 @@
 //! The PagerDuty widget: am I on call now, my next shifts, and the open incidents of the
-//! services my teams own (`pagerduty.com/service-id` on the entities they own). Who I am in
-//! PagerDuty: the annotation `pagerduty.com/user-id` on my User entity, else my e-mail.
+//! services my teams own (`pagerduty.com/service-id` on the entities they own; with several
+//! accounts, on the one `pagerduty.com/account` names). Who I am in PagerDuty: the annotation
+//! `pagerduty.com/user-id` on my User entity, else my e-mail.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
 use leptos::prelude::*;
-use trellis_integrations::pagerduty::{is_id, Ask, PagerDutyApi, PagerDutyClient};
+use trellis_integrations::pagerduty::{
+    is_id, Ask, PagerDutyAccounts, PagerDutyApi, PagerDutyClient,
+};
 use trellis_integrations::{Integrations, Upstream, UpstreamError, UpstreamOptions};
 use trellis_services::widget::{Person, WidgetMeta};
 use trellis_services::{Config, Services};
@@ -21,12 +24,15 @@ pub const USER_ID: &str = "pagerduty.com/user-id";
 /// Backstage's annotation naming a component's PagerDuty service.
 pub const SERVICE_ID: &str = "pagerduty.com/service-id";
 
+/// The annotation naming the account of a component's PagerDuty service (several accounts).
+pub const ACCOUNT: &str = "pagerduty.com/account";
+
 /// The widget's source.
 pub struct PagerDutySource {
     api: Box<dyn PagerDutyApi>,
 }
 
-/// The widget for `config`, when `pagerDuty.apiToken` is set.
+/// The widget for `config`, when PagerDuty is configured (`apiToken`, `oauth` or `accounts`).
 pub fn widget(
     config: &Config,
     integrations: &Integrations,
@@ -39,7 +45,12 @@ pub fn widget(
         ..UpstreamOptions::default()
     };
     let upstream = Upstream::new("PagerDuty", options, integrations.metrics())?;
-    let api = Box::new(PagerDutyClient::new(&config.pager_duty, Arc::new(upstream)));
+    let upstream = Arc::new(upstream);
+    let api: Box<dyn PagerDutyApi> = if config.pager_duty.accounts.is_empty() {
+        Box::new(PagerDutyClient::new(&config.pager_duty, upstream))
+    } else {
+        Box::new(PagerDutyAccounts::new(&config.pager_duty, upstream))
+    };
     Ok(Some(Arc::new(Cached::new(
         PagerDutySource { api },
         integrations,
@@ -65,16 +76,21 @@ impl Source for PagerDutySource {
         async move {
             let user_id = me.annotation(USER_ID).filter(|id| is_id(id));
             let email = me.email().filter(|e| e.contains('@') && e.len() <= 254);
-            let service_ids: Vec<String> = s
-                .owned_annotation(&me.identity, SERVICE_ID)
+            let owned = s
+                .owned_annotation_with(&me.identity, SERVICE_ID, ACCOUNT)
                 .await
                 .map_err(|e| {
                     tracing::error!(error = %e, "reading the viewer's services for PagerDuty");
                     UpstreamError::Local("cannot read your teams' services from the catalog".into())
-                })?
-                .into_iter()
-                .filter(|id| is_id(id))
+                })?;
+            let owned: Vec<(String, Option<String>)> =
+                owned.into_iter().filter(|(id, _)| is_id(id)).collect();
+            let accounts = owned
+                .iter()
+                .filter_map(|(id, account)| Some((id.clone(), account.clone()?)))
                 .collect();
+            let mut service_ids: Vec<String> = owned.into_iter().map(|(id, _)| id).collect();
+            service_ids.dedup();
             if user_id.is_none() && email.is_none() && service_ids.is_empty() {
                 return Err(UpstreamError::UnknownPerson(format!(
                     "your User entity has neither a PagerDuty user ({USER_ID}) nor an e-mail, and your teams own no service with {SERVICE_ID}"
@@ -84,6 +100,7 @@ impl Source for PagerDutySource {
                 user_id,
                 email,
                 service_ids,
+                accounts,
             })
         }
         .boxed()

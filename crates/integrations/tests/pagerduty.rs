@@ -87,6 +87,7 @@ async fn setup(
         api_token: Some(token.into()),
         on_call_days: Some(14),
         oauth: None,
+        accounts: Vec::new(),
     };
     let options = UpstreamOptions {
         retries: 0,
@@ -102,6 +103,7 @@ fn ask(email: &str, services: &[&str]) -> Ask {
         user_id: None,
         email: Some(email.into()),
         service_ids: services.iter().map(|s| s.to_string()).collect(),
+        accounts: Default::default(),
     }
 }
 
@@ -149,6 +151,7 @@ async fn by_id_and_unknown_people() {
         user_id: Some("PBOB".into()),
         email: Some("ann@acme.example".into()),
         service_ids: vec![],
+        accounts: Default::default(),
     };
     let bob = client.mine(by_id).await.expect("bob");
     assert_eq!(

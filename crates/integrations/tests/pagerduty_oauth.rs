@@ -56,6 +56,7 @@ fn client(s: &Setup, secret: &str, key: Option<&str>) -> PagerDutyClient {
             token_url: Some(format!("http://{}/oauth/token", s.addr)),
         }),
         on_call_days: Some(14),
+        accounts: Vec::new(),
     };
     assert!(config.problems().is_empty(), "{:?}", config.problems());
     assert!(config.enabled());
@@ -73,6 +74,7 @@ fn ann() -> Ask {
         user_id: None,
         email: Some("ann@acme.example".into()),
         service_ids: vec!["PS1".into()],
+        accounts: Default::default(),
     }
 }
 

@@ -79,26 +79,73 @@ impl Services {
         Ok((*values).clone())
     }
 
+    /// As [`Services::owned_annotation`], each value with the value of `companion` on the same
+    /// entity, if any (`pagerduty.com/service-id` with `pagerduty.com/account`).
+    pub async fn owned_annotation_with(
+        &self,
+        me: &Identity,
+        annotation: &str,
+        companion: &str,
+    ) -> ServiceResult<Vec<(String, Option<String>)>> {
+        let key = format!("{}\u{0}{annotation}\u{0}{companion}", me.user_ref);
+        let values = self
+            .owned
+            .try_get_with(key, async {
+                let owned = self.owned_entities(me, annotation).await?;
+                let pairs: BTreeSet<String> = owned
+                    .iter()
+                    .filter_map(|e| {
+                        let value = e.metadata.annotations.get(annotation)?.trim();
+                        let other = e
+                            .metadata
+                            .annotations
+                            .get(companion)
+                            .map(|v| v.trim())
+                            .unwrap_or("");
+                        // One string per pair in the shared cache: value, NUL, companion.
+                        (!value.is_empty()).then(|| format!("{value}\u{0}{other}"))
+                    })
+                    .collect();
+                Ok::<_, crate::ServiceError>(Arc::new(pairs.into_iter().collect()))
+            })
+            .await
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
+        Ok(values
+            .iter()
+            .filter_map(|pair| {
+                let (value, other) = pair.split_once('\u{0}')?;
+                Some((
+                    value.to_string(),
+                    (!other.is_empty()).then(|| other.to_string()),
+                ))
+            })
+            .collect())
+    }
+
+    /// What `me` owns, themselves or through their teams, that has `annotation`.
+    async fn owned_entities(&self, me: &Identity, annotation: &str) -> ServiceResult<Vec<Entity>> {
+        self.entities_where(
+            me,
+            [
+                (
+                    "relations.ownedby".to_string(),
+                    Condition::AnyOf(me.ownership_refs.clone()),
+                ),
+                (
+                    format!("metadata.annotations.{}", annotation.to_lowercase()),
+                    Condition::Exists,
+                ),
+            ],
+        )
+        .await
+    }
+
     async fn read_owned_annotation(
         &self,
         me: &Identity,
         annotation: &str,
     ) -> ServiceResult<Vec<String>> {
-        let owned = self
-            .entities_where(
-                me,
-                [
-                    (
-                        "relations.ownedby".to_string(),
-                        Condition::AnyOf(me.ownership_refs.clone()),
-                    ),
-                    (
-                        format!("metadata.annotations.{}", annotation.to_lowercase()),
-                        Condition::Exists,
-                    ),
-                ],
-            )
-            .await?;
+        let owned = self.owned_entities(me, annotation).await?;
         let values: BTreeSet<String> = owned
             .iter()
             .filter_map(|e| e.metadata.annotations.get(annotation))

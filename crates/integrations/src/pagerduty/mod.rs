@@ -16,7 +16,8 @@
 //!
 //! Config in the shape of PagerDuty's Backstage plugin: `pagerDuty.apiBaseUrl`,
 //! `pagerDuty.apiToken`, or `pagerDuty.oauth` for scoped OAuth ([`oauth`]; the key wins when
-//! both are set, as in the plugin). Several accounts (`pagerDuty.accounts`) are not supported.
+//! both are set, as in the plugin); several accounts (`pagerDuty.accounts`) through
+//! [`PagerDutyAccounts`].
 
 use std::sync::Arc;
 
@@ -27,10 +28,12 @@ use trellis_shared::views::home::{Incident, OnCall, PagerDuty, PagerDutyUser};
 
 use crate::{Upstream, UpstreamError};
 
+mod accounts;
 mod config;
 pub mod oauth;
 mod wire;
-pub use config::{is_id, PagerDutyConfig};
+pub use accounts::PagerDutyAccounts;
+pub use config::{is_id, PagerDutyAccount, PagerDutyConfig, MAX_ACCOUNTS};
 use oauth::Tokens;
 use wire::{Incidents, OnCalls, Users};
 
@@ -52,6 +55,9 @@ pub struct Ask {
     pub email: Option<String>,
     /// Their teams' services (`pagerduty.com/service-id`), sorted.
     pub service_ids: Vec<String>,
+    /// The account of each service that names one (`pagerduty.com/account`); the others are
+    /// on the default account.
+    pub accounts: std::collections::BTreeMap<String, String>,
 }
 
 /// What the home page asks PagerDuty.
@@ -199,16 +205,7 @@ impl PagerDutyClient {
                 break;
             }
         }
-        // Shifts under way first, paged-first level first; then the next ones, soonest first.
-        let key = |o: &OnCall| {
-            (
-                !o.now,
-                if o.now { o.level } else { 0 },
-                o.start.clone(),
-                o.level,
-            )
-        };
-        out.sort_by_key(key);
+        sort_shifts(&mut out);
         Ok(out)
     }
 
@@ -285,6 +282,18 @@ impl PagerDutyApi for PagerDutyClient {
     fn upstream(&self) -> &Upstream {
         &self.upstream
     }
+}
+
+/// Shifts under way first, paged-first level first; then the next ones, soonest first.
+pub(crate) fn sort_shifts(shifts: &mut [OnCall]) {
+    shifts.sort_by_key(|o| {
+        (
+            !o.now,
+            if o.now { o.level } else { 0 },
+            o.start.clone(),
+            o.level,
+        )
+    });
 }
 
 fn parse(s: &str) -> Option<DateTime<Utc>> {

@@ -67,13 +67,18 @@ impl PagerDutyOAuthConfig {
 
     /// What is wrong with it, as `key: message`.
     pub fn problems(&self) -> Vec<String> {
+        self.problems_at("pagerDuty.oauth")
+    }
+
+    /// What is wrong with it, its keys under `at`.
+    pub fn problems_at(&self, at: &str) -> Vec<String> {
         let mut out = Vec::new();
         for (key, value) in [
             ("clientId", &self.client_id),
             ("clientSecret", &self.client_secret),
         ] {
             if value.trim().is_empty() {
-                out.push(format!("pagerDuty.oauth.{key}: is required"));
+                out.push(format!("{at}.{key}: is required"));
             }
         }
         let sub = &self.sub_domain;
@@ -82,13 +87,13 @@ impl PagerDutyOAuthConfig {
             && !sub.starts_with('-');
         if !valid {
             out.push(format!(
-                "pagerDuty.oauth.subDomain: must be the account's subdomain (letters, digits, '-'), not '{}'",
+                "{at}.subDomain: must be the account's subdomain (letters, digits, '-'), not '{}'",
                 sub.chars().take(80).collect::<String>()
             ));
         }
         if !matches!(self.region(), "us" | "eu") {
             out.push(format!(
-                "pagerDuty.oauth.region: must be 'us' or 'eu', not '{}'",
+                "{at}.region: must be 'us' or 'eu', not '{}'",
                 self.region().chars().take(20).collect::<String>()
             ));
         }
@@ -102,7 +107,7 @@ impl PagerDutyOAuthConfig {
                 });
             if !(url.starts_with("https://") || loopback) {
                 out.push(format!(
-                    "pagerDuty.oauth.tokenUrl: must be an https URL (http only on loopback), not '{}'",
+                    "{at}.tokenUrl: must be an https URL (http only on loopback), not '{}'",
                     url.chars().take(200).collect::<String>()
                 ));
             }

@@ -300,4 +300,14 @@ fn integration_and_home_errors_name_the_key_and_secrets_stay_hidden() {
         !shown.contains("pd-oauth-secret") && shown.contains("clientId: trellis"),
         "{shown}"
     );
+    let f = file(&format!(
+        "{guest}pagerDuty: {{accounts: [{{id: acme, isDefault: true, apiToken: pd-acme-key}}, {{id: globex, oauth: {{clientId: g, clientSecret: pd-globex-secret, subDomain: globex}}}}]}}\n"
+    ));
+    let loaded = load(Some(f.path()), env(&[])).expect("valid");
+    assert_eq!(loaded.config.pager_duty.accounts.len(), 2);
+    let shown = loaded.config.to_redacted_yaml();
+    assert!(
+        !shown.contains("pd-acme-key") && !shown.contains("pd-globex-secret"),
+        "{shown}"
+    );
 }

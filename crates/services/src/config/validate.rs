@@ -182,6 +182,14 @@ impl Config {
         if let Some(oauth) = shown.pager_duty.oauth.as_mut() {
             oauth.client_secret = "********".into();
         }
+        for account in &mut shown.pager_duty.accounts {
+            if let Some(token) = account.api_token.as_mut() {
+                *token = "********".into();
+            }
+            if let Some(oauth) = account.oauth.as_mut() {
+                oauth.client_secret = "********".into();
+            }
+        }
         if let Some(token) = shown.grafana.token.as_mut() {
             *token = "********".into();
         }
