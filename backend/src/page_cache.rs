@@ -240,9 +240,10 @@ impl http_body::Body for Taking {
         let polled = Pin::new(&mut this.inner).poll_frame(cx);
         match &polled {
             Poll::Ready(Some(Ok(frame))) => {
-                if let (Some(data), Some(_)) = (frame.data_ref(), this.then.as_ref()) {
+                if let (Some(data), Some(keep)) = (frame.data_ref(), this.then.as_ref()) {
                     this.size += data.len();
-                    if this.size > MAX_PAGE {
+                    // Too large, or a card already spoiled it: stop taking it down.
+                    if this.size > MAX_PAGE || keep.capture.spoiled() {
                         this.then = None;
                         this.taken = Vec::new();
                     } else {
