@@ -22,12 +22,9 @@ pub const MAX_FRAME: usize = 64 * 1024;
 /// Middleware: streamed HTML answers (no `content-length`) go out through [`Coalesced`].
 pub async fn coalesce_html(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/html"));
-    if !html || response.headers().contains_key(header::CONTENT_LENGTH) {
+    if !crate::web::is_html(response.headers())
+        || response.headers().contains_key(header::CONTENT_LENGTH)
+    {
         return response;
     }
     response.map(|body| Body::new(Coalesced::new(body)))

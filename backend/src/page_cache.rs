@@ -47,15 +47,10 @@ pub async fn reuse(State(state): State<AppState>, mut request: Request, next: Ne
     let capture = pages.begin();
     request.extensions_mut().insert(capture.clone());
     let response = next.run(request).await;
-    let html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/html"));
     let Some(nonce) = nonce_of(response.headers()) else {
         return response;
     };
-    if response.status() != StatusCode::OK || !html {
+    if response.status() != StatusCode::OK || !crate::web::is_html(response.headers()) {
         return response;
     }
     let headers = response.headers().clone();

@@ -166,6 +166,14 @@ pub fn fallback(
     )
 }
 
+/// Whether `headers` describe an HTML answer (a page).
+pub fn is_html(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"))
+}
+
 /// The tracing span of one request, carrying its request id.
 pub fn request_span(request: &Request<Body>) -> tracing::Span {
     let request_id = request

@@ -66,17 +66,8 @@ impl Services {
         me: &Identity,
         annotation: &str,
     ) -> ServiceResult<Vec<String>> {
-        let key = format!("{}\u{0}{annotation}", me.user_ref);
-        let values = self
-            .owned
-            .try_get_with(key, async {
-                self.read_owned_annotation(me, annotation)
-                    .await
-                    .map(Arc::new)
-            })
-            .await
-            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
-        Ok((*values).clone())
+        let pairs = self.owned_pairs(me, annotation, None).await?;
+        Ok(pairs.iter().map(|(value, _)| value.clone()).collect())
     }
 
     /// As [`Services::owned_annotation`], each value with the value of `companion` on the same
@@ -87,72 +78,54 @@ impl Services {
         annotation: &str,
         companion: &str,
     ) -> ServiceResult<Vec<(String, Option<String>)>> {
-        let key = format!("{}\u{0}{annotation}\u{0}{companion}", me.user_ref);
-        let values = self
-            .owned
-            .try_get_with(key, async {
-                let owned = self.owned_entities(me, annotation).await?;
-                let pairs: BTreeSet<String> = owned
-                    .iter()
-                    .filter_map(|e| {
-                        let value = e.metadata.annotations.get(annotation)?.trim();
-                        let other = e
-                            .metadata
-                            .annotations
-                            .get(companion)
-                            .map(|v| v.trim())
-                            .unwrap_or("");
-                        // One string per pair in the shared cache: value, NUL, companion.
-                        (!value.is_empty()).then(|| format!("{value}\u{0}{other}"))
-                    })
-                    .collect();
-                Ok::<_, crate::ServiceError>(Arc::new(pairs.into_iter().collect()))
-            })
-            .await
-            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
-        Ok(values
-            .iter()
-            .filter_map(|pair| {
-                let (value, other) = pair.split_once('\u{0}')?;
-                Some((
-                    value.to_string(),
-                    (!other.is_empty()).then(|| other.to_string()),
-                ))
-            })
-            .collect())
+        let pairs = self.owned_pairs(me, annotation, Some(companion)).await?;
+        Ok((*pairs).clone())
     }
 
-    /// What `me` owns, themselves or through their teams, that has `annotation`.
-    async fn owned_entities(&self, me: &Identity, annotation: &str) -> ServiceResult<Vec<Entity>> {
-        self.entities_where(
-            me,
-            [
-                (
-                    "relations.ownedby".to_string(),
-                    Condition::AnyOf(me.ownership_refs.clone()),
-                ),
-                (
-                    format!("metadata.annotations.{}", annotation.to_lowercase()),
-                    Condition::Exists,
-                ),
-            ],
-        )
-        .await
-    }
-
-    async fn read_owned_annotation(
+    /// The cached `(annotation, companion)` values of what `me` owns, sorted, without repeats.
+    async fn owned_pairs(
         &self,
         me: &Identity,
         annotation: &str,
-    ) -> ServiceResult<Vec<String>> {
-        let owned = self.owned_entities(me, annotation).await?;
-        let values: BTreeSet<String> = owned
-            .iter()
-            .filter_map(|e| e.metadata.annotations.get(annotation))
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .collect();
-        Ok(values.into_iter().collect())
+        companion: Option<&str>,
+    ) -> ServiceResult<Arc<OwnedPairs>> {
+        let key = format!(
+            "{}\u{0}{annotation}\u{0}{}",
+            me.user_ref,
+            companion.unwrap_or("")
+        );
+        self.owned
+            .try_get_with(key, async {
+                let owned = self
+                    .entities_where(
+                        me,
+                        [
+                            (
+                                "relations.ownedby".to_string(),
+                                Condition::AnyOf(me.ownership_refs.clone()),
+                            ),
+                            (
+                                format!("metadata.annotations.{}", annotation.to_lowercase()),
+                                Condition::Exists,
+                            ),
+                        ],
+                    )
+                    .await?;
+                let annotated = |e: &Entity, key: &str| {
+                    let value = e.metadata.annotations.get(key)?.trim();
+                    (!value.is_empty()).then(|| value.to_string())
+                };
+                let pairs: BTreeSet<(String, Option<String>)> = owned
+                    .iter()
+                    .filter_map(|e| {
+                        let value = annotated(e, annotation)?;
+                        Some((value, companion.and_then(|c| annotated(e, c))))
+                    })
+                    .collect();
+                Ok::<_, ServiceError>(Arc::new(pairs.into_iter().collect()))
+            })
+            .await
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))
     }
 }
 
@@ -178,8 +151,11 @@ pub const MAX_OWNED: usize = 1000;
 /// How long [`Services::owned_annotation`] remembers a person's answer.
 pub const OWNED_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Owned annotation values by person and annotation.
-pub(crate) type Owned = moka::future::Cache<String, Arc<Vec<String>>>;
+/// Owned annotation values (each with its companion's, when one was asked for).
+type OwnedPairs = Vec<(String, Option<String>)>;
+
+/// Owned annotation values by person, annotation and companion.
+pub(crate) type Owned = moka::future::Cache<String, Arc<OwnedPairs>>;
 
 /// A new cache of owned annotation values.
 pub(crate) fn owned() -> Owned {

@@ -98,13 +98,7 @@ impl PagerDutyConfig {
     /// What is wrong with it, as `key: message`.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if let Some(url) = &self.api_base_url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                out.push(format!(
-                    "pagerDuty.apiBaseUrl: must be an http(s) URL, not '{url}'"
-                ));
-            }
-        }
+        out.extend(base_url_problem("pagerDuty", &self.api_base_url));
         if let (Some(oauth), None, true) = (&self.oauth, self.key(), self.accounts.is_empty()) {
             out.extend(oauth.problems());
         }
@@ -116,7 +110,33 @@ impl PagerDutyConfig {
     }
 }
 
+/// What is wrong with `<at>.apiBaseUrl`, if anything.
+fn base_url_problem(at: &str, url: &Option<String>) -> Option<String> {
+    let url = url.as_deref()?;
+    let http = url.starts_with("https://") || url.starts_with("http://");
+    (!http).then(|| format!("{at}.apiBaseUrl: must be an http(s) URL, not '{url}'"))
+}
+
 impl PagerDutyConfig {
+    /// The config with every key and client secret hidden (`trellis config check`).
+    pub fn redacted(&self) -> Self {
+        const HIDDEN: &str = "********";
+        let mut shown = self.clone();
+        let hide = |token: &mut Option<String>, oauth: &mut Option<PagerDutyOAuthConfig>| {
+            if let Some(t) = token.as_mut() {
+                *t = HIDDEN.into();
+            }
+            if let Some(o) = oauth.as_mut() {
+                o.client_secret = HIDDEN.into();
+            }
+        };
+        hide(&mut shown.api_token, &mut shown.oauth);
+        for a in &mut shown.accounts {
+            hide(&mut a.api_token, &mut a.oauth);
+        }
+        shown
+    }
+
     fn account_problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.accounts.len() > MAX_ACCOUNTS {
@@ -138,13 +158,7 @@ impl PagerDutyConfig {
             } else if self.accounts[..i].iter().any(|b| b.id == a.id) {
                 out.push(format!("{at}.id: '{}' is listed twice", a.id));
             }
-            if let Some(url) = &a.api_base_url {
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    out.push(format!(
-                        "{at}.apiBaseUrl: must be an http(s) URL, not '{url}'"
-                    ));
-                }
-            }
+            out.extend(base_url_problem(&at, &a.api_base_url));
             let key = a.api_token.as_deref().is_some_and(|t| !t.trim().is_empty());
             match (&a.oauth, key) {
                 (_, true) => {}

@@ -176,20 +176,7 @@ impl Config {
         for jira in &mut shown.integrations.jira {
             jira.token = "********".into();
         }
-        if let Some(token) = shown.pager_duty.api_token.as_mut() {
-            *token = "********".into();
-        }
-        if let Some(oauth) = shown.pager_duty.oauth.as_mut() {
-            oauth.client_secret = "********".into();
-        }
-        for account in &mut shown.pager_duty.accounts {
-            if let Some(token) = account.api_token.as_mut() {
-                *token = "********".into();
-            }
-            if let Some(oauth) = account.oauth.as_mut() {
-                oauth.client_secret = "********".into();
-            }
-        }
+        shown.pager_duty = shown.pager_duty.redacted();
         if let Some(token) = shown.grafana.token.as_mut() {
             *token = "********".into();
         }
