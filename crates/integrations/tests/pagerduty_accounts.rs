@@ -172,4 +172,13 @@ fn accounts_are_checked() {
         !format!("{:?}", accounts(base)).contains("key-PACME"),
         "Debug hides the key"
     );
+    let many: Vec<PagerDutyAccount> = (0..=trellis_integrations::pagerduty::MAX_ACCOUNTS)
+        .map(|i| PagerDutyAccount {
+            id: format!("a{i}"),
+            is_default: i == 0,
+            api_token: Some("k".into()),
+            ..PagerDutyAccount::default()
+        })
+        .collect();
+    assert!(problems(many).contains("pagerDuty.accounts: at most 20 accounts"));
 }

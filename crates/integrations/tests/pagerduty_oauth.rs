@@ -169,3 +169,55 @@ async fn a_token_endpoint_echoing_the_request_never_shows_the_secret() {
     );
     assert!(!format!("{c:?}").contains("s3cret"), "Debug hides it too");
 }
+
+#[tokio::test]
+async fn an_absurd_token_lifetime_is_clamped_not_trusted() {
+    // A token endpoint (a proxy, a broken one) claiming a token lives for ever, then none.
+    let claims = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+    let issued = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (c, i) = (claims.clone(), issued.clone());
+    let endpoint = axum::Router::new().route(
+        "/oauth/token",
+        axum::routing::post(move || {
+            let n = i.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let life = c.load(std::sync::atomic::Ordering::Relaxed);
+            async move {
+                axum::Json(serde_json::json!({
+                    "access_token": format!("t{n}"), "token_type": "bearer", "expires_in": life
+                }))
+            }
+        }),
+    );
+    let (addr, _task) = trellis_fakes::serve(endpoint).await.expect("serve");
+    let s = setup(&READ).await;
+    let config = PagerDutyConfig {
+        api_base_url: Some(format!("http://{}", s.addr)),
+        oauth: Some(PagerDutyOAuthConfig {
+            client_id: "client-1".into(),
+            client_secret: "s3cret-value".into(),
+            sub_domain: "acme".into(),
+            region: None,
+            token_url: Some(format!("http://{addr}/oauth/token")),
+        }),
+        ..PagerDutyConfig::default()
+    };
+    let upstream = Upstream::new("PagerDuty", UpstreamOptions::default(), Metrics::default());
+    let c = PagerDutyClient::new(&config, Arc::new(upstream.expect("upstream")));
+    // No panic on the overflow; the fake REST API refuses this endpoint's tokens, so the call
+    // fails after one renewal, having asked twice.
+    let e = c
+        .mine(ann())
+        .await
+        .expect_err("tokens the API does not know");
+    assert!(e.to_string().contains("401"), "{e}");
+    assert_eq!(issued.load(std::sync::atomic::Ordering::Relaxed), 2);
+    // A lifetime of 0 is read as the shortest believed (a minute), so the next call reuses it.
+    claims.store(0, std::sync::atomic::Ordering::Relaxed);
+    let _ = c.mine(ann()).await;
+    let after = issued.load(std::sync::atomic::Ordering::Relaxed);
+    let _ = c.mine(ann()).await;
+    assert!(
+        issued.load(std::sync::atomic::Ordering::Relaxed) <= after + 1,
+        "at most the one renewal a 401 makes"
+    );
+}
